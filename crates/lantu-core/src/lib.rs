@@ -1,0 +1,8 @@
+//! Lantu's domain core: the words a planning office uses for a plan's
+//! commitments (comparator, measure, attribute, kind) and, around them, the
+//! pure progress engine. Nothing here does IO: no SQL, no HTTP, no files.
+//! Everything can be tested with plain values.
+
+pub mod target;
+
+pub use target::{Attribute, Comparator, Direction, Measure, TargetKind};

@@ -1,0 +1,1 @@
+//! Turning a file (txt/md/html/docx/pdf) into plain text. (being written)

@@ -1,0 +1,15 @@
+//! Reads a Chinese development plan (规划纲要) and returns its outline, its
+//! quantified targets, the baselines it reports, and its key projects, each
+//! record carrying the span of the sentence it came from.
+//!
+//! The rules are written for the language of Chinese plans in general (到
+//! 2025 年……达到, 年均增长, 累计下降, 控制在……以内, indicator tables of
+//! 专栏), not for one text. Extraction never touches a database.
+
+pub mod input;
+pub mod model;
+pub mod outline;
+pub mod score;
+pub mod text;
+
+pub use model::*;

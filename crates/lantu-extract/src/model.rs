@@ -1,0 +1,127 @@
+//! What extraction produces: the records of one plan, each traceable to the
+//! characters of the input text it came from. This is the `--format json`
+//! schema of `lantu extract`; keep it stable.
+
+use lantu_core::{Attribute, Comparator, Measure, TargetKind};
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+
+/// A half-open range `[start, end)` of *characters* (not bytes) of the input
+/// text. Serialised as a two-element array.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(from = "[usize; 2]", into = "[usize; 2]")]
+pub struct Span {
+    pub start: usize,
+    pub end: usize,
+}
+
+impl From<[usize; 2]> for Span {
+    fn from(a: [usize; 2]) -> Self {
+        Span { start: a[0], end: a[1] }
+    }
+}
+
+impl From<Span> for [usize; 2] {
+    fn from(s: Span) -> Self {
+        [s.start, s.end]
+    }
+}
+
+/// Everything read from one plan.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Extraction {
+    pub outline: Vec<OutlineNode>,
+    pub targets: Vec<Target>,
+    pub baselines: Vec<Baseline>,
+    pub projects: Vec<Project>,
+}
+
+/// Level of a node in the plan's outline.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum NodeLevel {
+    /// 第X篇
+    Part,
+    /// 第X章
+    Chapter,
+    /// 第X节
+    Section,
+    /// 专栏 (a box: indicator table, project list)
+    Box,
+    /// A task item: the lead phrase that opens a paragraph (推进生产绿色化。)
+    Item,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OutlineNode {
+    /// Stable within one extraction: `p1`, `p1.c2`, `c3.s1.i4`, `c3.b1`…
+    pub id: String,
+    pub level: NodeLevel,
+    /// The ordinal the text gives (第三章 → 3), if any.
+    pub number: Option<u32>,
+    pub title: String,
+    /// The heading itself (not the whole body).
+    pub span: Span,
+    pub children: Vec<OutlineNode>,
+}
+
+/// A quantified commitment of the plan.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Target {
+    pub id: String,
+    pub indicator: String,
+    pub comparator: Comparator,
+    #[serde(with = "rust_decimal::serde::float_option")]
+    pub value: Option<Decimal>,
+    #[serde(with = "rust_decimal::serde::float_option")]
+    pub value_max: Option<Decimal>,
+    pub unit: Option<String>,
+    pub year: Option<i32>,
+    pub quote: String,
+    pub kind: TargetKind,
+    pub measure: Measure,
+    /// 约束性 / 预期性 when the plan says so (indicator tables do).
+    pub attribute: Option<Attribute>,
+    pub span: Span,
+    /// Id of the innermost outline node that holds the quote.
+    pub node: Option<String>,
+}
+
+/// A figure the plan reports as already achieved.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Baseline {
+    pub id: String,
+    pub indicator: String,
+    #[serde(with = "rust_decimal::serde::float")]
+    pub value: Decimal,
+    pub unit: Option<String>,
+    pub year: Option<i32>,
+    pub quote: String,
+    pub span: Span,
+    pub node: Option<String>,
+    /// Targets of this plan that measure the same quantity.
+    pub target_ids: Vec<String>,
+}
+
+/// A quantity attached to a project: capacity, length, investment, count.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Quantity {
+    #[serde(with = "rust_decimal::serde::float")]
+    pub value: Decimal,
+    pub unit: Option<String>,
+}
+
+/// A named key project (重点工程/项目).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Project {
+    pub id: String,
+    pub name: String,
+    /// What is due: 开工, 建成, 竣工, 投产, 推进, 实施……
+    pub action: Option<String>,
+    pub quantities: Vec<Quantity>,
+    /// Year the text ties to the project, if any.
+    pub year: Option<i32>,
+    pub quote: String,
+    pub span: Span,
+    pub node: Option<String>,
+}

@@ -1,0 +1,1 @@
+//! The plan's outline. (being written)

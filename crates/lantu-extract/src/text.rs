@@ -1,0 +1,64 @@
+//! Positions in the input text. Extraction works on byte offsets (fast); the
+//! output speaks in characters, so every span goes through [`CharIndex`].
+
+use crate::model::Span;
+
+/// Maps byte offsets of a `str` to character offsets in O(log n).
+pub struct CharIndex {
+    /// Byte offset of every 64th character; `marks[k]` = byte of char `64k`.
+    marks: Vec<usize>,
+    len_chars: usize,
+}
+
+const STRIDE: usize = 64;
+
+impl CharIndex {
+    pub fn new(text: &str) -> Self {
+        let mut marks = Vec::with_capacity(text.len() / (STRIDE * 2) + 1);
+        let mut n = 0usize;
+        for (b, _) in text.char_indices() {
+            if n % STRIDE == 0 {
+                marks.push(b);
+            }
+            n += 1;
+        }
+        CharIndex { marks, len_chars: n }
+    }
+
+    pub fn len_chars(&self) -> usize {
+        self.len_chars
+    }
+
+    /// Character offset of `byte`, which must lie on a char boundary of `text`
+    /// (or equal `text.len()`).
+    pub fn char_of(&self, text: &str, byte: usize) -> usize {
+        let k = match self.marks.binary_search(&byte) {
+            Ok(k) => return k * STRIDE,
+            Err(0) => 0,
+            Err(k) => k - 1,
+        };
+        let from = self.marks[k];
+        let upto = byte.min(text.len());
+        k * STRIDE + text.get(from..upto).map_or(0, |s| s.chars().count())
+    }
+
+    pub fn span(&self, text: &str, bytes: std::ops::Range<usize>) -> Span {
+        Span { start: self.char_of(text, bytes.start), end: self.char_of(text, bytes.end) }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn char_offsets_match_naive_count() {
+        let text = "到 2025 年,森林覆盖率达到25%。".repeat(40);
+        let idx = CharIndex::new(&text);
+        for (b, _) in text.char_indices() {
+            assert_eq!(idx.char_of(&text, b), text[..b].chars().count());
+        }
+        assert_eq!(idx.char_of(&text, text.len()), text.chars().count());
+        assert_eq!(idx.len_chars(), text.chars().count());
+    }
+}
