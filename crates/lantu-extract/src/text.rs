@@ -17,7 +17,7 @@ impl CharIndex {
         let mut marks = Vec::with_capacity(text.len() / (STRIDE * 2) + 1);
         let mut n = 0usize;
         for (b, _) in text.char_indices() {
-            if n % STRIDE == 0 {
+            if n.is_multiple_of(STRIDE) {
                 marks.push(b);
             }
             n += 1;
@@ -43,7 +43,10 @@ impl CharIndex {
     }
 
     pub fn span(&self, text: &str, bytes: std::ops::Range<usize>) -> Span {
-        Span { start: self.char_of(text, bytes.start), end: self.char_of(text, bytes.end) }
+        Span {
+            start: self.char_of(text, bytes.start),
+            end: self.char_of(text, bytes.end),
+        }
     }
 }
 

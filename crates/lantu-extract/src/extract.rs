@@ -1,0 +1,233 @@
+//! The whole pass: outline, then every sentence read as targets (the plan's
+//! commitments) or baselines (what the last period achieved), then the links
+//! between them.
+
+use crate::lexicon::PAST_MARKERS;
+use crate::links;
+use crate::model::NodeLevel;
+use crate::model::{Baseline, Extraction, Project, Target};
+use crate::outline::{self, Outline};
+use crate::period::{self, PlanPeriod};
+use crate::projects;
+use crate::prose::{self, Reading};
+use crate::scan::{find, Compact};
+use crate::table::{self, Row};
+use crate::text::CharIndex;
+use lantu_core::TargetKind;
+
+/// Titles of the part of a plan that reviews the last period (发展成就,
+/// “十三五”时期发展回顾, 发展基础).
+const REVIEW_TITLE_WORDS: &[&str] = &[
+    "成就",
+    "回顾",
+    "成效",
+    "发展基础",
+    "基础条件",
+    "现状",
+    "取得",
+    "进展",
+    "总结",
+];
+
+fn is_review(outline: &Outline, byte: usize, prev_period_name: &str) -> bool {
+    // Judge by the innermost section (or chapter when it has no sections).
+    let Some(node) = outline
+        .path(byte)
+        .find(|n| matches!(n.level, NodeLevel::Section | NodeLevel::Chapter | NodeLevel::Part))
+    else {
+        return false;
+    };
+    REVIEW_TITLE_WORDS.iter().any(|w| node.title.contains(w))
+        || (!prev_period_name.is_empty() && node.title.contains(prev_period_name) && !node.title.contains("目标"))
+}
+
+/// “十三五” for a 十四五 plan: the name of the period before.
+fn previous_period_name(p: PlanPeriod) -> String {
+    let n = (p.start - 1966) / 5 + 3 - 1;
+    if !(1..=99).contains(&n) {
+        return String::new();
+    }
+    const D: [&str; 10] = ["", "一", "二", "三", "四", "五", "六", "七", "八", "九"];
+    let tens = if n >= 20 {
+        format!("{}十", D[(n / 10) as usize])
+    } else if n >= 10 {
+        "十".into()
+    } else {
+        String::new()
+    };
+    format!("{}{}五", tens, D[(n % 10) as usize])
+}
+
+fn has_past_marker(c: &Compact, a: usize, b: usize) -> bool {
+    PAST_MARKERS.iter().any(|m| find(&c.chars, a, b, m).is_some())
+}
+
+/// Reads a plan text. Never fails: text it cannot read yields fewer records.
+pub fn extract(text: &str) -> Extraction {
+    let idx = CharIndex::new(text);
+    let outline = outline::outline(text, &idx);
+    let c = Compact::new(text);
+    let period = period::detect(&c.chars);
+    let prev_name = previous_period_name(period);
+    let mut targets: Vec<Target> = Vec::new();
+    let mut baselines: Vec<Baseline> = Vec::new();
+    let mut projects: Vec<Project> = Vec::new();
+    let toc = outline.toc();
+    let rows = table::rows(text, period.end);
+    read_rows(text, &idx, &outline, &rows, &mut targets, &mut baselines);
+
+    for sent in &c.sentences {
+        let bytes = c.byte_range(sent.start, sent.end);
+        if toc.iter().any(|r| r.contains(&bytes.start)) || rows.iter().any(|r| r.bytes.contains(&bytes.start)) {
+            continue;
+        }
+        let quote = text[bytes.clone()].trim();
+        let span = idx.span(text, bytes.clone());
+        let node = outline.innermost(bytes.start).map(|n| n.id.clone());
+        let review = is_review(&outline, bytes.start, &prev_name);
+        let future_year = period::target_year(&c.chars, sent.start, sent.end);
+        let readings = prose::read_sentence(&c.chars, sent.start, sent.end);
+        // Outside the review, a figure is an achievement only when its own
+        // clause says so (截至 2020 年底已建成……).
+        let past_clause = |r: &Reading| {
+            let (a, b) = prose::clause_bounds(&c.chars, sent.start, sent.end, r.at);
+            future_year.is_none() && has_past_marker(&c, a, b)
+        };
+        let base_year = period::base_year(&c.chars, sent.start, sent.end).unwrap_or(period.start - 1);
+        let mut push_baseline = |r: &Reading| {
+            if let Some(value) = r.value {
+                baselines.push(Baseline {
+                    id: format!("b{:03}", baselines.len() + 1),
+                    indicator: r.indicator.clone(),
+                    value,
+                    unit: r.unit.clone(),
+                    year: Some(base_year),
+                    quote: quote.to_string(),
+                    span,
+                    node: node.clone(),
+                    target_ids: Vec::new(),
+                });
+            }
+        };
+        if review {
+            readings.iter().for_each(&mut push_baseline);
+            continue;
+        }
+        for f in projects::read_sentence(&c.chars, sent.start, sent.end) {
+            if projects.iter().any(|p: &Project| p.name == f.name) {
+                continue;
+            }
+            projects.push(Project {
+                id: format!("p{:03}", projects.len() + 1),
+                name: f.name,
+                action: Some(f.action),
+                quantities: f.quantities,
+                year: future_year,
+                quote: quote.to_string(),
+                span,
+                node: node.clone(),
+            });
+        }
+        let (past, mut all): (Vec<Reading>, Vec<Reading>) = readings.into_iter().partition(past_clause);
+        past.iter().for_each(&mut push_baseline);
+        all.extend(prose::read_relative(&c.chars, sent.start, sent.end));
+        all.sort_by_key(|r| r.at);
+        for r in &all {
+            if r.from_base {
+                push_baseline(r);
+                continue;
+            }
+            targets.push(Target {
+                id: format!("t{:03}", targets.len() + 1),
+                indicator: r.indicator.clone(),
+                comparator: r.comparator,
+                value: r.value,
+                value_max: r.value_max,
+                unit: r.unit.clone(),
+                year: Some(future_year.unwrap_or(period.end)),
+                quote: quote.to_string(),
+                kind: r.kind,
+                measure: r.measure,
+                attribute: None,
+                span,
+                node: node.clone(),
+            });
+        }
+    }
+    // Rows link their own baseline; prose baselines are linked by name.
+    let linked: Vec<bool> = baselines.iter().map(|b| !b.target_ids.is_empty()).collect();
+    links::link_unlinked(&mut baselines, &targets, &linked);
+    renumber(&mut targets, &mut baselines);
+    Extraction {
+        outline: outline.roots,
+        targets,
+        baselines,
+        projects,
+    }
+}
+
+/// A table row is a target and, when it gives a base-year figure, a baseline
+/// linked to it.
+fn read_rows(
+    text: &str,
+    idx: &CharIndex,
+    outline: &Outline,
+    rows: &[Row],
+    targets: &mut Vec<Target>,
+    baselines: &mut Vec<Baseline>,
+) {
+    for r in rows {
+        let quote = text[r.bytes.clone()].to_string();
+        let span = idx.span(text, r.bytes.clone());
+        let node = outline.innermost(r.bytes.start).map(|n| n.id.clone());
+        let id = format!("t{:03}", targets.len() + 1);
+        if let Some((value, year)) = r.baseline {
+            baselines.push(Baseline {
+                id: format!("b{:03}", baselines.len() + 1),
+                indicator: r.indicator.clone(),
+                value,
+                unit: r.unit.clone(),
+                year,
+                quote: quote.clone(),
+                span,
+                node: node.clone(),
+                target_ids: vec![id.clone()],
+            });
+        }
+        targets.push(Target {
+            id,
+            indicator: r.indicator.clone(),
+            comparator: r.comparator,
+            value: r.target,
+            value_max: r.target_max,
+            unit: r.unit.clone(),
+            year: r.year,
+            quote,
+            kind: TargetKind::Numeric,
+            measure: r.measure,
+            attribute: r.attribute,
+            span,
+            node,
+        });
+    }
+}
+
+/// Puts records in document order and gives them running ids (table rows
+/// were read before the prose).
+fn renumber(targets: &mut [Target], baselines: &mut [Baseline]) {
+    targets.sort_by_key(|t| t.span.start);
+    baselines.sort_by_key(|b| b.span.start);
+    let mut map = std::collections::HashMap::new();
+    for (i, t) in targets.iter_mut().enumerate() {
+        let id = format!("t{:03}", i + 1);
+        map.insert(std::mem::replace(&mut t.id, id.clone()), id);
+    }
+    for (i, b) in baselines.iter_mut().enumerate() {
+        b.id = format!("b{:03}", i + 1);
+        for t in &mut b.target_ids {
+            if let Some(n) = map.get(t) {
+                t.clone_from(n);
+            }
+        }
+    }
+}

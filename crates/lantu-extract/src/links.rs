@@ -1,0 +1,163 @@
+//! Which baseline measures the same quantity as which target (国家高新技术企业
+//! 468 家 → 达到 620 家). Names are compared after dropping filler words and
+//! folding standard aliases of common indicators; a qualifier on one side
+//! only (高价值, 规模以上) means a subset, not the same quantity.
+
+use crate::model::{Baseline, Target};
+use lantu_core::TargetKind;
+
+/// Aliases of indicators every plan uses under several names, folded to one.
+const ALIASES: &[(&str, &str)] = &[
+    ("研究与试验发展经费投入强度", "研发投入强度"),
+    ("研究与试验发展经费支出占地区生产总值比重", "研发投入强度"),
+    ("研发经费支出占地区生产总值比重", "研发投入强度"),
+    ("研发支出与地区生产总值之比", "研发投入强度"),
+    ("研发经费投入强度", "研发投入强度"),
+    ("R&D经费投入强度", "研发投入强度"),
+    ("R&D投入强度", "研发投入强度"),
+    ("单位地区生产总值", "单位GDP"),
+    ("地区生产总值", "GDP"),
+    ("国内生产总值", "GDP"),
+    ("能源消耗", "能耗"),
+    ("老年人", "老人"),
+    ("养老床位", "床位"),
+];
+
+/// Words that name no part of the quantity.
+const FILLER: &[&str] = &[
+    "全社会",
+    "全区",
+    "全市",
+    "全县",
+    "拥有",
+    "认定",
+    "评价入库",
+    "累计",
+    "达到",
+    "数量",
+    "总量",
+    "总数",
+    "个数",
+    "的",
+    "“",
+    "”",
+    "名",
+    "数",
+];
+
+/// Qualifiers that make a subset of a quantity.
+const QUALIFIERS: &[&str] = &[
+    "高价值",
+    "高技术",
+    "规模以上",
+    "规上",
+    "重点",
+    "国家级",
+    "省级",
+    "市级",
+    "区级",
+    "县级",
+    "新兴",
+    "战略性",
+];
+
+fn norm(name: &str) -> String {
+    let mut s: String = name.chars().filter(|c| !c.is_whitespace()).collect();
+    for (a, b) in ALIASES {
+        if s.contains(a) {
+            s = s.replace(a, b);
+        }
+    }
+    for f in FILLER {
+        s = s.replace(f, "");
+    }
+    s
+}
+
+/// A name and, for a joint name (中小学), each of its parts.
+fn variants(name: &str) -> Vec<String> {
+    let n = norm(name);
+    if n.contains("中小学") {
+        vec![n.replace("中小学", "中学"), n.replace("中小学", "小学")]
+    } else {
+        vec![n]
+    }
+}
+
+/// Character-multiset Dice coefficient.
+pub fn dice(a: &str, b: &str) -> f64 {
+    let mut av: Vec<char> = a.chars().collect();
+    let mut bv: Vec<char> = b.chars().collect();
+    if av.is_empty() || bv.is_empty() {
+        return 0.0;
+    }
+    av.sort_unstable();
+    bv.sort_unstable();
+    let (mut i, mut j, mut common) = (0, 0, 0);
+    while i < av.len() && j < bv.len() {
+        match av[i].cmp(&bv[j]) {
+            std::cmp::Ordering::Equal => {
+                common += 1;
+                i += 1;
+                j += 1;
+            }
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+        }
+    }
+    2.0 * common as f64 / (av.len() + bv.len()) as f64
+}
+
+/// Counts of places (所, 处, 个, 座) are the same kind of count.
+fn units_compatible(b: Option<&str>, t: Option<&str>, t_kind: TargetKind) -> bool {
+    if t_kind == TargetKind::Relative {
+        return true;
+    }
+    const PLACES: &[&str] = &["所", "处", "个", "座"];
+    match (b, t) {
+        (Some(a), Some(c)) => a == c || PLACES.contains(&a) && PLACES.contains(&c),
+        (None, None) => true,
+        _ => false,
+    }
+}
+
+const THRESHOLD: f64 = 0.75;
+
+/// Similarity of a baseline's and a target's names, 0 when they cannot be
+/// the same quantity.
+pub fn similarity(b: &Baseline, t: &Target) -> f64 {
+    if !units_compatible(b.unit.as_deref(), t.unit.as_deref(), t.kind) {
+        return 0.0;
+    }
+    let tn = norm(&t.indicator);
+    let mut best: f64 = 0.0;
+    for bn in variants(&b.indicator) {
+        if QUALIFIERS.iter().any(|q| bn.contains(q) != tn.contains(q)) {
+            continue;
+        }
+        let d = if bn == tn { 1.0 } else { dice(&bn, &tn) };
+        let contained = (bn.chars().count() >= 4 && tn.contains(&bn)) || (tn.chars().count() >= 4 && bn.contains(&tn));
+        best = best.max(if contained { d.max(THRESHOLD) } else { d });
+    }
+    best
+}
+
+/// Fills `target_ids` of every baseline.
+pub fn link(baselines: &mut [Baseline], targets: &[Target]) {
+    link_unlinked(baselines, targets, &[]);
+}
+
+/// Fills `target_ids` of the baselines not marked in `skip` (rows of an
+/// indicator table already know their target).
+pub fn link_unlinked(baselines: &mut [Baseline], targets: &[Target], skip: &[bool]) {
+    for (i, b) in baselines.iter_mut().enumerate() {
+        if skip.get(i).copied().unwrap_or(false) {
+            continue;
+        }
+        b.target_ids = targets
+            .iter()
+            .filter(|t| similarity(b, t) >= THRESHOLD)
+            .map(|t| t.id.clone())
+            .collect();
+    }
+}

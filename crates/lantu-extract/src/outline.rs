@@ -1,1 +1,0 @@
-//! The plan's outline. (being written)

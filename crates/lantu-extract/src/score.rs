@@ -1,1 +1,0 @@
-//! Scoring against gold. (being written)
