@@ -96,7 +96,10 @@ fn errors_say_what_and_where() {
     let bad_period = r#"[{"target": {"measure": "level", "comparator": ">=", "value": 1, "year": 2025},
         "baseline": null, "observations": [{"period": "2023Q5", "value": 1}], "evaluation_year": 2023}]"#;
     let e = assess_cases(bad_period).unwrap_err().to_string();
-    assert!(e.contains("2023Q5") && e.contains("Q1, Q2, Q3 or Q4") && e.contains("line 2"), "{e}");
+    assert!(
+        e.contains("2023Q5") && e.contains("Q1, Q2, Q3 or Q4") && e.contains("line 2"),
+        "{e}"
+    );
 
     let bad_measure = r#"[{"target": {"measure": "levels", "comparator": ">=", "value": 1, "year": 2025},
         "observations": [], "evaluation_year": 2023}]"#;

@@ -3,8 +3,8 @@
 //! (and, for the first of each kind, in docs/methodology.md).
 
 use lantu_core::progress::{
-    assess, Assessment, Baseline, Likelihood, Observation, Period, ProjectionMethod, Reason,
-    Status, TargetSpec, Tolerances,
+    assess, Assessment, Baseline, Likelihood, Observation, Period, ProjectionMethod, Reason, Status, TargetSpec,
+    Tolerances,
 };
 use lantu_core::{Comparator, Measure};
 use rust_decimal::Decimal;
@@ -64,7 +64,12 @@ fn pm25() -> TargetSpec {
 #[test]
 fn ceiling_on_track_with_projection() {
     // s = 3/5 = 0.6; p = (47 − 52)/(43 − 52) = 5/9; r = p/s = 25/27.
-    let a = run(&pm25(), Some(("52", 2020)), &[("2021", "50"), ("2022", "48"), ("2023", "47")], 2023);
+    let a = run(
+        &pm25(),
+        Some(("52", 2020)),
+        &[("2021", "50"), ("2022", "48"), ("2023", "47")],
+        2023,
+    );
     check(&a, Status::OnTrack, Some(25.0 / 27.0));
     assert!(close(a.progress, 5.0 / 9.0));
     assert!(close(a.elapsed_share, 0.6));
@@ -78,7 +83,10 @@ fn ceiling_on_track_with_projection() {
     assert_eq!((p.year, p.method, p.points), (2025, ProjectionMethod::WeightedTrend, 4));
     assert!(close(Some(p.value), 43.6), "{p:?}");
     let half = 2.920 * (0.4f64 * (1.0 / 6.0 + 0.1 + 0.9)).sqrt();
-    assert!(close(Some(p.high), 43.6 + half) && close(Some(p.low), 43.6 - half), "{p:?}");
+    assert!(
+        close(Some(p.high), 43.6 + half) && close(Some(p.low), 43.6 - half),
+        "{p:?}"
+    );
     assert_eq!(p.likelihood, Likelihood::Uncertain);
 }
 
@@ -186,7 +194,10 @@ fn range_uses_the_nearer_bound() {
     check(&a, Status::OnTrack, Some(1.0));
     // Baseline inside, latest outside: maintain-type lagging.
     let a = run(&beds(), Some(("46", 2020)), &[("2023", "44")], 2023);
-    assert_eq!((a.status, a.reason, a.regressing), (Status::Lagging, Reason::NoLongerMet, true));
+    assert_eq!(
+        (a.status, a.reason, a.regressing),
+        (Status::Lagging, Reason::NoLongerMet, true)
+    );
 }
 
 #[test]
@@ -207,7 +218,11 @@ fn approx_within_five_percent() {
     let t = target(Measure::Level, Comparator::Approx, "100", 2025);
     // |96 − 100| = 4 ≤ 5 → achieved; 95 and 105 are the edges.
     for x in ["96", "95", "105"] {
-        assert_eq!(run(&t, Some(("80", 2020)), &[("2023", x)], 2023).status, Status::Achieved, "{x}");
+        assert_eq!(
+            run(&t, Some(("80", 2020)), &[("2023", x)], 2023).status,
+            Status::Achieved,
+            "{x}"
+        );
     }
     // p = 10/20 = 0.5, r = 0.8333 → lagging.
     let a = run(&t, Some(("80", 2020)), &[("2023", "90")], 2023);
@@ -232,11 +247,19 @@ fn exact_counts_are_met_at_the_number_or_more() {
     let a = run(&t, Some(("0", 2020)), &[("2023", "2")], 2023);
     check(&a, Status::Ahead, Some(10.0 / 9.0));
     for x in ["3", "4"] {
-        assert_eq!(run(&t, Some(("0", 2020)), &[("2023", x)], 2023).status, Status::Achieved);
+        assert_eq!(
+            run(&t, Some(("0", 2020)), &[("2023", x)], 2023).status,
+            Status::Achieved
+        );
     }
     // The same as deliveries per year.
     let t = target(Measure::Cumulative, Comparator::Exact, "3", 2025);
-    let a = run(&t, Some(("0", 2020)), &[("2021", "1"), ("2022", "0"), ("2023", "1")], 2023);
+    let a = run(
+        &t,
+        Some(("0", 2020)),
+        &[("2021", "1"), ("2022", "0"), ("2023", "1")],
+        2023,
+    );
     check(&a, Status::Ahead, Some(10.0 / 9.0));
     let a = run(&t, Some(("0", 2020)), &[("2021", "2"), ("2023", "1")], 2023);
     assert_eq!(a.status, Status::Achieved);
@@ -278,14 +301,25 @@ fn cumulative_sums_flows_after_the_baseline_year() {
     let a = run(&jobs(), Some(("0", 2020)), &o, 2023);
     check(&a, Status::OnTrack, Some(1.0));
     assert!(close(a.progress, 0.6));
-    let a = run(&jobs(), Some(("0", 2020)), &[("2021", "20"), ("2022", "20"), ("2023", "15")], 2023);
+    let a = run(
+        &jobs(),
+        Some(("0", 2020)),
+        &[("2021", "20"), ("2022", "20"), ("2023", "15")],
+        2023,
+    );
     assert_eq!(a.status, Status::Achieved);
 }
 
 #[test]
 fn cumulative_partial_year_counts_the_months_covered() {
     // Σ = 30 + 3 + 2 = 35 = 0.7·50; elapsed = 36 + 6 = 42 of 60 months = 0.7.
-    let o = [("2021", "11"), ("2022", "10"), ("2023", "9"), ("2024Q1", "3"), ("2024Q2", "2")];
+    let o = [
+        ("2021", "11"),
+        ("2022", "10"),
+        ("2023", "9"),
+        ("2024Q1", "3"),
+        ("2024Q2", "2"),
+    ];
     let a = run(&jobs(), Some(("0", 2020)), &o, 2024);
     check(&a, Status::OnTrack, Some(1.0));
     assert!(close(a.elapsed_share, 0.7));
@@ -293,13 +327,24 @@ fn cumulative_partial_year_counts_the_months_covered() {
     // Months inside a reported quarter are not counted twice: Q1 3 (its
     // February 5 is ignored) + April 1 + May 1 → Σ = 35, 41 months.
     let o = [
-        ("2021", "11"), ("2022", "10"), ("2023", "9"),
-        ("2024Q1", "3"), ("2024-02", "5"), ("2024-04", "1"), ("2024-05", "1"),
+        ("2021", "11"),
+        ("2022", "10"),
+        ("2023", "9"),
+        ("2024Q1", "3"),
+        ("2024-02", "5"),
+        ("2024-04", "1"),
+        ("2024-05", "1"),
     ];
     let a = run(&jobs(), Some(("0", 2020)), &o, 2024);
     check(&a, Status::OnTrack, Some(0.7 * 60.0 / 41.0));
     // An annual figure wins over the months of its year.
-    let o = [("2021", "11"), ("2022", "10"), ("2023", "9"), ("2024", "5"), ("2024-03", "40")];
+    let o = [
+        ("2021", "11"),
+        ("2022", "10"),
+        ("2023", "9"),
+        ("2024", "5"),
+        ("2024-03", "40"),
+    ];
     let a = run(&jobs(), Some(("0", 2020)), &o, 2024);
     check(&a, Status::Lagging, Some(0.7 / 0.8));
 }
@@ -319,11 +364,21 @@ fn cumulative_ceiling_is_an_allowance() {
     // 新增建设用地控制在 100 公顷以内.
     let t = binding(target(Measure::Cumulative, Comparator::AtMost, "100", 2025));
     // Used 60 of 100 in 0.6 of the time: pace 1.0.
-    let a = run(&t, Some(("0", 2020)), &[("2021", "20"), ("2022", "20"), ("2023", "20")], 2023);
+    let a = run(
+        &t,
+        Some(("0", 2020)),
+        &[("2021", "20"), ("2022", "20"), ("2023", "20")],
+        2023,
+    );
     check(&a, Status::OnTrack, Some(1.0));
     assert_eq!(a.reason, Reason::WithinAllowance);
     // Used 75 in 0.6: pace 1.25 > 1/0.90.
-    let a = run(&t, Some(("0", 2020)), &[("2021", "25"), ("2022", "25"), ("2023", "25")], 2023);
+    let a = run(
+        &t,
+        Some(("0", 2020)),
+        &[("2021", "25"), ("2022", "25"), ("2023", "25")],
+        2023,
+    );
     check(&a, Status::Lagging, Some(1.25));
     assert_eq!(a.reason, Reason::AllowanceUsedTooFast);
     assert!(a.warning);
@@ -479,15 +534,24 @@ fn reduction_ceiling_and_limits() {
 #[test]
 fn target_year_completed_or_not() {
     let a = run(&pm25(), Some(("52", 2020)), &[("2024", "45"), ("2025", "43")], 2025);
-    assert_eq!((a.status, a.reason, a.warning), (Status::Completed, Reason::MetInTargetYear, false));
+    assert_eq!(
+        (a.status, a.reason, a.warning),
+        (Status::Completed, Reason::MetInTargetYear, false)
+    );
     assert!(a.projection.is_none());
     let a = run(&pm25(), Some(("52", 2020)), &[("2025", "44")], 2025);
-    assert_eq!((a.status, a.reason, a.warning), (Status::NotCompleted, Reason::NotMetInTargetYear, true));
+    assert_eq!(
+        (a.status, a.reason, a.warning),
+        (Status::NotCompleted, Reason::NotMetInTargetYear, true)
+    );
     // p = 8/9 at s = 1.
     assert!(close(a.ratio, 8.0 / 9.0));
     // Evaluated later, the target year's figure missing.
     let a = run(&pm25(), Some(("52", 2020)), &[("2024", "44")], 2026);
-    assert_eq!((a.status, a.reason), (Status::NotCompleted, Reason::TargetYearFigureMissing));
+    assert_eq!(
+        (a.status, a.reason),
+        (Status::NotCompleted, Reason::TargetYearFigureMissing)
+    );
     // Figures after the target year do not count.
     let a = run(&pm25(), Some(("52", 2020)), &[("2025", "43"), ("2026", "50")], 2026);
     assert_eq!(a.status, Status::Completed);
@@ -505,9 +569,15 @@ fn missing_data() {
     assert_eq!(a.status, Status::NoData);
     // Only figures before the baseline year.
     let a = run(&pm25(), Some(("52", 2020)), &[("2019", "40")], 2023);
-    assert_eq!((a.status, a.reason), (Status::NoData, Reason::NoObservationSinceBaseline));
+    assert_eq!(
+        (a.status, a.reason),
+        (Status::NoData, Reason::NoObservationSinceBaseline)
+    );
     let a = run(&jobs(), Some(("0", 2020)), &[("2020", "40")], 2023);
-    assert_eq!((a.status, a.reason), (Status::NoData, Reason::NoObservationSinceBaseline));
+    assert_eq!(
+        (a.status, a.reason),
+        (Status::NoData, Reason::NoObservationSinceBaseline)
+    );
 }
 
 #[test]
@@ -539,7 +609,10 @@ fn degenerate_years() {
     // T ≤ t0.
     let t = target(Measure::Level, Comparator::AtLeast, "65", 2020);
     let a = run(&t, Some(("60", 2020)), &[("2021", "61")], 2021);
-    assert_eq!((a.status, a.reason), (Status::NotAssessable, Reason::TargetYearNotAfterBaseline));
+    assert_eq!(
+        (a.status, a.reason),
+        (Status::NotAssessable, Reason::TargetYearNotAfterBaseline)
+    );
     // Evaluation before the baseline.
     let a = run(&urbanisation(), Some(("60", 2020)), &[("2019", "61")], 2019);
     assert_eq!(a.reason, Reason::EvaluationBeforeBaseline);
@@ -547,7 +620,12 @@ fn degenerate_years() {
 
 #[test]
 fn duplicate_periods_later_entry_wins() {
-    let a = run(&urbanisation(), Some(("60", 2020)), &[("2023", "61"), ("2023", "63")], 2023);
+    let a = run(
+        &urbanisation(),
+        Some(("60", 2020)),
+        &[("2023", "61"), ("2023", "63")],
+        2023,
+    );
     check(&a, Status::OnTrack, Some(1.0));
 }
 

@@ -103,9 +103,7 @@ fn main() {
         extract_mbs = Some(report("extract", bytes, &s));
     }
     if wanted("decode_text_utf8") {
-        let s = time(warmup, measure, || {
-            decode(black_box(PLAN.as_bytes()), Format::Text)
-        });
+        let s = time(warmup, measure, || decode(black_box(PLAN.as_bytes()), Format::Text));
         report("decode_text_utf8", bytes, &s);
     }
     if wanted("decode+extract") {
@@ -117,11 +115,7 @@ fn main() {
     }
 
     if let Some(mbs) = extract_mbs {
-        let verdict = if mbs >= BAR_MB_PER_S {
-            "meets"
-        } else {
-            "BELOW"
-        };
+        let verdict = if mbs >= BAR_MB_PER_S { "meets" } else { "BELOW" };
         println!(
             "\nextract: {mbs:.1} MB/s (mean) — {verdict} the bar of {BAR_MB_PER_S} MB/s \
              ({:.2} ms for this plan)",

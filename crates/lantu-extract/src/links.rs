@@ -123,23 +123,74 @@ fn units_compatible(b: Option<&str>, t: Option<&str>, t_kind: TargetKind) -> boo
 
 const THRESHOLD: f64 = 0.75;
 
-/// Similarity of a baseline's and a target's names, 0 when they cannot be
-/// the same quantity.
-pub fn similarity(b: &Baseline, t: &Target) -> f64 {
+/// A name prepared once for many comparisons.
+struct Key {
+    norm: String,
+    sorted: Vec<char>,
+    /// Bit i set when the name holds `QUALIFIERS[i]`.
+    quals: u32,
+}
+
+impl Key {
+    fn new(norm: String) -> Key {
+        let mut sorted: Vec<char> = norm.chars().collect();
+        sorted.sort_unstable();
+        let quals = QUALIFIERS
+            .iter()
+            .enumerate()
+            .filter(|(_, q)| norm.contains(*q))
+            .fold(0, |m, (i, _)| m | 1 << i);
+        Key { norm, sorted, quals }
+    }
+}
+
+fn dice_sorted(a: &[char], b: &[char]) -> f64 {
+    if a.is_empty() || b.is_empty() {
+        return 0.0;
+    }
+    let (mut i, mut j, mut common) = (0, 0, 0);
+    while i < a.len() && j < b.len() {
+        match a[i].cmp(&b[j]) {
+            std::cmp::Ordering::Equal => {
+                common += 1;
+                i += 1;
+                j += 1;
+            }
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+        }
+    }
+    2.0 * common as f64 / (a.len() + b.len()) as f64
+}
+
+/// Similarity of prepared names, 0 when they cannot be the same quantity.
+fn similarity_of(b: &Baseline, bkeys: &[Key], t: &Target, tk: &Key) -> f64 {
     if !units_compatible(b.unit.as_deref(), t.unit.as_deref(), t.kind) {
         return 0.0;
     }
-    let tn = norm(&t.indicator);
     let mut best: f64 = 0.0;
-    for bn in variants(&b.indicator) {
-        if QUALIFIERS.iter().any(|q| bn.contains(q) != tn.contains(q)) {
+    for bk in bkeys {
+        if bk.quals != tk.quals {
             continue;
         }
-        let d = if bn == tn { 1.0 } else { dice(&bn, &tn) };
-        let contained = (bn.chars().count() >= 4 && tn.contains(&bn)) || (tn.chars().count() >= 4 && bn.contains(&tn));
-        best = best.max(if contained { d.max(THRESHOLD) } else { d });
+        let d = if bk.norm == tk.norm {
+            1.0
+        } else {
+            dice_sorted(&bk.sorted, &tk.sorted)
+        };
+        let contained = d < THRESHOLD
+            && ((bk.sorted.len() >= 4 && tk.norm.contains(bk.norm.as_str()))
+                || (tk.sorted.len() >= 4 && bk.norm.contains(tk.norm.as_str())));
+        best = best.max(if contained { THRESHOLD } else { d });
     }
     best
+}
+
+/// Similarity of a baseline's and a target's names, 0 when they cannot be
+/// the same quantity.
+pub fn similarity(b: &Baseline, t: &Target) -> f64 {
+    let bkeys: Vec<Key> = variants(&b.indicator).into_iter().map(Key::new).collect();
+    similarity_of(b, &bkeys, t, &Key::new(norm(&t.indicator)))
 }
 
 /// Fills `target_ids` of every baseline.
@@ -150,14 +201,17 @@ pub fn link(baselines: &mut [Baseline], targets: &[Target]) {
 /// Fills `target_ids` of the baselines not marked in `skip` (rows of an
 /// indicator table already know their target).
 pub fn link_unlinked(baselines: &mut [Baseline], targets: &[Target], skip: &[bool]) {
+    let tkeys: Vec<Key> = targets.iter().map(|t| Key::new(norm(&t.indicator))).collect();
     for (i, b) in baselines.iter_mut().enumerate() {
         if skip.get(i).copied().unwrap_or(false) {
             continue;
         }
+        let bkeys: Vec<Key> = variants(&b.indicator).into_iter().map(Key::new).collect();
         b.target_ids = targets
             .iter()
-            .filter(|t| similarity(b, t) >= THRESHOLD)
-            .map(|t| t.id.clone())
+            .zip(&tkeys)
+            .filter(|(t, tk)| similarity_of(b, &bkeys, t, tk) >= THRESHOLD)
+            .map(|(t, _)| t.id.clone())
             .collect();
     }
 }

@@ -109,6 +109,10 @@ fn year_at(s: &[char], i: usize) -> Option<(i32, usize)> {
 pub fn target_year(s: &[char], from: usize, to: usize) -> Option<i32> {
     let mut i = from;
     while i < to {
+        if i != from && !matches!(s[i], '到' | '至' | '在' | '于' | '“') {
+            i += 1;
+            continue;
+        }
         let lead = at_any(s, i, &["到", "至", "在", "于"]);
         let j = i + lead.map_or(0, |l| l.chars().count());
         let skip_quote = if matches!(s.get(j), Some('“' | '"' | '「')) {
@@ -144,6 +148,9 @@ pub fn target_year(s: &[char], from: usize, to: usize) -> Option<i32> {
 /// A base year the sentence names: 比/较/由/从 2020 年.
 pub fn base_year(s: &[char], from: usize, to: usize) -> Option<i32> {
     (from..to).find_map(|i| {
+        if !matches!(s[i], '比' | '较' | '由' | '从' | '截') {
+            return None;
+        }
         let l = at_any(s, i, &["比", "较", "由", "从", "截至", "截止"])?;
         year_at(s, i + l.chars().count()).map(|(y, _)| y)
     })

@@ -5,7 +5,7 @@
 
 use crate::model::Quantity;
 use crate::quantity::lex;
-use crate::scan::{at, at_any, ends_with, is_cjk};
+use crate::scan::{at, ends_with, is_cjk, Words};
 
 /// Verbs of project delivery, longest first.
 const ACTIONS: &[&str] = &[
@@ -120,7 +120,8 @@ pub fn read_sentence(s: &[char], from: usize, to: usize) -> Vec<Found> {
     let mut out = Vec::new();
     let mut i = from;
     while i < to {
-        let Some(action) = at_any(s, i, ACTIONS) else {
+        static WORDS: std::sync::OnceLock<Words> = std::sync::OnceLock::new();
+        let Some(action) = WORDS.get_or_init(|| Words::new(ACTIONS)).at(s, i).map(|k| ACTIONS[k]) else {
             i += 1;
             continue;
         };

@@ -4,9 +4,10 @@
 
 use crate::lexicon::{lower_is_better, BUILD_VERBS, CUES, FRAME_PREFIXES, FRAME_SUFFIXES, RELATIVE_MARKERS};
 use crate::quantity::{lex, Qty, UnitClass};
-use crate::scan::{at, at_any, ends_with, find, is_cjk, rfind};
+use crate::scan::{at, ends_with, find, is_cjk, rfind, Words};
 use lantu_core::{Comparator, Measure, TargetKind};
 use rust_decimal::Decimal;
+use std::sync::OnceLock;
 
 /// A figure read from a sentence, before ids and spans are given.
 #[derive(Debug, Clone, PartialEq)]
@@ -104,54 +105,51 @@ pub fn clean(s: &[char]) -> String {
         .to_string()
 }
 
+fn cue_words() -> &'static Words {
+    static W: OnceLock<Words> = OnceLock::new();
+    W.get_or_init(|| Words::new(&CUES.iter().map(|(w, _)| *w).collect::<Vec<_>>()))
+}
+
+fn verb_words() -> &'static Words {
+    static W: OnceLock<Words> = OnceLock::new();
+    W.get_or_init(|| Words::new(BUILD_VERBS))
+}
+
 /// The nearest cue before `q` in `[lo, q)`: (position, length, comparator).
 fn cue_before(s: &[char], lo: usize, q: usize) -> Option<(usize, usize, Option<Comparator>)> {
+    let words = cue_words();
     for k in (lo..q).rev() {
-        for (w, c) in CUES {
-            let n = w.chars().count();
-            if k + n <= q && at(s, k, w) {
-                // 达 inside 到达/表达/发达/抵达 is not a cue; 实现 of 实现率 neither.
-                if *w == "达"
-                    && k > lo
-                    && matches!(s[k - 1], '表' | '发' | '抵' | '通' | '送' | '传' | '下' | '到' | '直')
-                {
-                    continue;
+        let Some(idx) = words.at(s, k) else { continue };
+        let n = words.len_of(idx);
+        if k + n > q {
+            continue;
+        }
+        // One-character cues sit right before the figure; elsewhere they
+        // are parts of names (国达环路).
+        if n == 1 && k + 1 != q {
+            continue;
+        }
+        // Prefer a longer cue that ends at the same place (不低于 over 低于).
+        for d in 1..=2 {
+            if k >= lo + d {
+                if let Some(i2) = words.at(s, k - d).filter(|&i2| words.len_of(i2) == n + d) {
+                    return Some((k - d, n + d, CUES[i2].1));
                 }
-                // One-character cues sit right before the figure; elsewhere they
-                // are parts of names (国达环路).
-                if n == 1 && k + 1 != q {
-                    continue;
-                }
-                // Prefer a longer cue that ends at the same place (不低于 over 低于).
-                for d in 1..=2 {
-                    if k >= lo + d {
-                        if let Some((w2, c2)) = CUES
-                            .iter()
-                            .find(|(w2, _)| w2.chars().count() == n + d && at(s, k - d, w2))
-                        {
-                            let _ = w2;
-                            return Some((k - d, n + d, *c2));
-                        }
-                    }
-                }
-                return Some((k, n, *c));
             }
         }
+        return Some((k, n, CUES[idx].1));
     }
     None
 }
 
 fn build_verb_before(s: &[char], lo: usize, q: usize) -> Option<(usize, &'static str)> {
-    for k in lo..q {
-        if let Some(v) = at_any(s, k, BUILD_VERBS) {
-            if k + v.chars().count() <= q {
-                // "建设" inside a noun (城市建设用地) still reads as a verb at the
-                // start of a clause only.
-                return Some((k, v));
-            }
-        }
-    }
-    None
+    let words = verb_words();
+    (lo..q).find_map(|k| {
+        words
+            .at(s, k)
+            .filter(|&i| k + words.len_of(i) <= q)
+            .map(|i| (k, BUILD_VERBS[i]))
+    })
 }
 
 /// Words right after a figure that fix the comparator.
@@ -511,8 +509,10 @@ pub fn read_relative(s: &[char], from: usize, to: usize) -> Vec<Reading> {
     while cs < to {
         let ce = clause_end(s, cs, to);
         let clause = &s[cs..ce];
-        let has_figure = !lex(s, cs, ce).is_empty();
-        if !has_figure {
+        static MARKERS: OnceLock<Words> = OnceLock::new();
+        let markers = MARKERS.get_or_init(|| Words::new(&RELATIVE_MARKERS.iter().map(|(m, _)| *m).collect::<Vec<_>>()));
+        let has_marker = (cs..ce).any(|k| markers.at(s, k).is_some());
+        if has_marker && lex(s, cs, ce).is_empty() {
             for (m, cmp) in RELATIVE_MARKERS {
                 let Some(mk) = find(s, cs, ce, m) else {
                     continue;

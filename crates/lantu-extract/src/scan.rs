@@ -153,6 +153,49 @@ pub fn is_cjk(c: char) -> bool {
     matches!(c, '\u{4E00}'..='\u{9FFF}' | '\u{3400}'..='\u{4DBF}' | '〇')
 }
 
+/// A list of words matched at a position, with a first-character filter so
+/// that the common case (no word starts here) costs one lookup.
+pub struct Words {
+    words: Vec<Vec<char>>,
+    bloom: [u64; 4],
+}
+
+impl Words {
+    pub fn new(list: &[&str]) -> Words {
+        let mut bloom = [0u64; 4];
+        let words: Vec<Vec<char>> = list.iter().map(|w| w.chars().collect()).collect();
+        for w in &words {
+            if let Some(&c) = w.first() {
+                let h = (c as u32 & 255) as usize;
+                bloom[h >> 6] |= 1 << (h & 63);
+            }
+        }
+        Words { words, bloom }
+    }
+
+    #[inline]
+    fn may_start(&self, c: char) -> bool {
+        let h = (c as u32 & 255) as usize;
+        self.bloom[h >> 6] & (1 << (h & 63)) != 0
+    }
+
+    /// Index (in the original list) of the first word that `s[i..]` starts with.
+    #[inline]
+    pub fn at(&self, s: &[char], i: usize) -> Option<usize> {
+        let c = *s.get(i)?;
+        if !self.may_start(c) {
+            return None;
+        }
+        self.words
+            .iter()
+            .position(|w| s.len() >= i + w.len() && s[i..i + w.len()] == w[..])
+    }
+
+    pub fn len_of(&self, k: usize) -> usize {
+        self.words[k].len()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -21,10 +21,7 @@ fn of_level(o: &Outline, level: NodeLevel) -> Vec<&FlatNode> {
 }
 
 fn titles(o: &Outline, level: NodeLevel) -> Vec<&str> {
-    of_level(o, level)
-        .into_iter()
-        .map(|n| n.title.as_str())
-        .collect()
+    of_level(o, level).into_iter().map(|n| n.title.as_str()).collect()
 }
 
 fn chars(text: &str, start: usize, end: usize) -> String {
@@ -38,10 +35,7 @@ fn check_invariants(text: &str, idx: &CharIndex, o: &Outline) {
     for (i, n) in o.nodes.iter().enumerate() {
         assert!(ids.insert(n.id.as_str()), "duplicate id {}", n.id);
         assert!(n.heading.start < n.heading.end, "empty heading {n:?}");
-        assert!(
-            n.body.start == n.heading.start && n.heading.end <= n.body.end,
-            "{n:?}"
-        );
+        assert!(n.body.start == n.heading.start && n.heading.end <= n.body.end, "{n:?}");
         assert!(n.body.end <= text.len());
         assert!(text.is_char_boundary(n.heading.end) && text.is_char_boundary(n.body.end));
         if let Some(p) = n.parent {
@@ -51,16 +45,10 @@ fn check_invariants(text: &str, idx: &CharIndex, o: &Outline) {
                 p.body.start <= n.body.start && n.body.end <= p.body.end,
                 "{n:?} outside {p:?}"
             );
-            assert!(
-                p.level < n.level || p.level == NodeLevel::Section,
-                "{p:?} over {n:?}"
-            );
+            assert!(p.level < n.level || p.level == NodeLevel::Section, "{p:?} over {n:?}");
         }
         if i > 0 {
-            assert!(
-                o.nodes[i - 1].heading.start < n.heading.start,
-                "not in document order"
-            );
+            assert!(o.nodes[i - 1].heading.start < n.heading.start, "not in document order");
         }
         assert_eq!(o.innermost(n.heading.start).map(|m| &m.id), Some(&n.id));
         for r in o.toc() {
@@ -71,14 +59,7 @@ fn check_invariants(text: &str, idx: &CharIndex, o: &Outline) {
         }
     }
     let mut seen = 0;
-    fn walk(
-        text: &str,
-        idx: &CharIndex,
-        o: &Outline,
-        nodes: &[OutlineNode],
-        parent: Option<usize>,
-        seen: &mut usize,
-    ) {
+    fn walk(text: &str, idx: &CharIndex, o: &Outline, nodes: &[OutlineNode], parent: Option<usize>, seen: &mut usize) {
         for node in nodes {
             let flat = &o.nodes[*seen];
             assert_eq!(flat.id, node.id);
@@ -88,10 +69,7 @@ fn check_invariants(text: &str, idx: &CharIndex, o: &Outline) {
                 (node.level, node.number, &node.title)
             );
             assert_eq!(node.span, idx.span(text, flat.heading.clone()));
-            assert_eq!(
-                chars(text, node.span.start, node.span.end),
-                &text[flat.heading.clone()]
-            );
+            assert_eq!(chars(text, node.span.start, node.span.end), &text[flat.heading.clone()]);
             let me = *seen;
             *seen += 1;
             walk(text, idx, o, &node.children, Some(me), seen);
@@ -111,17 +89,11 @@ fn plan_has_ten_chapters_in_order() {
     let numbers: Vec<_> = chapters.iter().map(|c| c.number).collect();
     assert_eq!(numbers, (1..=10).map(Some).collect::<Vec<_>>());
     let ids: Vec<_> = chapters.iter().map(|c| c.id.as_str()).collect();
-    assert_eq!(
-        ids,
-        ["c1", "c2", "c3", "c4", "c5", "c6", "c7", "c8", "c9", "c10"]
-    );
+    assert_eq!(ids, ["c1", "c2", "c3", "c4", "c5", "c6", "c7", "c8", "c9", "c10"]);
     assert_eq!(chapters[0].title, "夯实高质量发展基础,顺应未来变化形势");
     assert_eq!(chapters[9].title, "推进治理体系现代化,着力建设平安津南");
     assert!(of_level(&o, NodeLevel::Part).is_empty());
-    assert!(
-        of_level(&o, NodeLevel::Box).is_empty(),
-        "the plan has no 专栏"
-    );
+    assert!(of_level(&o, NodeLevel::Box).is_empty(), "the plan has no 专栏");
     assert!(o.toc().is_empty(), "the plan has no table of contents");
 }
 
@@ -132,20 +104,11 @@ fn plan_sections_per_chapter() {
     let per_chapter: Vec<usize> = o
         .roots
         .iter()
-        .map(|c| {
-            c.children
-                .iter()
-                .filter(|s| s.level == NodeLevel::Section)
-                .count()
-        })
+        .map(|c| c.children.iter().filter(|s| s.level == NodeLevel::Section).count())
         .collect();
     assert_eq!(per_chapter, [3, 3, 4, 4, 6, 3, 4, 3, 5, 4]);
     assert_eq!(of_level(&o, NodeLevel::Section).len(), 39);
-    let c5: Vec<_> = o.roots[4]
-        .children
-        .iter()
-        .map(|s| (s.id.as_str(), s.number))
-        .collect();
+    let c5: Vec<_> = o.roots[4].children.iter().map(|s| (s.id.as_str(), s.number)).collect();
     assert_eq!(c5[5], ("c5.s6", Some(6)));
     assert_eq!(o.get("c1.s3").unwrap().title, "二〇三五年远景目标");
 }
@@ -154,10 +117,7 @@ fn plan_sections_per_chapter() {
 fn plan_wrapped_chapter_title_is_joined() {
     let o = build(PLAN);
     let c2 = o.get("c2").unwrap();
-    assert_eq!(
-        c2.title,
-        "落实“三绿色一生态”目标思路,开启全面建设社会主义现代化新津南"
-    );
+    assert_eq!(c2.title, "落实“三绿色一生态”目标思路,开启全面建设社会主义现代化新津南");
     let heading = &PLAN[c2.heading.clone()];
     assert!(heading.starts_with("第二章") && heading.ends_with("新津南") && heading.contains('\n'));
     // The continuation line is not taken for anything else.
@@ -183,9 +143,7 @@ fn plan_items() {
     assert_eq!(&PLAN[principle.heading.clone()], "——坚持系统观念。");
     assert_eq!(o.nodes[principle.parent.unwrap()].title, "基本原则");
     // Plain paragraphs are not items.
-    assert!(!items
-        .iter()
-        .any(|t| t.starts_with("高举中国特色社会主义伟大旗帜")));
+    assert!(!items.iter().any(|t| t.starts_with("高举中国特色社会主义伟大旗帜")));
     assert!(items
         .iter()
         .all(|t| !t.is_empty() && !t.ends_with('。') && t.chars().count() <= 40));
@@ -226,10 +184,7 @@ fn plan_spans_are_the_headings() {
         }
     }
     let s = o.get("c3.s1").unwrap();
-    assert_eq!(
-        &PLAN[s.heading.clone()],
-        "第一节 以绿为脉,高标准推进绿色生态屏障建设"
-    );
+    assert_eq!(&PLAN[s.heading.clone()], "第一节 以绿为脉,高标准推进绿色生态屏障建设");
 }
 
 #[test]
@@ -248,9 +203,7 @@ fn plan_innermost_and_path() {
     assert_eq!(o.innermost(at).unwrap().id, "c3");
     // The title lines and the preamble belong to no node.
     assert!(o.innermost(0).is_none());
-    assert!(o
-        .innermost(PLAN.find("根据《中共津南区委").unwrap())
-        .is_none());
+    assert!(o.innermost(PLAN.find("根据《中共津南区委").unwrap()).is_none());
     // The end of the text is still in the last item.
     let last = o.innermost(PLAN.len() - 1).unwrap();
     assert_eq!(
@@ -299,10 +252,7 @@ fn toc_with_page_numbers_yields_nothing() {
     assert!(chapters.iter().all(|c| c.heading.start > o.toc()[0].end));
     assert_eq!(chapters[1].title, "推动高质量发展,建设现代化经济体系");
     assert!(of_level(&o, NodeLevel::Box).is_empty());
-    assert_eq!(
-        titles(&o, NodeLevel::Section),
-        ["发展基础", "指导思想", "壮大实体经济"]
-    );
+    assert_eq!(titles(&o, NodeLevel::Section), ["发展基础", "指导思想", "壮大实体经济"]);
     assert_eq!(
         titles(&o, NodeLevel::Item),
         ["坚持新发展理念", "做强先进制造业", "加强组织领导"]
@@ -374,11 +324,7 @@ fn parts_nest_chapters_and_sections() {
 建设重大科技基础设施。 布局一批实验室。
 ";
     let o = build(text);
-    let ids: Vec<_> = o
-        .nodes
-        .iter()
-        .map(|n| (n.id.as_str(), n.level, n.number))
-        .collect();
+    let ids: Vec<_> = o.nodes.iter().map(|n| (n.id.as_str(), n.level, n.number)).collect();
     use NodeLevel::*;
     assert_eq!(
         ids,
@@ -403,23 +349,15 @@ fn parts_nest_chapters_and_sections() {
     );
     // Part 1's body ends where part 2 begins.
     assert_eq!(o.get("p1").unwrap().body.end, text.find("第二篇").unwrap());
-    let path: Vec<_> = o
-        .path(text.find("布局一批").unwrap())
-        .map(|n| n.id.as_str())
-        .collect();
+    let path: Vec<_> = o.path(text.find("布局一批").unwrap()).map(|n| n.id.as_str()).collect();
     assert_eq!(path, ["p2.c3.s1.i1", "p2.c3.s1", "p2.c3", "p2"]);
 }
 
 #[test]
 fn numbers_with_stray_spaces_and_tens() {
-    let text =
-        "第 三 章 标题甲\n第十二章 标题乙\n第二十一章  标题丙 \n第 1 2 节 标题丁\n第４章 标题戊\n";
+    let text = "第 三 章 标题甲\n第十二章 标题乙\n第二十一章  标题丙 \n第 1 2 节 标题丁\n第４章 标题戊\n";
     let o = build(text);
-    let got: Vec<_> = o
-        .nodes
-        .iter()
-        .map(|n| (n.number, n.title.as_str()))
-        .collect();
+    let got: Vec<_> = o.nodes.iter().map(|n| (n.number, n.title.as_str())).collect();
     assert_eq!(
         got,
         [
@@ -477,53 +415,29 @@ fn boxes_with_titles_and_ends() {
         ]
     );
     // Boxes sit under the section they appear in.
-    assert!(boxes
-        .iter()
-        .all(|b| o.nodes[b.parent.unwrap()].id == "c1.s1"));
+    assert!(boxes.iter().all(|b| o.nodes[b.parent.unwrap()].id == "c1.s1"));
     // Rows of the table are in the box; the item after it ends it.
+    assert_eq!(o.innermost(text.find("地区生产总值增长").unwrap()).unwrap().id, "c1.b1");
+    assert_eq!(o.innermost(text.find("重点任务").unwrap()).unwrap().id, "c1.b1");
     assert_eq!(
-        o.innermost(text.find("地区生产总值增长").unwrap())
-            .unwrap()
-            .id,
-        "c1.b1"
-    );
-    assert_eq!(
-        o.innermost(text.find("重点任务").unwrap()).unwrap().id,
-        "c1.b1"
-    );
-    assert_eq!(
-        o.innermost(text.find("实施产业基础再造").unwrap())
-            .unwrap()
-            .title,
+        o.innermost(text.find("实施产业基础再造").unwrap()).unwrap().title,
         "推进产业基础高级化"
     );
     // Entries of a box are not task items.
     assert_eq!(titles(&o, NodeLevel::Item), ["推进产业基础高级化"]);
     assert_eq!(
-        o.innermost(text.find("推广应用工业机器人").unwrap())
-            .unwrap()
-            .id,
+        o.innermost(text.find("推广应用工业机器人").unwrap()).unwrap().id,
         "c1.b2"
     );
     // A one-sentence entry of a box, however long, stays in it.
-    assert_eq!(
-        o.innermost(text.find("前沿基础理论突破").unwrap())
-            .unwrap()
-            .id,
-        "c1.b3"
-    );
+    assert_eq!(o.innermost(text.find("前沿基础理论突破").unwrap()).unwrap().id, "c1.b3");
     // Running prose ends the box and belongs to the section again.
     assert_eq!(
-        o.innermost(text.find("大力发展战略性新兴产业").unwrap())
-            .unwrap()
-            .id,
+        o.innermost(text.find("大力发展战略性新兴产业").unwrap()).unwrap().id,
         "c1.s1"
     );
     assert!(o.get("c1.b3").unwrap().body.end <= text.find("大力发展战略性新兴产业").unwrap());
-    assert_eq!(
-        titles(&o, NodeLevel::Section),
-        ["壮大先进制造业", "发展现代服务业"]
-    );
+    assert_eq!(titles(&o, NodeLevel::Section), ["壮大先进制造业", "发展现代服务业"]);
 }
 
 #[test]
@@ -541,10 +455,7 @@ fn enumerated_headings_without_chapters() {
 三、保障措施
 ";
     let o = build(text);
-    assert_eq!(
-        titles(&o, NodeLevel::Chapter),
-        ["发展基础", "主要任务", "保障措施"]
-    );
+    assert_eq!(titles(&o, NodeLevel::Chapter), ["发展基础", "主要任务", "保障措施"]);
     assert_eq!(
         of_level(&o, NodeLevel::Chapter)
             .iter()
@@ -552,10 +463,7 @@ fn enumerated_headings_without_chapters() {
             .collect::<Vec<_>>(),
         [Some(1), Some(2), Some(3)]
     );
-    assert_eq!(
-        titles(&o, NodeLevel::Section),
-        ["加快产业转型升级", "推进乡村振兴"]
-    );
+    assert_eq!(titles(&o, NodeLevel::Section), ["加快产业转型升级", "推进乡村振兴"]);
     assert_eq!(o.get("c2.s2").unwrap().number, Some(2));
     let items: Vec<_> = of_level(&o, NodeLevel::Item)
         .iter()
@@ -600,10 +508,7 @@ fn prose_and_title_lines_are_not_nodes() {
 ";
     let o = build(text);
     assert_eq!(o.nodes.len(), 1, "{:?}", o.nodes);
-    assert_eq!(
-        o.innermost(text.find("我们必须").unwrap()).unwrap().id,
-        "c1"
-    );
+    assert_eq!(o.innermost(text.find("我们必须").unwrap()).unwrap().id, "c1");
 }
 
 #[test]
@@ -621,10 +526,7 @@ fn windows_line_endings() {
     let text = "第一章 总体要求\r\n第一节 指导思想\r\n坚持党的领导。 全面加强。\r\n";
     let o = build(text);
     assert_eq!(titles(&o, NodeLevel::Chapter), ["总体要求"]);
-    assert_eq!(
-        &text[o.get("c1.s1").unwrap().heading.clone()],
-        "第一节 指导思想"
-    );
+    assert_eq!(&text[o.get("c1.s1").unwrap().heading.clone()], "第一节 指导思想");
     assert_eq!(o.nodes.len(), 3);
 }
 

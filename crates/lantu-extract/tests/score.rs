@@ -14,10 +14,7 @@ fn plan() -> String {
 }
 
 fn gold() -> Gold {
-    let path = format!(
-        "{}/../../data/gold/{PLAN}.gold.json",
-        env!("CARGO_MANIFEST_DIR")
-    );
+    let path = format!("{}/../../data/gold/{PLAN}.gold.json", env!("CARGO_MANIFEST_DIR"));
     Gold::from_path(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
 }
 
@@ -113,13 +110,7 @@ fn gold_has_the_documented_counts() {
     assert_eq!(g.baselines.len(), 109);
     let links: usize = g.baselines.iter().map(|b| b.target_ids.len()).sum();
     assert_eq!(links, 10);
-    assert_eq!(
-        g.targets
-            .iter()
-            .filter(|t| t.kind == TargetKind::Relative)
-            .count(),
-        10
-    );
+    assert_eq!(g.targets.iter().filter(|t| t.kind == TargetKind::Relative).count(), 10);
 }
 
 #[test]
@@ -209,10 +200,7 @@ fn a_unit_that_is_only_a_magnitude_becomes_null() {
         span: Span { start: 0, end: 0 },
         node: None,
     };
-    let ex = only_targets(vec![
-        t("p1", "新增市场主体", "万户", 6),
-        t("p2", "新增就业", "万", 2),
-    ]);
+    let ex = only_targets(vec![t("p1", "新增市场主体", "万户", 6), t("p2", "新增就业", "万", 2)]);
     let r = score(plan, &ex, &g);
     assert_eq!(r.targets.matched, 2, "{r}");
 }
@@ -270,20 +258,14 @@ fn a_wrong_comparator_fails_strict_but_passes_lenient() {
     assert_eq!(r.targets_lenient.matched, 1);
     assert_eq!(r.targets_lenient.precision, 1.0);
     let hit = &r.target_false_hits[0];
-    assert!(
-        hit.reason.contains("t001") && hit.reason.contains("comparator"),
-        "{r}"
-    );
+    assert!(hit.reason.contains("t001") && hit.reason.contains("comparator"), "{r}");
 }
 
 #[test]
 fn pairing_is_one_to_one() {
     let text = plan();
     let g = gold();
-    let twice = vec![
-        target_like(&text, &g, "t001"),
-        target_like(&text, &g, "t001"),
-    ];
+    let twice = vec![target_like(&text, &g, "t001"), target_like(&text, &g, "t001")];
     let r = score(&text, &only_targets(twice), &g);
     assert_eq!((r.targets.matched, r.targets.predicted), (1, 2));
     assert_eq!(r.targets.precision, 0.5);
@@ -299,10 +281,7 @@ fn ties_are_broken_by_indicator_similarity() {
     // prediction fits both, and goes to the one with its indicator.
     let r = score(
         &text,
-        &only_targets(vec![
-            target_like(&text, &g, "t007"),
-            target_like(&text, &g, "t006"),
-        ]),
+        &only_targets(vec![target_like(&text, &g, "t007"), target_like(&text, &g, "t006")]),
         &g,
     );
     let mut pairs: Vec<_> = r
@@ -356,10 +335,7 @@ fn numeric_subset_leaves_out_relative_targets() {
     let mut ex = gold_as_extraction(&text, &g);
     ex.targets.retain(|t| t.kind != TargetKind::Relative);
     let r = score(&text, &ex, &g);
-    assert_eq!(
-        (r.targets_numeric.matched, r.targets_numeric.gold),
-        (58, 58)
-    );
+    assert_eq!((r.targets_numeric.matched, r.targets_numeric.gold), (58, 58));
     assert_eq!(r.targets_numeric.f1, 1.0);
     assert_eq!(r.targets.recall, 58.0 / 68.0);
     assert_eq!(r.target_misses.len(), 10);
@@ -380,16 +356,8 @@ fn links_go_through_both_matchings() {
     let b023 = find(&ex, "b023");
     ex.baselines[b023].target_ids.push("nope".into());
     let r = score(&text, &ex, &g);
-    assert_eq!(
-        (r.links.matched, r.links.predicted, r.links.gold),
-        (8, 10, 10),
-        "{r}"
-    );
-    let missed: Vec<_> = r
-        .link_misses
-        .iter()
-        .map(|l| (&*l.baseline_id, &*l.target_id))
-        .collect();
+    assert_eq!((r.links.matched, r.links.predicted, r.links.gold), (8, 10, 10), "{r}");
+    let missed: Vec<_> = r.link_misses.iter().map(|l| (&*l.baseline_id, &*l.target_id)).collect();
     assert_eq!(missed, [("b017", "t046"), ("b020", "t040")]);
     let false_hits: Vec<_> = r
         .link_false_hits
@@ -403,10 +371,7 @@ fn links_go_through_both_matchings() {
     ex.targets.retain(|t| t.id != "t046");
     let r = score(&text, &ex, &g);
     assert_eq!((r.links.matched, r.links.predicted), (9, 10));
-    assert!(
-        r.link_false_hits[0].reason.contains("no predicted target"),
-        "{r}"
-    );
+    assert!(r.link_false_hits[0].reason.contains("no predicted target"), "{r}");
 }
 
 #[test]
@@ -420,10 +385,7 @@ fn report_is_readable_and_serialisable() {
     assert!(shown.contains("targets"), "{shown}");
     assert!(shown.contains("links"), "{shown}");
     assert!(shown.contains("Target misses (2):"), "{shown}");
-    assert!(
-        shown.contains("t008  PM2.5年均浓度  <= 43 微克/立方米"),
-        "{shown}"
-    );
+    assert!(shown.contains("t008  PM2.5年均浓度  <= 43 微克/立方米"), "{shown}");
     // t014's quote is 81 characters: shown shortened.
     assert!(shown.contains("t014  特色小城镇  = 5 个"), "{shown}");
     assert!(shown.contains("…」"), "long quotes are shortened: {shown}");
@@ -458,8 +420,5 @@ fn gold_errors_say_what_is_wrong() {
     let bad_comparator = r#"{"doc": "x", "targets": [
         {"id": "t1", "indicator": "a", "comparator": "~", "value": 1, "quote": "q", "kind": "numeric"}
     ]}"#;
-    assert!(matches!(
-        Gold::from_json(bad_comparator),
-        Err(ScoreError::Json(_))
-    ));
+    assert!(matches!(Gold::from_json(bad_comparator), Err(ScoreError::Json(_))));
 }

@@ -153,7 +153,7 @@ struct Band {
 
 impl Band {
     fn contains(&self, x: Decimal) -> bool {
-        self.lo.map_or(true, |lo| x >= lo) && self.hi.map_or(true, |hi| x <= hi)
+        self.lo.is_none_or(|lo| x >= lo) && self.hi.is_none_or(|hi| x <= hi)
     }
 
     /// `x` lies outside the band on the far side from `start`.
@@ -165,22 +165,19 @@ impl Band {
     }
 
     fn f64(&self) -> (f64, f64) {
-        (
-            self.lo.map_or(f64::NEG_INFINITY, f),
-            self.hi.map_or(f64::INFINITY, f),
-        )
+        (self.lo.map_or(f64::NEG_INFINITY, f), self.hi.map_or(f64::INFINITY, f))
     }
 
     /// Maps both bounds through a monotone function; a decreasing one swaps
     /// them.
-    fn map(
-        &self,
-        increasing: bool,
-        g: impl Fn(Decimal) -> Option<Decimal>,
-    ) -> Option<Band> {
+    fn map(&self, increasing: bool, g: impl Fn(Decimal) -> Option<Decimal>) -> Option<Band> {
         let lo = self.lo.map(&g).map_or(Some(None), |v| v.map(Some))?;
         let hi = self.hi.map(&g).map_or(Some(None), |v| v.map(Some))?;
-        Some(if increasing { Band { lo, hi } } else { Band { lo: hi, hi: lo } })
+        Some(if increasing {
+            Band { lo, hi }
+        } else {
+            Band { lo: hi, hi: lo }
+        })
     }
 }
 
@@ -240,10 +237,7 @@ fn flow_years(obs: &BTreeMap<Period, Decimal>) -> Result<Vec<YearValue>, Reason>
                 let quarters: Vec<u8> = items.iter().filter_map(|(p, _)| p.quarter_number()).collect();
                 items
                     .iter()
-                    .filter(|(p, _)| {
-                        p.month_number()
-                            .map_or(true, |m| !quarters.contains(&((m - 1) / 3 + 1)))
-                    })
+                    .filter(|(p, _)| p.month_number().is_none_or(|m| !quarters.contains(&((m - 1) / 3 + 1))))
                     .copied()
                     .collect()
             }
@@ -316,7 +310,10 @@ impl Run<'_> {
                 if max < v {
                     return Err(Reason::ReversedRange);
                 }
-                Band { lo: Some(v), hi: Some(max) }
+                Band {
+                    lo: Some(v),
+                    hi: Some(max),
+                }
             }
             Comparator::Approx => {
                 let dv = self
@@ -335,9 +332,7 @@ impl Run<'_> {
             Measure::AnnualGrowth if written.iter().flatten().any(|g| *g <= -HUNDRED) => {
                 Err(Reason::GrowthBelowMinus100)
             }
-            Measure::Reduction if written.iter().flatten().any(|r| *r > HUNDRED) => {
-                Err(Reason::ReductionAbove100)
-            }
+            Measure::Reduction if written.iter().flatten().any(|r| *r > HUNDRED) => Err(Reason::ReductionAbove100),
             _ => Ok(band),
         }
     }
@@ -367,9 +362,7 @@ impl Run<'_> {
                 let factor = (HUNDRED.checked_add(g)?.checked_div(HUNDRED)?).max(Decimal::ZERO);
                 x0.checked_mul(powi(factor, years)?)
             }),
-            Measure::Reduction => vb.map(false, |r| {
-                x0.checked_mul(HUNDRED.checked_sub(r)?.checked_div(HUNDRED)?)
-            }),
+            Measure::Reduction => vb.map(false, |r| x0.checked_mul(HUNDRED.checked_sub(r)?.checked_div(HUNDRED)?)),
         };
         mapped.ok_or(Reason::NumericLimit)
     }
@@ -390,9 +383,7 @@ impl Run<'_> {
             if eval < t0 {
                 return Err(Reason::EvaluationBeforeBaseline);
             }
-            if matches!(self.measure(), Measure::AnnualGrowth | Measure::Reduction)
-                && b.value <= Decimal::ZERO
-            {
+            if matches!(self.measure(), Measure::AnnualGrowth | Measure::Reduction) && b.value <= Decimal::ZERO {
                 return Err(Reason::NonPositiveLevel);
             }
         }
@@ -490,9 +481,8 @@ impl Run<'_> {
             q0,
         };
         a.elapsed_share = Some(fr.s().float());
-        let pace = self.target.comparator == Comparator::AtMost
-            && self.measure() != Measure::Level
-            && fr.band.contains(q0);
+        let pace =
+            self.target.comparator == Comparator::AtMost && self.measure() != Measure::Level && fr.band.contains(q0);
 
         if final_eval {
             return self.final_with_baseline(&fr, vb, pace, a);
@@ -537,13 +527,7 @@ impl Run<'_> {
         Ok(())
     }
 
-    fn final_with_baseline(
-        &self,
-        fr: &Frame,
-        vb: &Band,
-        pace: bool,
-        a: &mut Assessment,
-    ) -> Result<(), Reason> {
+    fn final_with_baseline(&self, fr: &Frame, vb: &Band, pace: bool, a: &mut Assessment) -> Result<(), Reason> {
         let band = if self.measure() == Measure::AnnualGrowth {
             // Growth is a rate: judged on the average rate up to the latest year.
             let years = fr.last.year - fr.t0;

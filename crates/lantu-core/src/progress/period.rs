@@ -53,19 +53,14 @@ pub enum PeriodError {
     Quarter(String),
     #[error("period `{0}`: the month must be 01 to 12, e.g. 2023-05")]
     Month(String),
-    #[error(
-        "`{0}` is not a period: write a year (2023), a quarter (2023Q2) or a month (2023-05)"
-    )]
+    #[error("`{0}` is not a period: write a year (2023), a quarter (2023Q2) or a month (2023-05)")]
     Unrecognised(String),
 }
 
 impl Period {
     /// The whole year `year`.
     pub fn year(year: i32) -> Period {
-        Period {
-            year,
-            part: Part::Year,
-        }
+        Period { year, part: Part::Year }
     }
 
     /// Quarter `quarter` (1–4) of `year`.

@@ -13,6 +13,9 @@ use std::fmt;
 /// [`Completed`](Status::Completed) or [`NotCompleted`](Status::NotCompleted);
 /// at any time [`NoData`](Status::NoData) or
 /// [`NotAssessable`](Status::NotAssessable).
+///
+/// `Ord` follows the order above (for stable table columns and map keys);
+/// to compare how good two conclusions are, use [`Status::rank`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Status {
@@ -175,9 +178,7 @@ impl Reason {
             Reason::OnSchedule => "Progress keeps pace with the time elapsed.",
             Reason::BehindSchedule => "Progress is behind the time elapsed.",
             Reason::MovingAway => "The latest value is further from the target than the baseline.",
-            Reason::NoLongerMet => {
-                "The baseline met the target, but the latest value no longer does."
-            }
+            Reason::NoLongerMet => "The baseline met the target, but the latest value no longer does.",
             Reason::WithinAllowance => "The ceiling is being used no faster than time elapses.",
             Reason::AllowanceUsedTooFast => "The ceiling is being used faster than time elapses.",
             Reason::AllowanceExceeded => "The ceiling for the whole period is already exceeded.",
@@ -188,14 +189,10 @@ impl Reason {
             }
             Reason::NoObservations => "No figures up to the evaluation year.",
             Reason::NoObservationSinceBaseline => "No figures after the baseline year.",
-            Reason::NoTimeElapsed => {
-                "The latest figure is from the baseline year; progress cannot be judged yet."
-            }
+            Reason::NoTimeElapsed => "The latest figure is from the baseline year; progress cannot be judged yet.",
             Reason::NoBaseline => "No baseline, and the target is not met yet.",
             Reason::TargetYearNotAfterBaseline => "The target year is not after the baseline year.",
-            Reason::EvaluationBeforeBaseline => {
-                "The evaluation year is before the baseline year."
-            }
+            Reason::EvaluationBeforeBaseline => "The evaluation year is before the baseline year.",
             Reason::MissingUpperBound => "A range target needs an upper bound (value_max).",
             Reason::ReversedRange => "The range's upper bound is below its lower bound.",
             Reason::ReductionAbove100 => "A reduction cannot exceed 100 %.",
@@ -296,9 +293,7 @@ impl FromIterator<Status> for StatusCounts {
 /// Counts statuses per key: chapter, category, department, attribute, or
 /// anything else orderable. A target that belongs to several keys (several
 /// responsible departments) is passed once per key.
-pub fn rollup<K: Ord + Clone>(
-    items: impl IntoIterator<Item = (K, Status)>,
-) -> BTreeMap<K, StatusCounts> {
+pub fn rollup<K: Ord + Clone>(items: impl IntoIterator<Item = (K, Status)>) -> BTreeMap<K, StatusCounts> {
     let mut out: BTreeMap<K, StatusCounts> = BTreeMap::new();
     for (k, s) in items {
         out.entry(k).or_default().add(s);

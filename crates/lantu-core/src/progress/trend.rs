@@ -23,9 +23,8 @@ pub(crate) fn weight(tau: f64, t0: f64) -> f64 {
 /// `dof` degrees of freedom; 1.645 (normal) beyond 30.
 pub(crate) fn t90(dof: usize) -> f64 {
     const T: [f64; 30] = [
-        6.314, 2.920, 2.353, 2.132, 2.015, 1.943, 1.895, 1.860, 1.833, 1.812, 1.796, 1.782, 1.771,
-        1.761, 1.753, 1.746, 1.740, 1.734, 1.729, 1.725, 1.721, 1.717, 1.714, 1.711, 1.708, 1.706,
-        1.703, 1.701, 1.699, 1.697,
+        6.314, 2.920, 2.353, 2.132, 2.015, 1.943, 1.895, 1.860, 1.833, 1.812, 1.796, 1.782, 1.771, 1.761, 1.753, 1.746,
+        1.740, 1.734, 1.729, 1.725, 1.721, 1.717, 1.714, 1.711, 1.708, 1.706, 1.703, 1.701, 1.699, 1.697,
     ];
     match dof {
         0 => f64::INFINITY,
@@ -84,11 +83,7 @@ fn weighted(points: &[(f64, f64)], t0: f64, at: f64) -> Option<Fit> {
     let tm = points.iter().zip(&w).map(|((t, _), w)| w * t).sum::<f64>() / sw;
     let ym = points.iter().zip(&w).map(|((_, y), w)| w * y).sum::<f64>() / sw;
     let sxx: f64 = points.iter().zip(&w).map(|((t, _), w)| w * (t - tm).powi(2)).sum();
-    let sxy: f64 = points
-        .iter()
-        .zip(&w)
-        .map(|((t, y), w)| w * (t - tm) * (y - ym))
-        .sum();
+    let sxy: f64 = points.iter().zip(&w).map(|((t, y), w)| w * (t - tm) * (y - ym)).sum();
     if sxx.is_nan() || sxx <= 0.0 {
         return None;
     }
@@ -135,15 +130,25 @@ mod tests {
 
     #[test]
     fn exact_line_has_no_spread() {
-        let f = project(&[(2020.0, 60.0), (2021.0, 61.0), (2022.0, 62.0), (2023.0, 63.0)], 2020.0, 2025.0)
-            .unwrap();
-        assert!(close(f.value, 65.0) && close(f.low, 65.0) && close(f.high, 65.0), "{f:?}");
+        let f = project(
+            &[(2020.0, 60.0), (2021.0, 61.0), (2022.0, 62.0), (2023.0, 63.0)],
+            2020.0,
+            2025.0,
+        )
+        .unwrap();
+        assert!(
+            close(f.value, 65.0) && close(f.low, 65.0) && close(f.high, 65.0),
+            "{f:?}"
+        );
     }
 
     #[test]
     fn two_points_spread_the_pace() {
         let f = project(&[(2020.0, 52.0), (2021.0, 50.0)], 2020.0, 2025.0).unwrap();
-        assert!(close(f.value, 42.0) && close(f.low, 38.0) && close(f.high, 46.0), "{f:?}");
+        assert!(
+            close(f.value, 42.0) && close(f.low, 38.0) && close(f.high, 46.0),
+            "{f:?}"
+        );
         assert_eq!(f.method, ProjectionMethod::TwoPoint);
         assert!(project(&[(2020.0, 1.0)], 2020.0, 2025.0).is_none());
     }

@@ -1260,7 +1260,7 @@ pub(super) mod tests {
         });
         let mut content = lopdf::Stream::new(
             dictionary! {},
-            b"BT /F1 12 Tf 72 720 Td (Forest cover 24.1%) Tj ET".repeat(1).to_vec(),
+            b"BT /F1 12 Tf 72 720 Td (Forest cover 24.1%) Tj ET".to_vec(),
         );
         content.compress().unwrap();
         let content_id = doc.add_object(content);
