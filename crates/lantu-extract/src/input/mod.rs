@@ -417,7 +417,12 @@ mod tests {
         assert!(e.to_string().contains("missing.txt"), "{e}");
 
         let e = read_path(&dir).unwrap_err();
-        assert!(e.to_string().contains("directory"), "{e}");
+        // The cause is the error's source; the CLI prints the whole chain.
+        let chain = format!(
+            "{e}: {}",
+            std::error::Error::source(&e).map(|s| s.to_string()).unwrap_or_default()
+        );
+        assert!(chain.contains("directory"), "{chain}");
         std::fs::remove_dir_all(&dir).unwrap();
     }
 
