@@ -81,12 +81,24 @@ pub fn extract(text: &str) -> Extraction {
         if toc.iter().any(|r| r.contains(&bytes.start)) || rows.iter().any(|r| r.bytes.contains(&bytes.start)) {
             continue;
         }
+        let review = is_review(&outline, bytes.start, &prev_name);
+        let readings = prose::read_sentence(&c.chars, sent.start, sent.end);
+        let (found, relative) = if review {
+            (Vec::new(), Vec::new())
+        } else {
+            (
+                projects::read_sentence(&c.chars, sent.start, sent.end),
+                prose::read_relative(&c.chars, sent.start, sent.end),
+            )
+        };
+        // Most sentences hold nothing: skip the rest of the work for them.
+        if readings.is_empty() && found.is_empty() && relative.is_empty() {
+            continue;
+        }
         let quote = text[bytes.clone()].trim();
         let span = idx.span(text, bytes.clone());
         let node = outline.innermost(bytes.start).map(|n| n.id.clone());
-        let review = is_review(&outline, bytes.start, &prev_name);
         let future_year = period::target_year(&c.chars, sent.start, sent.end);
-        let readings = prose::read_sentence(&c.chars, sent.start, sent.end);
         // Outside the review, a figure is an achievement only when its own
         // clause says so (截至 2020 年底已建成……).
         let past_clause = |r: &Reading| {
@@ -113,7 +125,7 @@ pub fn extract(text: &str) -> Extraction {
             readings.iter().for_each(&mut push_baseline);
             continue;
         }
-        for f in projects::read_sentence(&c.chars, sent.start, sent.end) {
+        for f in found {
             if projects.iter().any(|p: &Project| p.name == f.name) {
                 continue;
             }
@@ -130,7 +142,7 @@ pub fn extract(text: &str) -> Extraction {
         }
         let (past, mut all): (Vec<Reading>, Vec<Reading>) = readings.into_iter().partition(past_clause);
         past.iter().for_each(&mut push_baseline);
-        all.extend(prose::read_relative(&c.chars, sent.start, sent.end));
+        all.extend(relative);
         all.sort_by_key(|r| r.at);
         for r in &all {
             if r.from_base {

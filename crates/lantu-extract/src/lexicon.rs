@@ -165,7 +165,13 @@ const HIGHER_EXCEPTIONS: &[&str] = &[
 ];
 
 pub fn lower_is_better(indicator: &str) -> bool {
-    LOWER_IS_BETTER.iter().any(|w| indicator.contains(w)) && !HIGHER_EXCEPTIONS.iter().any(|w| indicator.contains(w))
+    use crate::scan::Words;
+    use std::sync::OnceLock;
+    static LOWER: OnceLock<Words> = OnceLock::new();
+    static HIGHER: OnceLock<Words> = OnceLock::new();
+    let chars: Vec<char> = indicator.chars().collect();
+    let has = |w: &Words| (0..chars.len()).any(|i| w.at(&chars, i).is_some());
+    has(LOWER.get_or_init(|| Words::new(LOWER_IS_BETTER))) && !has(HIGHER.get_or_init(|| Words::new(HIGHER_EXCEPTIONS)))
 }
 
 /// Leading words that frame a sentence but are not part of an indicator name.

@@ -68,9 +68,12 @@ fn norm(name: &str) -> String {
             s = s.replace(a, b);
         }
     }
-    for f in FILLER {
-        s = s.replace(f, "");
+    for f in FILLER.iter().filter(|f| f.chars().nth(1).is_some()) {
+        if s.contains(f) {
+            s = s.replace(f, "");
+        }
     }
+    s.retain(|c| !FILLER.iter().any(|f| f.chars().nth(1).is_none() && f.starts_with(c)));
     s
 }
 
@@ -144,10 +147,8 @@ impl Key {
     }
 }
 
-fn dice_sorted(a: &[char], b: &[char]) -> f64 {
-    if a.is_empty() || b.is_empty() {
-        return 0.0;
-    }
+/// Number of characters two sorted multisets share.
+fn common_sorted(a: &[char], b: &[char]) -> usize {
     let (mut i, mut j, mut common) = (0, 0, 0);
     while i < a.len() && j < b.len() {
         match a[i].cmp(&b[j]) {
@@ -160,7 +161,7 @@ fn dice_sorted(a: &[char], b: &[char]) -> f64 {
             std::cmp::Ordering::Greater => j += 1,
         }
     }
-    2.0 * common as f64 / (a.len() + b.len()) as f64
+    common
 }
 
 /// Similarity of prepared names, 0 when they cannot be the same quantity.
@@ -170,17 +171,18 @@ fn similarity_of(b: &Baseline, bkeys: &[Key], t: &Target, tk: &Key) -> f64 {
     }
     let mut best: f64 = 0.0;
     for bk in bkeys {
-        if bk.quals != tk.quals {
+        if bk.quals != tk.quals || bk.sorted.is_empty() || tk.sorted.is_empty() {
             continue;
         }
-        let d = if bk.norm == tk.norm {
-            1.0
-        } else {
-            dice_sorted(&bk.sorted, &tk.sorted)
-        };
+        let common = common_sorted(&bk.sorted, &tk.sorted);
+        let d = 2.0 * common as f64 / (bk.sorted.len() + tk.sorted.len()) as f64;
+        // One name inside the other (only possible when every char of the
+        // shorter one is shared).
+        let short = bk.sorted.len().min(tk.sorted.len());
         let contained = d < THRESHOLD
-            && ((bk.sorted.len() >= 4 && tk.norm.contains(bk.norm.as_str()))
-                || (tk.sorted.len() >= 4 && bk.norm.contains(tk.norm.as_str())));
+            && common == short
+            && short >= 4
+            && (tk.norm.contains(bk.norm.as_str()) || bk.norm.contains(tk.norm.as_str()));
         best = best.max(if contained { THRESHOLD } else { d });
     }
     best

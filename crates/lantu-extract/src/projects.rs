@@ -117,6 +117,9 @@ fn is_break(c: char) -> bool {
 
 /// Projects named in sentence `[from, to)`.
 pub fn read_sentence(s: &[char], from: usize, to: usize) -> Vec<Found> {
+    // Nothing past the sentence is looked at: lookahead stays bounded, so
+    // the whole pass stays linear in the text.
+    let s = &s[..to.min(s.len())];
     let mut out = Vec::new();
     let mut i = from;
     while i < to {

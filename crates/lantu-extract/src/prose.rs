@@ -251,6 +251,9 @@ fn is_descriptor(s: &[char], q: &Qty, next: Option<&Qty>, lo: usize) -> bool {
 
 /// Reads every figure of sentence `[from, to)`.
 pub fn read_sentence(s: &[char], from: usize, to: usize) -> Vec<Reading> {
+    // Nothing past the sentence is looked at: lookahead stays bounded, so
+    // the whole pass stays linear in the text.
+    let s = &s[..to.min(s.len())];
     let qs = lex(s, from, to);
     let mut out: Vec<Reading> = Vec::new();
     let mut prev_end = from;
@@ -440,6 +443,9 @@ pub fn read_sentence(s: &[char], from: usize, to: usize) -> Vec<Reading> {
 /// 零开采/零排放 (a zero to hold) and 翻一番 (doubling), which carry no digits.
 fn read_zero_and_doubling(s: &[char], from: usize, to: usize, qs: &[Qty], out: &mut Vec<Reading>) {
     for k in from..to {
+        if !matches!(s[k], '零' | '翻') {
+            continue;
+        }
         if s[k] == '零'
             && k + 1 < to
             && is_cjk(s[k + 1])
@@ -504,6 +510,9 @@ fn read_zero_and_doubling(s: &[char], from: usize, to: usize, qs: &[Qty], out: &
 /// Goals tied to a quota or standard set elsewhere (完成上级下达的节能减排任务,
 /// 达到考核要求, 严守债务限额, 与经济增长同步): no number of their own.
 pub fn read_relative(s: &[char], from: usize, to: usize) -> Vec<Reading> {
+    // Nothing past the sentence is looked at: lookahead stays bounded, so
+    // the whole pass stays linear in the text.
+    let s = &s[..to.min(s.len())];
     let mut out = Vec::new();
     let mut cs = from;
     while cs < to {

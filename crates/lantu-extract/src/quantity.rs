@@ -259,7 +259,8 @@ pub fn parse_arabic(s: &[char], i: usize) -> Option<(Decimal, usize)> {
         } else {
             break;
         }
-        if buf.len() > 20 {
+        // No plan writes a figure of more than 15 digits: such a run is a code or noise.
+        if buf.len() > 16 || (!seen_point && buf.len() > 15) {
             return None;
         }
     }
@@ -427,6 +428,9 @@ fn is_count_classifier(s: &[char], k: usize) -> Option<&'static str> {
 
 /// All quantities in `s[from..to]` (one sentence).
 pub fn lex(s: &[char], from: usize, to: usize) -> Vec<Qty> {
+    // Nothing past the sentence is looked at: lookahead stays bounded, so
+    // the whole pass stays linear in the text.
+    let s = &s[..to.min(s.len())];
     let mut out = Vec::new();
     let mut i = from;
     while i < to {

@@ -14,8 +14,9 @@ pub struct Compact {
     pub chars: Vec<char>,
     /// Byte offset in the original text of each compact char.
     pub bytes: Vec<u32>,
-    /// Byte offset one past the end of each compact char.
-    pub ends: Vec<u32>,
+    /// UTF-8 width of each compact char as written in the original (a
+    /// folded ％ is 3 bytes there, 1 here).
+    widths: Vec<u8>,
     /// Sentences, split at 。！？ and at line ends.
     pub sentences: Vec<Sentence>,
 }
@@ -42,9 +43,10 @@ fn ends_sentence(c: char) -> bool {
 
 impl Compact {
     pub fn new(text: &str) -> Compact {
-        let mut chars = Vec::with_capacity(text.len() / 3 + 16);
-        let mut bytes = Vec::with_capacity(text.len() / 3 + 16);
-        let mut ends = Vec::with_capacity(text.len() / 3 + 16);
+        let n = text.chars().count();
+        let mut chars = Vec::with_capacity(n);
+        let mut bytes = Vec::with_capacity(n);
+        let mut widths = Vec::with_capacity(n);
         let mut sentences = Vec::new();
         let mut start = 0usize;
         for (b, c) in text.char_indices() {
@@ -64,7 +66,7 @@ impl Compact {
             let f = fold(c);
             chars.push(f);
             bytes.push(b as u32);
-            ends.push((b + c.len_utf8()) as u32);
+            widths.push(c.len_utf8() as u8);
             if ends_sentence(c) {
                 sentences.push(Sentence {
                     start,
@@ -82,7 +84,7 @@ impl Compact {
         Compact {
             chars,
             bytes,
-            ends,
+            widths,
             sentences,
         }
     }
@@ -94,10 +96,16 @@ impl Compact {
                 .bytes
                 .get(a)
                 .copied()
-                .unwrap_or_else(|| self.ends.last().copied().unwrap_or(0));
+                .unwrap_or_else(|| self.end_of(self.bytes.len()) as u32);
             return at as usize..at as usize;
         }
-        self.bytes[a] as usize..self.ends[b - 1] as usize
+        self.bytes[a] as usize..self.end_of(b)
+    }
+
+    /// Byte offset one past compact char `k - 1` (0 for `k == 0`).
+    fn end_of(&self, k: usize) -> usize {
+        k.checked_sub(1)
+            .map_or(0, |j| (self.bytes[j] + u32::from(self.widths[j])) as usize)
     }
 
     pub fn string(&self, a: usize, b: usize) -> String {
@@ -108,8 +116,14 @@ impl Compact {
 /// True when `s[i..]` starts with `pat`.
 #[inline]
 pub fn at(s: &[char], i: usize, pat: &str) -> bool {
-    let mut k = i;
-    for p in pat.chars() {
+    let mut it = pat.chars();
+    match (it.next(), s.get(i)) {
+        (Some(p), Some(&c)) if p == c => {}
+        (None, _) => return true,
+        _ => return false,
+    }
+    let mut k = i + 1;
+    for p in it {
         match s.get(k) {
             Some(&c) if c == p => k += 1,
             _ => return false,
@@ -186,9 +200,10 @@ impl Words {
         if !self.may_start(c) {
             return None;
         }
+        let rest = &s[i..];
         self.words
             .iter()
-            .position(|w| s.len() >= i + w.len() && s[i..i + w.len()] == w[..])
+            .position(|w| w[0] == c && rest.len() >= w.len() && rest[1..w.len()] == w[1..])
     }
 
     pub fn len_of(&self, k: usize) -> usize {
