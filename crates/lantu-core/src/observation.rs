@@ -1,0 +1,62 @@
+//! Monitoring data (监测数据): one figure for one indicator, period and place,
+//! and the states it passes through before the public sees it.
+
+use crate::progress::Period;
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+
+/// A figure as a department reports it (a row of an import, a cell of the
+/// entry grid), already parsed: the indicator is a code of the plan, the
+/// value is exact.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct NewObservation {
+    pub indicator: String,
+    pub period: Period,
+    /// The district itself when `None`, else one of its towns or streets.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub geography: Option<String>,
+    pub value: Decimal,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+/// Draft → submitted (by the department) → approved (by the statistics
+/// bureau) → published (to the public portal). Returned data goes back to
+/// draft with the reviewer's comment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ObservationState {
+    Draft,
+    Submitted,
+    Approved,
+    Published,
+}
+
+impl ObservationState {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ObservationState::Draft => "draft",
+            ObservationState::Submitted => "submitted",
+            ObservationState::Approved => "approved",
+            ObservationState::Published => "published",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<ObservationState> {
+        Some(match s {
+            "draft" => ObservationState::Draft,
+            "submitted" => ObservationState::Submitted,
+            "approved" => ObservationState::Approved,
+            "published" => ObservationState::Published,
+            _ => return None,
+        })
+    }
+
+    /// Whether a figure may move from `self` to `to` (返回 = back to draft).
+    pub fn can_move_to(self, to: ObservationState) -> bool {
+        use ObservationState::*;
+        matches!((self, to), (Draft, Submitted) | (Submitted, Approved) | (Submitted, Draft) | (Approved, Published) | (Approved, Draft))
+    }
+}

@@ -1,0 +1,341 @@
+//! The indicator system of a plan as a planner edits it (指标体系): the plan's
+//! metadata, its departments, indicators with their target and baseline,
+//! task items and key projects. `lantu plan export` writes it as TOML and
+//! `lantu plan apply` reads it back; the store keeps it with every version.
+//!
+//! Values are exact decimals, serialised as strings so that a round trip
+//! never changes a digit.
+
+use crate::target::{Attribute, Comparator, Direction, Measure, TargetKind};
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+
+/// Administrative level of the body that owns a plan.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PlanLevel {
+    National,
+    Provincial,
+    City,
+    District,
+    Town,
+}
+
+/// Life cycle of a plan: drafted from text, adopted, adjusted at mid-term.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PlanState {
+    Draft,
+    Adopted,
+    Adjusted,
+}
+
+/// How often an indicator is reported.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum Frequency {
+    #[default]
+    Annual,
+    Quarterly,
+    Monthly,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PlanMeta {
+    /// Store id; absent in a document not yet stored.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<i64>,
+    pub name: String,
+    #[serde(default)]
+    pub region: String,
+    pub level: PlanLevel,
+    pub start_year: i32,
+    pub end_year: i32,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub vision_year: Option<i32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub parent: Option<i64>,
+    pub state: PlanState,
+    /// File the plan was read from.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+}
+
+/// Thresholds of the progress engine, a setting of each plan.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PlanSettings {
+    pub ahead_ratio: Decimal,
+    pub on_track_ratio: Decimal,
+    pub approx_tolerance: Decimal,
+}
+
+impl Default for PlanSettings {
+    fn default() -> Self {
+        let t = crate::progress::Tolerances::default();
+        PlanSettings { ahead_ratio: t.ahead_ratio, on_track_ratio: t.on_track_ratio, approx_tolerance: t.approx_tolerance }
+    }
+}
+
+impl PlanSettings {
+    pub fn tolerances(&self) -> crate::progress::Tolerances {
+        crate::progress::Tolerances {
+            ahead_ratio: self.ahead_ratio,
+            on_track_ratio: self.on_track_ratio,
+            approx_tolerance: self.approx_tolerance,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DepartmentDoc {
+    pub code: String,
+    pub name: String,
+}
+
+/// Where a record came from in the plan text.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct Source {
+    /// Outline node id (c3.s1.i2).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub node: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub quote: Option<String>,
+    /// `[start, end)` in characters of the plan text.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub span: Option<[usize; 2]>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TargetDoc {
+    pub comparator: Comparator,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub value: Option<Decimal>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub value_max: Option<Decimal>,
+    pub year: i32,
+    pub kind: TargetKind,
+    /// Why the target was changed (a mid-term adjustment); required by the
+    /// store when an adopted plan's target changes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BaselineDoc {
+    pub value: Decimal,
+    pub year: i32,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct IndicatorDoc {
+    /// Stable code within the plan (the extraction's target id at first).
+    pub code: String,
+    pub name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unit: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub category: Option<String>,
+    pub attribute: Attribute,
+    pub measure: Measure,
+    pub direction: Direction,
+    /// Responsible departments (codes of [`DepartmentDoc`]).
+    #[serde(default)]
+    pub departments: Vec<String>,
+    #[serde(default)]
+    pub co_departments: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub data_source: Option<String>,
+    #[serde(default)]
+    pub frequency: Frequency,
+    pub target: TargetDoc,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub baseline: Option<BaselineDoc>,
+    #[serde(default)]
+    pub source: Source,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TaskDoc {
+    pub code: String,
+    pub title: String,
+    #[serde(default)]
+    pub departments: Vec<String>,
+    #[serde(default)]
+    pub co_departments: Vec<String>,
+    #[serde(default)]
+    pub source: Source,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ProjectDoc {
+    pub code: String,
+    pub name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub action: Option<String>,
+    /// Capacity as the plan writes it (45 万吨/日).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub capacity: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub planned_investment: Option<Decimal>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub start_year: Option<i32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub finish_year: Option<i32>,
+    #[serde(default)]
+    pub departments: Vec<String>,
+    #[serde(default)]
+    pub source: Source,
+}
+
+/// The whole indicator system of one plan.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PlanDoc {
+    pub plan: PlanMeta,
+    #[serde(default)]
+    pub settings: PlanSettings,
+    #[serde(default)]
+    pub departments: Vec<DepartmentDoc>,
+    #[serde(default)]
+    pub indicators: Vec<IndicatorDoc>,
+    #[serde(default)]
+    pub tasks: Vec<TaskDoc>,
+    #[serde(default)]
+    pub projects: Vec<ProjectDoc>,
+}
+
+/// What is wrong with a plan document, and where.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum PlanDocError {
+    #[error("the plan period {start}–{end} is not a period (the start year must come before the end year)")]
+    Period { start: i32, end: i32 },
+    #[error("indicator code `{0}` appears twice; codes must be unique within a plan")]
+    DuplicateCode(String),
+    #[error("indicator `{code}`: {what}")]
+    Indicator { code: String, what: String },
+    #[error("`{owner}` names department `{department}`, which is not in [[departments]]")]
+    UnknownDepartment { owner: String, department: String },
+}
+
+impl PlanDoc {
+    /// Checks what the types cannot: unique codes, known departments,
+    /// value shapes that fit the comparator.
+    pub fn validate(&self) -> Result<(), PlanDocError> {
+        let p = &self.plan;
+        if p.start_year >= p.end_year {
+            return Err(PlanDocError::Period { start: p.start_year, end: p.end_year });
+        }
+        let mut seen = std::collections::HashSet::new();
+        let depts: std::collections::HashSet<&str> = self.departments.iter().map(|d| d.code.as_str()).collect();
+        for i in &self.indicators {
+            if !seen.insert(i.code.as_str()) {
+                return Err(PlanDocError::DuplicateCode(i.code.clone()));
+            }
+            let bad = |what: &str| PlanDocError::Indicator { code: i.code.clone(), what: what.to_string() };
+            let t = &i.target;
+            match (t.kind, t.value, t.comparator, t.value_max) {
+                (TargetKind::Relative, _, _, _) => {}
+                (_, None, _, _) => return Err(bad("target has no value (only relative targets may lack one)")),
+                (_, Some(_), Comparator::Range, None) => return Err(bad("a range target needs value_max")),
+                (_, Some(v), Comparator::Range, Some(m)) if m < v => return Err(bad("value_max is below value")),
+                (_, Some(_), c, Some(_)) if c != Comparator::Range => {
+                    return Err(bad("value_max is only for range targets"))
+                }
+                _ => {}
+            }
+            for d in i.departments.iter().chain(&i.co_departments) {
+                if !depts.contains(d.as_str()) {
+                    return Err(PlanDocError::UnknownDepartment { owner: i.code.clone(), department: d.clone() });
+                }
+            }
+        }
+        for t in &self.tasks {
+            for d in t.departments.iter().chain(&t.co_departments) {
+                if !depts.contains(d.as_str()) {
+                    return Err(PlanDocError::UnknownDepartment { owner: t.code.clone(), department: d.clone() });
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Direction of an indicator from the comparator and measure of its target:
+/// a ceiling on a level is lower-is-better.
+pub fn direction_of(comparator: Comparator, measure: Measure) -> Direction {
+    match (comparator, measure) {
+        (Comparator::AtMost, Measure::Level) => Direction::LowerIsBetter,
+        _ => Direction::HigherIsBetter,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn doc() -> PlanDoc {
+        PlanDoc {
+            plan: PlanMeta {
+                id: None,
+                name: "某区规划".into(),
+                region: "某区".into(),
+                level: PlanLevel::District,
+                start_year: 2021,
+                end_year: 2025,
+                vision_year: Some(2035),
+                parent: None,
+                state: PlanState::Draft,
+                source: None,
+            },
+            settings: PlanSettings::default(),
+            departments: vec![DepartmentDoc { code: "tj".into(), name: "统计局".into() }],
+            indicators: vec![IndicatorDoc {
+                code: "t001".into(),
+                name: "森林覆盖率".into(),
+                unit: Some("%".into()),
+                category: None,
+                attribute: Attribute::Binding,
+                measure: Measure::Level,
+                direction: Direction::HigherIsBetter,
+                departments: vec!["tj".into()],
+                co_departments: vec![],
+                data_source: None,
+                frequency: Frequency::Annual,
+                target: TargetDoc {
+                    comparator: Comparator::AtLeast,
+                    value: Some(Decimal::new(245, 1)),
+                    value_max: None,
+                    year: 2025,
+                    kind: TargetKind::Numeric,
+                    reason: None,
+                },
+                baseline: Some(BaselineDoc { value: Decimal::new(241, 1), year: 2020 }),
+                source: Source::default(),
+            }],
+            tasks: vec![],
+            projects: vec![],
+        }
+    }
+
+    #[test]
+    fn validation_finds_what_types_cannot() {
+        assert_eq!(doc().validate(), Ok(()));
+        let mut d = doc();
+        d.indicators.push(d.indicators[0].clone());
+        assert_eq!(d.validate(), Err(PlanDocError::DuplicateCode("t001".into())));
+        let mut d = doc();
+        d.indicators[0].departments = vec!["nope".into()];
+        assert!(matches!(d.validate(), Err(PlanDocError::UnknownDepartment { .. })));
+        let mut d = doc();
+        d.indicators[0].target.comparator = Comparator::Range;
+        assert!(matches!(d.validate(), Err(PlanDocError::Indicator { .. })));
+    }
+
+    #[test]
+    fn decimals_survive_serde_exactly() {
+        let d = doc();
+        let json = serde_json::to_string(&d).unwrap();
+        assert!(json.contains("\"24.5\""), "{json}");
+        let back: PlanDoc = serde_json::from_str(&json).unwrap();
+        assert_eq!(back, d);
+    }
+}

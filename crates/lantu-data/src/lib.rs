@@ -1,0 +1,1 @@
+//! Monitoring data files (being written).

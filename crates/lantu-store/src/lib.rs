@@ -1,0 +1,1 @@
+//! Lantu persistence (being written).
