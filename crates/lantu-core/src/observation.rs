@@ -57,6 +57,9 @@ impl ObservationState {
     /// Whether a figure may move from `self` to `to` (返回 = back to draft).
     pub fn can_move_to(self, to: ObservationState) -> bool {
         use ObservationState::*;
-        matches!((self, to), (Draft, Submitted) | (Submitted, Approved) | (Submitted, Draft) | (Approved, Published) | (Approved, Draft))
+        matches!(
+            (self, to),
+            (Draft, Submitted) | (Submitted, Approved) | (Submitted, Draft) | (Approved, Published) | (Approved, Draft)
+        )
     }
 }

@@ -72,7 +72,11 @@ pub struct PlanSettings {
 impl Default for PlanSettings {
     fn default() -> Self {
         let t = crate::progress::Tolerances::default();
-        PlanSettings { ahead_ratio: t.ahead_ratio, on_track_ratio: t.on_track_ratio, approx_tolerance: t.approx_tolerance }
+        PlanSettings {
+            ahead_ratio: t.ahead_ratio,
+            on_track_ratio: t.on_track_ratio,
+            approx_tolerance: t.approx_tolerance,
+        }
     }
 }
 
@@ -222,7 +226,10 @@ impl PlanDoc {
     pub fn validate(&self) -> Result<(), PlanDocError> {
         let p = &self.plan;
         if p.start_year >= p.end_year {
-            return Err(PlanDocError::Period { start: p.start_year, end: p.end_year });
+            return Err(PlanDocError::Period {
+                start: p.start_year,
+                end: p.end_year,
+            });
         }
         let mut seen = std::collections::HashSet::new();
         let depts: std::collections::HashSet<&str> = self.departments.iter().map(|d| d.code.as_str()).collect();
@@ -230,7 +237,10 @@ impl PlanDoc {
             if !seen.insert(i.code.as_str()) {
                 return Err(PlanDocError::DuplicateCode(i.code.clone()));
             }
-            let bad = |what: &str| PlanDocError::Indicator { code: i.code.clone(), what: what.to_string() };
+            let bad = |what: &str| PlanDocError::Indicator {
+                code: i.code.clone(),
+                what: what.to_string(),
+            };
             let t = &i.target;
             match (t.kind, t.value, t.comparator, t.value_max) {
                 (TargetKind::Relative, _, _, _) => {}
@@ -244,14 +254,20 @@ impl PlanDoc {
             }
             for d in i.departments.iter().chain(&i.co_departments) {
                 if !depts.contains(d.as_str()) {
-                    return Err(PlanDocError::UnknownDepartment { owner: i.code.clone(), department: d.clone() });
+                    return Err(PlanDocError::UnknownDepartment {
+                        owner: i.code.clone(),
+                        department: d.clone(),
+                    });
                 }
             }
         }
         for t in &self.tasks {
             for d in t.departments.iter().chain(&t.co_departments) {
                 if !depts.contains(d.as_str()) {
-                    return Err(PlanDocError::UnknownDepartment { owner: t.code.clone(), department: d.clone() });
+                    return Err(PlanDocError::UnknownDepartment {
+                        owner: t.code.clone(),
+                        department: d.clone(),
+                    });
                 }
             }
         }
@@ -287,7 +303,10 @@ mod tests {
                 source: None,
             },
             settings: PlanSettings::default(),
-            departments: vec![DepartmentDoc { code: "tj".into(), name: "统计局".into() }],
+            departments: vec![DepartmentDoc {
+                code: "tj".into(),
+                name: "统计局".into(),
+            }],
             indicators: vec![IndicatorDoc {
                 code: "t001".into(),
                 name: "森林覆盖率".into(),
@@ -308,7 +327,10 @@ mod tests {
                     kind: TargetKind::Numeric,
                     reason: None,
                 },
-                baseline: Some(BaselineDoc { value: Decimal::new(241, 1), year: 2020 }),
+                baseline: Some(BaselineDoc {
+                    value: Decimal::new(241, 1),
+                    year: 2020,
+                }),
                 source: Source::default(),
             }],
             tasks: vec![],

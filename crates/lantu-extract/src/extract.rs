@@ -171,6 +171,7 @@ pub fn extract(text: &str) -> Extraction {
     links::link_unlinked(&mut baselines, &targets, &linked);
     renumber(&mut targets, &mut baselines);
     Extraction {
+        plan: crate::meta::plan_info(text, period),
         outline: outline.roots,
         targets,
         baselines,

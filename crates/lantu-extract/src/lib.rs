@@ -9,10 +9,12 @@
 //! Entry points: [`input::read_path`] turns a file into text, [`extract`]
 //! reads the text, [`score::score`] compares the result with gold.
 
+pub mod draft;
 pub mod extract;
 pub mod input;
 pub mod lexicon;
 pub mod links;
+pub mod meta;
 pub mod model;
 pub mod outline;
 pub mod period;

@@ -27,9 +27,24 @@ impl From<Span> for [usize; 2] {
     }
 }
 
+/// What the plan says about itself: its title, whose plan it is, its period.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PlanInfo {
+    /// The title line (规划纲要), whitespace removed; empty when none is found.
+    pub title: String,
+    /// The body that owns the plan (天津市津南区), read from the title.
+    pub region: String,
+    pub start_year: i32,
+    pub end_year: i32,
+    /// The long-range vision year (二〇三五年远景目标), if the title names one.
+    pub vision_year: Option<i32>,
+}
+
 /// Everything read from one plan.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Extraction {
+    #[serde(default)]
+    pub plan: PlanInfo,
     pub outline: Vec<OutlineNode>,
     pub targets: Vec<Target>,
     pub baselines: Vec<Baseline>,

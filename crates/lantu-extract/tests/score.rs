@@ -40,6 +40,7 @@ fn span_of(text: &str, quote: &str) -> Span {
 /// The gold, as an extraction would give it.
 fn gold_as_extraction(text: &str, gold: &Gold) -> Extraction {
     Extraction {
+        plan: Default::default(),
         outline: Vec::new(),
         targets: gold
             .targets

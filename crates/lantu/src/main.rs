@@ -40,6 +40,14 @@ enum Command {
         #[arg(long, value_name = "GOLD.json")]
         score: Option<PathBuf>,
     },
+    /// Judge stand-alone cases with the progress engine (for analysts and
+    /// tests): a JSON list of {target, baseline, observations,
+    /// evaluation_year}; prints the same list with status, ratio,
+    /// regressing, projection and warning (docs/methodology.md).
+    Assess {
+        /// The cases file (JSON).
+        file: PathBuf,
+    },
     /// Run Lantu on the bundled plan (天津市津南区“十四五”规划): extract it,
     /// score the extraction against the bundled gold, show the targets.
     Demo,
@@ -59,6 +67,11 @@ fn main() -> ExitCode {
 fn run(cli: Cli) -> Result<()> {
     match cli.command {
         Command::Extract { file, format, score } => extract(&file, format, score.as_deref()),
+        Command::Assess { file } => {
+            let json = std::fs::read_to_string(&file).with_context(|| format!("cannot read {}", file.display()))?;
+            let out = lantu_core::progress::assess_cases(&json).with_context(|| format!("in {}", file.display()))?;
+            emit(&(out + "\n"))
+        }
         Command::Demo => demo(),
     }
 }

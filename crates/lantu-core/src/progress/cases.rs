@@ -71,6 +71,12 @@ impl AssessResult {
     }
 }
 
+impl From<serde_json::Error> for AssessError {
+    fn from(e: serde_json::Error) -> Self {
+        AssessError::Json(e)
+    }
+}
+
 /// What is wrong with a cases file.
 #[derive(Debug, thiserror::Error)]
 pub enum AssessError {
@@ -80,7 +86,9 @@ pub enum AssessError {
          \"year\", \"binding\"}}, \"baseline\": {{\"value\", \"year\"}} or null, \
          \"observations\": [{{\"period\", \"value\"}}], \"evaluation_year\"}}]"
     )]
-    Json(#[from] serde_json::Error),
+    // Not a `#[source]`: the message already carries the JSON error with its
+    // line and column, and the CLI prints the whole chain.
+    Json(serde_json::Error),
     #[error(
         "case {case} (counting from 1): period {period} appears more than once in \
          observations; keep one value per period"

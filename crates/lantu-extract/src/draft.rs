@@ -1,0 +1,183 @@
+//! From an extraction to a draft indicator system (指标体系草案) that a
+//! planner then corrects: one indicator per target, its baseline from the
+//! linked achievement, the task items of the outline, the key projects.
+
+use crate::lexicon::lower_is_better;
+use crate::model::{Extraction, NodeLevel, OutlineNode};
+use lantu_core::plan::{
+    BaselineDoc, Frequency, IndicatorDoc, PlanDoc, PlanLevel, PlanMeta, PlanSettings, PlanState, ProjectDoc, Source,
+    TargetDoc, TaskDoc,
+};
+use lantu_core::{Attribute, Comparator, Direction, Measure};
+
+/// The level of government a region name belongs to.
+pub fn level_of(region: &str) -> PlanLevel {
+    if region.ends_with('省') || region.ends_with("自治区") {
+        PlanLevel::Provincial
+    } else if region.ends_with('镇') || region.ends_with('乡') || region.ends_with("街道") {
+        PlanLevel::Town
+    } else if region.ends_with('区') || region.ends_with('县') || region.ends_with('旗') {
+        PlanLevel::District
+    } else if region.ends_with('市') || region.ends_with('州') || region.ends_with("盟") {
+        PlanLevel::City
+    } else if region.contains("国家") || region.contains("全国") || region.contains("中华人民共和国") {
+        PlanLevel::National
+    } else {
+        PlanLevel::District
+    }
+}
+
+fn items(nodes: &[OutlineNode], out: &mut Vec<TaskDoc>) {
+    for n in nodes {
+        if n.level == NodeLevel::Item {
+            out.push(TaskDoc {
+                code: n.id.clone(),
+                title: n.title.clone(),
+                departments: Vec::new(),
+                co_departments: Vec::new(),
+                source: Source {
+                    node: Some(n.id.clone()),
+                    quote: None,
+                    span: Some([n.span.start, n.span.end]),
+                },
+            });
+        }
+        items(&n.children, out);
+    }
+}
+
+/// The draft indicator system of an extraction; `source` names the plan file.
+pub fn draft(ex: &Extraction, source: Option<&str>) -> PlanDoc {
+    let info = &ex.plan;
+    let name = if info.title.is_empty() {
+        "未命名规划".to_string()
+    } else {
+        info.title.clone()
+    };
+    let indicators = ex
+        .targets
+        .iter()
+        .map(|t| {
+            let baseline = ex
+                .baselines
+                .iter()
+                .find(|b| b.target_ids.contains(&t.id))
+                .map(|b| BaselineDoc {
+                    value: b.value,
+                    year: b.year.unwrap_or(info.start_year - 1),
+                });
+            let ceiling = t.comparator == Comparator::AtMost && t.measure == Measure::Level;
+            IndicatorDoc {
+                code: t.id.clone(),
+                name: if t.indicator.is_empty() {
+                    format!("指标{}", t.id)
+                } else {
+                    t.indicator.clone()
+                },
+                unit: t.unit.clone(),
+                category: None,
+                attribute: t.attribute.unwrap_or(Attribute::Expected),
+                measure: t.measure,
+                direction: if ceiling || (t.measure == Measure::Level && lower_is_better(&t.indicator)) {
+                    Direction::LowerIsBetter
+                } else {
+                    Direction::HigherIsBetter
+                },
+                departments: Vec::new(),
+                co_departments: Vec::new(),
+                data_source: None,
+                frequency: Frequency::Annual,
+                target: TargetDoc {
+                    comparator: t.comparator,
+                    value: t.value,
+                    value_max: t.value_max,
+                    year: t.year.unwrap_or(info.end_year),
+                    kind: t.kind,
+                    reason: None,
+                },
+                baseline,
+                source: Source {
+                    node: t.node.clone(),
+                    quote: Some(t.quote.clone()),
+                    span: Some([t.span.start, t.span.end]),
+                },
+            }
+        })
+        .collect();
+    let mut tasks = Vec::new();
+    items(&ex.outline, &mut tasks);
+    let projects = ex
+        .projects
+        .iter()
+        .map(|p| ProjectDoc {
+            code: p.id.clone(),
+            name: p.name.clone(),
+            action: p.action.clone(),
+            capacity: (!p.quantities.is_empty()).then(|| {
+                p.quantities
+                    .iter()
+                    .map(|q| format!("{}{}", q.value.normalize(), q.unit.as_deref().unwrap_or("")))
+                    .collect::<Vec<_>>()
+                    .join("、")
+            }),
+            planned_investment: None,
+            start_year: None,
+            finish_year: p.year,
+            departments: Vec::new(),
+            source: Source {
+                node: p.node.clone(),
+                quote: Some(p.quote.clone()),
+                span: Some([p.span.start, p.span.end]),
+            },
+        })
+        .collect();
+    PlanDoc {
+        plan: PlanMeta {
+            id: None,
+            name,
+            region: info.region.clone(),
+            level: level_of(&info.region),
+            start_year: info.start_year,
+            end_year: info.end_year,
+            vision_year: info.vision_year,
+            parent: None,
+            state: PlanState::Draft,
+            source: source.map(str::to_string),
+        },
+        settings: PlanSettings::default(),
+        departments: Vec::new(),
+        indicators,
+        tasks,
+        projects,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_bundled_plan_drafts_a_valid_system() {
+        let text = include_str!("../../../data/plans/jinnan-14th-five-year-plan.txt");
+        let doc = draft(&crate::extract(text), Some("jinnan.txt"));
+        assert_eq!(doc.validate(), Ok(()));
+        assert_eq!(
+            (doc.plan.start_year, doc.plan.end_year, doc.plan.level),
+            (2021, 2025, PlanLevel::District)
+        );
+        assert_eq!(doc.plan.region, "天津市津南区");
+        assert_eq!(doc.indicators.len(), 68);
+        assert!(doc.tasks.len() > 100);
+        let hi = doc
+            .indicators
+            .iter()
+            .find(|i| i.name == "国家高新技术企业")
+            .expect("高新技术企业");
+        assert_eq!(
+            hi.baseline.as_ref().map(|b| b.value),
+            Some(rust_decimal::Decimal::from(468))
+        );
+        let pm = doc.indicators.iter().find(|i| i.name.contains("PM2.5")).expect("PM2.5");
+        assert_eq!(pm.direction, Direction::LowerIsBetter);
+    }
+}
