@@ -6,6 +6,7 @@
 pub mod observation;
 pub mod plan;
 pub mod progress;
+pub mod snapshot;
 pub mod target;
 
 pub use progress::{assess, Assessment, Period, Status, Tolerances};
