@@ -19,6 +19,9 @@ const ALIASES: &[(&str, &str)] = &[
     ("地区生产总值", "GDP"),
     ("国内生产总值", "GDP"),
     ("能源消耗", "能耗"),
+    ("细颗粒物(PM2.5)", "PM2.5"),
+    ("细颗粒物", "PM2.5"),
+    ("年均浓度", "平均浓度"),
     ("老年人", "老人"),
     ("养老床位", "床位"),
 ];
@@ -47,6 +50,7 @@ const FILLER: &[&str] = &[
 
 /// Qualifiers that make a subset of a quantity.
 const QUALIFIERS: &[&str] = &[
+    "人均",
     "高价值",
     "高技术",
     "规模以上",

@@ -224,6 +224,13 @@ fn split_list(name: &str) -> Vec<String> {
 /// size descriptor; a figure followed by a noun and then a count (588 立方米高炉
 /// 2 座) is a specification.
 fn is_descriptor(s: &[char], q: &Qty, next: Option<&Qty>, lo: usize) -> bool {
+    // 3 岁以下婴幼儿, 60% 以上企业: a bound used as an adjective, unless a
+    // cue makes it the figure of the clause (达到 60% 以上的水平).
+    for w in ["以下", "以上", "以内"] {
+        if at(s, q.end, w) && s.get(q.end + 2).is_some_and(|&c| is_cjk(c)) && cue_before(s, lo, q.start).is_none() {
+            return true;
+        }
+    }
     if q.class != UnitClass::Measure {
         return false;
     }
@@ -259,12 +266,14 @@ pub fn read_sentence(s: &[char], from: usize, to: usize) -> Vec<Reading> {
     let mut prev_end = from;
     let mut prev: Option<Reading> = None;
     let mut prev_verb: Option<&'static str> = None;
+    // Items of a 分别 list, its predicate, and the next item to hand out.
+    let mut fenbie: Option<(Vec<String>, String, usize)> = None;
     let lizheng = |q: usize| rfind(s, from, q, "力争").is_some();
     for (idx, q) in qs.iter().enumerate() {
         let cs = clause_start(s, from, q.start);
         let lo = cs.max(prev_end);
         if is_descriptor(s, q, qs.get(idx + 1), lo) {
-            prev_end = q.end;
+            // Part of a name: the clause's subject still runs through it.
             continue;
         }
         // 由 X 提高到 Y: X is where the indicator stands now.
@@ -282,9 +291,14 @@ pub fn read_sentence(s: &[char], from: usize, to: usize) -> Vec<Reading> {
         let post = post_comparator(s, q.end);
         let pre_text: String = s[lo..q.start].iter().collect();
 
+        // A bare continuation of a list (14% 和 18%) measures what the first did.
+        let bare = s[lo..q.start]
+            .iter()
+            .all(|c| matches!(c, '和' | '及' | '、' | ',' | '与' | '或'));
         // Measure from the wording.
-        let measure = if q.class == UnitClass::Percent && (pre_text.contains("年均") || pre_text.contains("年平均"))
-        {
+        let measure = if let (true, Some(p)) = (bare, prev.as_ref()) {
+            p.measure
+        } else if q.class == UnitClass::Percent && (pre_text.contains("年均") || pre_text.contains("年平均")) {
             Measure::AnnualGrowth
         } else if matches!(q.class, UnitClass::Percent | UnitClass::Points)
             && ["下降", "降低", "减少", "削减", "压减"]
@@ -358,6 +372,40 @@ pub fn read_sentence(s: &[char], from: usize, to: usize) -> Vec<Reading> {
                 }
             }
         };
+        // 分别: A 和 B 分别降低 14% 和 18% gives A 降低 14%, B 降低 18%.
+        if let Some((items, pred, k)) = fenbie.as_mut() {
+            if bare {
+                if let Some(item) = items.get(*k) {
+                    indicator = format!("{item}{pred}");
+                    *k += 1;
+                }
+            }
+        }
+        if let Some(cut) = indicator.find("分别") {
+            let items = split_list(&indicator[..cut]);
+            if items.len() >= 2 {
+                let pred = indicator[cut + "分别".len()..].to_string();
+                indicator = format!("{}{pred}", items[0]);
+                fenbie = Some((items, pred, 1));
+            } else {
+                indicator = indicator.replacen("分别", "", 1);
+            }
+        }
+        // A subject carried over from a growth figure names the level.
+        if let Some(p) = prev.as_ref() {
+            if indicator == p.indicator && p.measure != measure {
+                for w in ["年均增长", "年均增速", "增长", "增速"] {
+                    if let Some(stripped) = indicator.strip_suffix(w) {
+                        indicator = stripped.to_string();
+                        break;
+                    }
+                }
+            } else if ["年均", "增长", "增速"].iter().any(|w| indicator.starts_with(w)) {
+                // 地区生产总值突破 2000 亿元，年均增长 7.2%
+                let base = p.indicator.trim_end_matches("年均增长").to_string();
+                indicator = format!("{base}{indicator}");
+            }
+        }
         if indicator.chars().count() > 40 {
             indicator = indicator
                 .chars()

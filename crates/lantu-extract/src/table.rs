@@ -298,12 +298,12 @@ pub fn rows(text: &str, end_year: i32) -> Vec<Row> {
             .any(|w| name.contains(w))
             || growth_column && cells.len() >= 3;
         let reduction = name.contains("下降") || name.contains("降低") || name.contains("减少");
-        let measure = if last.cumulative {
-            Measure::Cumulative
+        let measure = if reduction {
+            Measure::Reduction
         } else if growth {
             Measure::AnnualGrowth
-        } else if reduction {
-            Measure::Reduction
+        } else if last.cumulative {
+            Measure::Cumulative
         } else {
             Measure::Level
         };
@@ -361,7 +361,16 @@ mod tests {
         assert_eq!(r[1].target, Some(Decimal::from(120)));
         assert_eq!(r[2].attribute, Some(Attribute::Binding));
         assert_eq!(r[2].year, Some(2025));
-        assert_eq!(r[3].measure, Measure::Cumulative);
+        // 〔14〕 on a 降低 row is a reduction over the whole period.
+        assert_eq!(r[3].measure, Measure::Reduction);
+        let jobs = rows(
+            "指标 单位 2020年 2025年 属性\n城镇新增就业 万人 〔52〕 〔50〕 预期性\n",
+            2025,
+        );
+        assert_eq!(
+            (jobs[0].measure, jobs[0].target),
+            (Measure::Cumulative, Some(Decimal::from(500_000)))
+        );
         assert_eq!(r[4].comparator, Comparator::AtMost);
         assert_eq!(r[4].measure, Measure::Level);
         assert_eq!(r[5].comparator, Comparator::Range);

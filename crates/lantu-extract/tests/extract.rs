@@ -122,3 +122,50 @@ fn quotes_and_spans_point_into_the_text() {
         assert!(t.node.is_some(), "{} has no outline node", t.id);
     }
 }
+
+const PLAN2: &str = include_str!("data/synthetic-city-plan-2.txt");
+
+#[test]
+fn second_plan_lists_bounds_and_aliases() {
+    let ex = extract(PLAN2);
+    // 分别降低 14% 和 18%: one reduction target for each item of the list.
+    let e = find(&ex, "能源消耗", 14);
+    let c = find(&ex, "二氧化碳", 18);
+    assert_eq!((e.measure, c.measure), (Measure::Reduction, Measure::Reduction));
+    // 3 岁以下 is part of the name, not a figure.
+    assert!(!ex
+        .targets
+        .iter()
+        .any(|t| t.unit.as_deref() == Some("岁") && t.value == Some(Decimal::from(3))));
+    assert!(ex
+        .targets
+        .iter()
+        .any(|t| t.indicator.contains("3岁以下婴幼儿托位数") && t.value == Some(Decimal::new(45, 1))));
+    // 突破 3000 亿元 after a growth figure names the level.
+    let gdp = find(&ex, "地区生产总值", 300_000_000_000);
+    assert!(!gdp.indicator.contains("增长"), "{}", gdp.indicator);
+    // A removal rate of black-and-odorous water is higher-is-better.
+    assert_eq!(find(&ex, "黑臭水体消除比例", 100).comparator, Comparator::AtLeast);
+    // Per-capita GDP is not GDP; PM2.5 has two names.
+    let total = ex
+        .baselines
+        .iter()
+        .find(|b| b.indicator == "地区生产总值")
+        .expect("GDP baseline");
+    let per_capita = find(&ex, "人均地区生产总值", 120_000);
+    assert!(!total.target_ids.contains(&per_capita.id));
+    let pm = ex
+        .baselines
+        .iter()
+        .find(|b| b.indicator.contains("PM2.5"))
+        .expect("PM2.5 baseline");
+    assert_eq!(pm.target_ids, vec![find(&ex, "PM2.5", 35).id.clone()]);
+    // 〔14〕 on a 降低 row of the table is a reduction over the period.
+    let row = ex
+        .targets
+        .iter()
+        .find(|t| t.attribute == Some(Attribute::Binding) && t.indicator.contains("能源消耗"))
+        .unwrap();
+    assert_eq!(row.measure, Measure::Reduction);
+    assert_eq!(ex.plan.vision_year, Some(2035));
+}
