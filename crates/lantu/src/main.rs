@@ -1,6 +1,8 @@
 //! `lantu`: the command line. Wiring only: parse arguments, call the crates,
 //! print. Every error is printed with its whole chain of causes.
 
+mod demo;
+mod stored;
 mod table;
 
 use anyhow::{Context, Result};
@@ -13,12 +15,19 @@ use std::process::ExitCode;
 #[derive(Parser)]
 #[command(name = "lantu", version, about)]
 struct Cli {
+    /// The database: `sqlite://PATH` (embedded, created when missing) or
+    /// `postgres://…`.
+    #[arg(long, global = true, env = "LANTU_DATABASE_URL", default_value = "sqlite://lantu.db")]
+    db: String,
+    /// Who is acting, for the audit log (default: LANTU_USER, then USER).
+    #[arg(long = "as", global = true, value_name = "NAME")]
+    actor: Option<String>,
     #[command(subcommand)]
     command: Command,
 }
 
 #[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
-enum Format {
+pub(crate) enum Format {
     Json,
     Table,
 }
@@ -48,9 +57,99 @@ enum Command {
         /// The cases file (JSON).
         file: PathBuf,
     },
+    /// Plans and their indicator systems.
+    #[command(subcommand)]
+    Plan(PlanCmd),
+    /// Monitoring data: the department's template, imports, review.
+    #[command(subcommand)]
+    Data(DataCmd),
+    /// Every target's status, ratio, projection and warning in a year.
+    Status {
+        #[arg(long)]
+        plan: i64,
+        #[arg(long)]
+        year: i32,
+        /// Count every figure's latest vintage, reviewed or not (a preview).
+        #[arg(long)]
+        all: bool,
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
+    },
+    /// The tamper-evident audit log.
+    #[command(subcommand)]
+    Audit(AuditCmd),
     /// Run Lantu on the bundled plan (天津市津南区“十四五”规划): extract it,
     /// score the extraction against the bundled gold, show the targets.
     Demo,
+}
+
+#[derive(Subcommand)]
+enum PlanCmd {
+    /// Store a plan as a draft: a plan text (read now), the JSON of `lantu
+    /// extract`, or an indicator system in TOML.
+    Import { file: PathBuf },
+    /// The stored plans with their ids.
+    List {
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
+    },
+    /// Write a plan's indicator system as TOML for a planner to correct.
+    Export {
+        id: i64,
+        #[arg(short, long)]
+        output: Option<PathBuf>,
+    },
+    /// Bring a corrected indicator system back; a changed target becomes a
+    /// new version.
+    Apply {
+        file: PathBuf,
+        /// First evaluation year a changed target applies to.
+        #[arg(long)]
+        effective_year: Option<i32>,
+    },
+}
+
+#[derive(Subcommand)]
+enum DataCmd {
+    /// The xlsx form a department fills.
+    Template {
+        #[arg(long)]
+        plan: i64,
+        /// Only this department's indicators (its code).
+        #[arg(long)]
+        department: Option<String>,
+        #[arg(long)]
+        from: Option<i32>,
+        #[arg(long)]
+        to: Option<i32>,
+        #[arg(short, long)]
+        output: PathBuf,
+    },
+    /// Import figures from a filled template (.xlsx) or .csv; on any error
+    /// nothing is imported and every error is listed.
+    Import {
+        file: PathBuf,
+        #[arg(long)]
+        plan: i64,
+        /// Why these figures come in (annual report, correction…).
+        #[arg(long)]
+        reason: Option<String>,
+    },
+    /// Move every figure of a plan one step: submit, approve, publish.
+    Review {
+        #[arg(long)]
+        plan: i64,
+        #[arg(long, value_parser = ["submitted", "approved", "published"])]
+        to: String,
+        #[arg(long)]
+        comment: Option<String>,
+    },
+}
+
+#[derive(Subcommand)]
+enum AuditCmd {
+    /// Check the hash chain: any edited, inserted or deleted entry is named.
+    Verify,
 }
 
 fn main() -> ExitCode {
@@ -65,19 +164,77 @@ fn main() -> ExitCode {
 }
 
 fn run(cli: Cli) -> Result<()> {
+    let actor = stored::actor(cli.actor.as_deref());
+    let db = cli.db.clone();
+    let rt = || {
+        tokio::runtime::Builder::new_multi_thread()
+            .enable_all()
+            .build()
+            .context("cannot start the async runtime")
+    };
     match cli.command {
+        Command::Plan(cmd) => rt()?.block_on(async {
+            let store = stored::open(&db).await?;
+            match cmd {
+                PlanCmd::Import { file } => stored::plan_import(&store, &file, &actor).await,
+                PlanCmd::List { format } => stored::plan_list(&store, format).await,
+                PlanCmd::Export { id, output } => stored::plan_export(&store, id, output.as_deref()).await,
+                PlanCmd::Apply { file, effective_year } => {
+                    stored::plan_apply(&store, &file, effective_year, &actor).await
+                }
+            }
+        }),
+        Command::Data(cmd) => rt()?.block_on(async {
+            let store = stored::open(&db).await?;
+            match cmd {
+                DataCmd::Template {
+                    plan,
+                    department,
+                    from,
+                    to,
+                    output,
+                } => {
+                    let years = match (from, to) {
+                        (Some(a), Some(b)) => Some((a, b)),
+                        (None, None) => None,
+                        _ => anyhow::bail!("give both --from and --to, or neither"),
+                    };
+                    stored::data_template(&store, plan, department.as_deref(), years, &output).await
+                }
+                DataCmd::Import { file, plan, reason } => {
+                    stored::data_import(&store, plan, &file, reason.as_deref(), &actor).await
+                }
+                DataCmd::Review { plan, to, comment } => {
+                    let to = lantu_core::observation::ObservationState::parse(&to).context("unknown state")?;
+                    stored::data_review(&store, plan, to, comment.as_deref(), &actor).await
+                }
+            }
+        }),
+        Command::Status {
+            plan,
+            year,
+            all,
+            format,
+        } => rt()?.block_on(async {
+            let store = stored::open(&db).await?;
+            stored::status(&store, plan, year, all, format).await
+        }),
+        Command::Audit(AuditCmd::Verify) => rt()?.block_on(async {
+            let store = stored::open(&db).await?;
+            stored::audit_verify(&store).await
+        }),
         Command::Extract { file, format, score } => extract(&file, format, score.as_deref()),
         Command::Assess { file } => {
             let json = std::fs::read_to_string(&file).with_context(|| format!("cannot read {}", file.display()))?;
             let out = lantu_core::progress::assess_cases(&json).with_context(|| format!("in {}", file.display()))?;
             emit(&(out + "\n"))
         }
-        Command::Demo => demo(),
+        Command::Demo => demo(&db),
     }
 }
 
 /// Prints to stdout; a closed pipe (`lantu … | head`) ends quietly.
-fn emit(s: &str) -> Result<()> {
+pub(crate) fn emit(s: &str) -> Result<()> {
     use std::io::Write;
     let mut out = std::io::stdout().lock();
     match out.write_all(s.as_bytes()).and_then(|_| out.flush()) {
@@ -109,16 +266,71 @@ fn extract(file: &Path, format: Option<Format>, gold: Option<&Path>) -> Result<(
 const DEMO_PLAN: &str = include_str!("../../../data/plans/jinnan-14th-five-year-plan.txt");
 const DEMO_GOLD: &str = include_str!("../../../data/gold/jinnan-14th-five-year-plan.gold.json");
 
-fn demo() -> Result<()> {
+/// The bundled plan in a store, confirmed and with illustrative data; the
+/// plan's id. Reuses the plan when the database already holds it.
+async fn demo_load(store: &lantu_store::Store) -> Result<i64> {
+    let ex = lantu_extract::extract(DEMO_PLAN);
+    let doc = demo::sample_baselines(demo::confirm(lantu_extract::draft::draft(&ex, Some(DEMO_SOURCE))));
+    if let Some(p) = store.plans().await?.into_iter().find(|p| p.name == doc.plan.name) {
+        return Ok(p.id);
+    }
+    let id = store.import_plan(&doc, "demo").await?;
+    let rows = demo::sample_observations(&doc, DEMO_YEAR);
+    store
+        .import_observations(
+            id,
+            &rows,
+            "demo",
+            "示例数据 sample data",
+            Some("illustrative sample data, not statistics"),
+        )
+        .await?;
+    use lantu_core::observation::ObservationState as S;
+    for (from, to) in [
+        (S::Draft, S::Submitted),
+        (S::Submitted, S::Approved),
+        (S::Approved, S::Published),
+    ] {
+        store
+            .set_state(
+                &lantu_store::Figures::AllIn {
+                    plan_id: id,
+                    state: from,
+                },
+                to,
+                "demo",
+                None,
+            )
+            .await?;
+    }
+    Ok(id)
+}
+
+const DEMO_SOURCE: &str = "jinnan-14th-five-year-plan.txt";
+/// The year the demo's illustrative figures run to.
+const DEMO_YEAR: i32 = 2023;
+
+fn demo(db: &str) -> Result<()> {
     let ex = lantu_extract::extract(DEMO_PLAN);
     let gold = Gold::from_json(DEMO_GOLD).context("the bundled gold file is not in the gold schema")?;
-    emit(&format!(
-        "天津市津南区国民经济和社会发展第十四个五年规划和二〇三五年远景目标纲要 (bundled)\n\n{}\n{}\n{} chapters, {} targets, {} baselines, {} key projects.\n",
-        table::targets(&ex.targets),
-        score::score(DEMO_PLAN, &ex, &gold),
-        ex.outline.len(),
-        ex.targets.len(),
-        ex.baselines.len(),
-        ex.projects.len()
-    ))
+    let report = score::score(DEMO_PLAN, &ex, &gold);
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("cannot start the async runtime")?;
+    rt.block_on(async {
+        let store = stored::open(db).await?;
+        let id = demo_load(&store).await?;
+        emit(&format!(
+            "Read the bundled plan: {} targets, {} baselines, {} key projects (targets F1 {:.3}, baselines F1 {:.3}, links F1 {:.3} against the bundled gold).\n\
+             Stored as plan {id} in {db}, with ILLUSTRATIVE SAMPLE DATA (示例数据，非正式统计) up to {DEMO_YEAR}.\n\n",
+            ex.targets.len(),
+            ex.baselines.len(),
+            ex.projects.len(),
+            report.targets.f1,
+            report.baselines.f1,
+            report.links.f1
+        ))?;
+        stored::status(&store, id, DEMO_YEAR, false, Format::Table).await
+    })
 }

@@ -1,0 +1,289 @@
+//! Commands that work on the store: plans, monitoring data, status, audit.
+//! Wiring only: parse, call the store and the crates, print.
+
+use crate::table;
+use crate::{emit, Format};
+use anyhow::{bail, Context, Result};
+use lantu_core::observation::ObservationState;
+use lantu_core::plan::PlanDoc;
+use lantu_store::{Counted, Figures, StatusOptions, Store};
+use std::path::Path;
+
+/// Who is writing, for the audit log: `--as`, else `LANTU_USER`, else the
+/// login name.
+pub fn actor(explicit: Option<&str>) -> String {
+    explicit
+        .map(str::to_string)
+        .or_else(|| std::env::var("LANTU_USER").ok())
+        .or_else(|| std::env::var("USER").ok())
+        .unwrap_or_else(|| "lantu".into())
+}
+
+pub async fn open(url: &str) -> Result<Store> {
+    Store::open(url)
+        .await
+        .with_context(|| format!("cannot open the database {url}"))
+}
+
+/// A plan document from a file: a TOML indicator system, an extraction
+/// (JSON from `lantu extract`), or a plan text to read now.
+pub fn plan_doc_from(file: &Path) -> Result<PlanDoc> {
+    let ext = file
+        .extension()
+        .and_then(|e| e.to_str())
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    let name = file.file_name().and_then(|n| n.to_str()).map(str::to_string);
+    match ext.as_str() {
+        "toml" => {
+            let text = std::fs::read_to_string(file).with_context(|| format!("cannot read {}", file.display()))?;
+            let doc: PlanDoc =
+                toml::from_str(&text).with_context(|| format!("{} is not an indicator system", file.display()))?;
+            Ok(doc)
+        }
+        "json" => {
+            let text = std::fs::read_to_string(file).with_context(|| format!("cannot read {}", file.display()))?;
+            let ex: lantu_extract::Extraction = serde_json::from_str(&text)
+                .with_context(|| format!("{} is not the JSON output of `lantu extract`", file.display()))?;
+            Ok(lantu_extract::draft::draft(&ex, name.as_deref()))
+        }
+        _ => {
+            let text = lantu_extract::input::read_path(file)?;
+            Ok(lantu_extract::draft::draft(
+                &lantu_extract::extract(&text),
+                name.as_deref(),
+            ))
+        }
+    }
+}
+
+pub async fn plan_import(store: &Store, file: &Path, actor: &str) -> Result<()> {
+    let doc = plan_doc_from(file)?;
+    doc.validate()
+        .with_context(|| format!("the indicator system of {} is not valid", file.display()))?;
+    let id = store.import_plan(&doc, actor).await?;
+    emit(&format!(
+        "plan {id}: {} ({}–{}), {} indicators, {} tasks, {} projects, stored as {:?}\n",
+        doc.plan.name,
+        doc.plan.start_year,
+        doc.plan.end_year,
+        doc.indicators.len(),
+        doc.tasks.len(),
+        doc.projects.len(),
+        doc.plan.state
+    ))
+}
+
+pub async fn plan_list(store: &Store, format: Format) -> Result<()> {
+    let plans = store.plans().await?;
+    if format == Format::Json {
+        return emit(&(serde_json::to_string_pretty(&plans)? + "\n"));
+    }
+    let rows: Vec<Vec<String>> = plans
+        .iter()
+        .map(|p| {
+            vec![
+                p.id.to_string(),
+                p.name.clone(),
+                format!("{}–{}", p.start_year, p.end_year),
+                format!("{:?}", p.state).to_lowercase(),
+                p.indicators.to_string(),
+                p.observations.to_string(),
+            ]
+        })
+        .collect();
+    emit(&table::render(
+        &["id", "规划 plan", "期间", "state", "指标", "observations"],
+        &rows,
+    ))
+}
+
+pub async fn plan_export(store: &Store, id: i64, out: Option<&Path>) -> Result<()> {
+    let doc = store.plan_doc(id).await?;
+    let text = toml::to_string(&doc).context("cannot write the indicator system as TOML")?;
+    match out {
+        Some(path) => std::fs::write(path, text).with_context(|| format!("cannot write {}", path.display())),
+        None => emit(&text),
+    }
+}
+
+pub async fn plan_apply(store: &Store, file: &Path, effective_year: Option<i32>, actor: &str) -> Result<()> {
+    let doc = plan_doc_from(file)?;
+    let Some(id) = doc.plan.id else {
+        bail!(
+            "{} has no plan.id: export the plan with `lantu plan export ID` and edit that file",
+            file.display()
+        );
+    };
+    doc.validate()
+        .with_context(|| format!("the indicator system of {} is not valid", file.display()))?;
+    let report = store
+        .apply_plan_with(id, &doc, actor, lantu_store::ApplyOptions { effective_year })
+        .await?;
+    if report.is_empty() {
+        return emit(&format!("plan {id}: no change\n"));
+    }
+    let list = |v: &[lantu_store::Change]| {
+        v.iter()
+            .map(|c| format!("{} {}", c.entity, c.code))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    emit(&format!(
+        "plan {id}: added [{}]; changed [{}]; removed [{}]; new target versions [{}]\n",
+        list(&report.added),
+        list(&report.changed),
+        list(&report.removed),
+        report.target_versions_added.join(", ")
+    ))
+}
+
+pub async fn data_template(
+    store: &Store,
+    plan: i64,
+    department: Option<&str>,
+    years: Option<(i32, i32)>,
+    out: &Path,
+) -> Result<()> {
+    let doc = store.plan_doc(plan).await?;
+    let (from, to) = years.unwrap_or((doc.plan.start_year, doc.plan.end_year));
+    let current = store
+        .observations(
+            plan,
+            &lantu_store::ObservationQuery {
+                department: department.map(str::to_string),
+                ..Default::default()
+            },
+        )
+        .await?;
+    let previous = |code: &str, period: &lantu_core::progress::Period, geo: Option<&str>| {
+        current
+            .iter()
+            .filter(|o| o.indicator == code && o.geography.as_deref().unwrap_or("") == geo.unwrap_or(""))
+            .filter(|o| o.period < *period)
+            .max_by_key(|o| o.period)
+            .map(|o| o.value)
+    };
+    let bytes = lantu_data::template::xlsx(&doc, department, from..=to, &previous)?;
+    std::fs::write(out, bytes).with_context(|| format!("cannot write {}", out.display()))?;
+    emit(&format!("wrote {}\n", out.display()))
+}
+
+pub async fn data_import(store: &Store, plan: i64, file: &Path, reason: Option<&str>, actor: &str) -> Result<()> {
+    let bytes = std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
+    let name = file.file_name().and_then(|n| n.to_str()).unwrap_or("data");
+    let doc = store.plan_doc(plan).await?;
+    let rows = lantu_data::import::read(&bytes, name, &doc)
+        .map_err(|e| anyhow::anyhow!("{e}"))
+        .with_context(|| format!("{} was not imported: nothing was written", file.display()))?;
+    let report = store.import_observations(plan, &rows, actor, name, reason).await?;
+    emit(&format!(
+        "{}: {} new, {} revised (new vintage), {} unchanged\n",
+        file.display(),
+        report.inserted,
+        report.revised,
+        report.unchanged
+    ))
+}
+
+/// Moves every figure of a plan from one state to the next (submit,
+/// approve, publish) — the review step for scripts; the web does it figure
+/// by figure.
+pub async fn data_review(
+    store: &Store,
+    plan: i64,
+    to: ObservationState,
+    comment: Option<&str>,
+    actor: &str,
+) -> Result<()> {
+    let from = match to {
+        ObservationState::Submitted => ObservationState::Draft,
+        ObservationState::Approved => ObservationState::Submitted,
+        ObservationState::Published => ObservationState::Approved,
+        ObservationState::Draft => bail!("to return figures to draft, name them in the web's review page"),
+    };
+    let moved = store
+        .set_state(
+            &Figures::AllIn {
+                plan_id: plan,
+                state: from,
+            },
+            to,
+            actor,
+            comment,
+        )
+        .await?;
+    emit(&format!(
+        "{} figures moved from {} to {}\n",
+        moved.len(),
+        from.as_str(),
+        to.as_str()
+    ))
+}
+
+pub async fn status(store: &Store, plan: i64, year: i32, all: bool, format: Format) -> Result<()> {
+    let options = StatusOptions {
+        counted: if all { Counted::All } else { Counted::Reviewed },
+        tolerances: None,
+    };
+    let items = store.status(plan, year, &options).await?;
+    if format == Format::Json {
+        let rollups = lantu_store::rollups(&items);
+        return emit(
+            &(serde_json::to_string_pretty(
+                &serde_json::json!({"plan": plan, "year": year, "indicators": items, "rollups": rollups}),
+            )? + "\n"),
+        );
+    }
+    let rows: Vec<Vec<String>> = items
+        .iter()
+        .map(|i| {
+            let a = i.assessment.as_ref();
+            let t = &i.target.target;
+            vec![
+                i.code.clone(),
+                i.name.chars().take(24).collect(),
+                format!(
+                    "{} {}{}{}",
+                    t.comparator,
+                    t.value.map_or("—".into(), |v| v.normalize().to_string()),
+                    t.value_max.map_or(String::new(), |m| format!("–{}", m.normalize())),
+                    i.unit.as_deref().unwrap_or("")
+                ),
+                i.latest
+                    .as_ref()
+                    .map_or("—".into(), |o| format!("{} ({})", o.value.normalize(), o.period)),
+                i.status().label_zh().to_string(),
+                a.and_then(|a| a.ratio).map_or("—".into(), |r| format!("{r:.2}")),
+                a.and_then(|a| a.projection.as_ref()).map_or("—".into(), |p| {
+                    format!("{:.2} ({})", p.value, p.likelihood.label_zh())
+                }),
+                if a.is_some_and(|a| a.warning) {
+                    "预警".into()
+                } else {
+                    String::new()
+                },
+            ]
+        })
+        .collect();
+    emit(&table::render(
+        &["code", "指标", "目标", "最新值", "状态", "比值", "预测", "预警"],
+        &rows,
+    ))
+}
+
+pub async fn audit_verify(store: &Store) -> Result<()> {
+    let report = store.audit_verify().await?;
+    if report.is_clean() {
+        return emit(&format!(
+            "audit log intact: {} entries, chain verified\n",
+            report.entries
+        ));
+    }
+    let mut text = String::new();
+    for p in &report.problems {
+        text.push_str(&format!("entry {}: {}\n", p.seq, p.message));
+    }
+    emit(&text)?;
+    bail!("the audit log was tampered with: {} problem(s)", report.problems.len())
+}
