@@ -1,0 +1,210 @@
+//! The store commands end to end, through the binary, on the backend the
+//! test environment names (SQLite by default, PostgreSQL when
+//! `LANTU_TEST_DATABASE_URL` is set): plan import → export → apply → export,
+//! data import (atomic, idempotent, vintages), review, status, audit.
+
+use std::path::PathBuf;
+use std::process::{Command, Output};
+
+fn lantu(db: &str, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_lantu"))
+        .arg("--db")
+        .arg(db)
+        .args(["--as", "tester"])
+        .args(args)
+        .output()
+        .expect("the lantu binary runs")
+}
+
+fn ok(o: &Output) -> String {
+    assert!(
+        o.status.success(),
+        "failed: {}\n{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    );
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn plan_path() -> String {
+    format!(
+        "{}/../../data/plans/jinnan-14th-five-year-plan.txt",
+        env!("CARGO_MANIFEST_DIR")
+    )
+}
+
+struct Tmp(PathBuf);
+
+impl Tmp {
+    fn new(tag: &str) -> Tmp {
+        let p = std::env::temp_dir().join(format!("lantu-store-cli-{tag}-{}", std::process::id()));
+        std::fs::create_dir_all(&p).unwrap();
+        Tmp(p)
+    }
+    fn file(&self, name: &str, body: &str) -> String {
+        let p = self.0.join(name);
+        std::fs::write(&p, body).unwrap();
+        p.display().to_string()
+    }
+    fn path(&self, name: &str) -> String {
+        self.0.join(name).display().to_string()
+    }
+}
+
+impl Drop for Tmp {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .unwrap()
+}
+
+#[test]
+fn plan_round_trip_data_import_review_status_audit() {
+    let rt = runtime();
+    let store = rt.block_on(lantu_store::testing::fresh_store());
+    let db = store.url().to_string();
+    let tmp = Tmp::new("flow");
+
+    let out = ok(&lantu(&db, &["plan", "import", &plan_path()]));
+    assert!(out.starts_with("plan 1:") || out.contains("plan "), "{out}");
+    let list = ok(&lantu(&db, &["plan", "list", "--format", "json"]));
+    let plans: serde_json::Value = serde_json::from_str(&list).unwrap();
+    let id = plans[0]["id"].as_i64().unwrap().to_string();
+    assert_eq!(plans[0]["indicators"], 68);
+
+    // Export → apply → export is byte-identical.
+    let a = tmp.path("a.toml");
+    let b = tmp.path("b.toml");
+    ok(&lantu(&db, &["plan", "export", &id, "-o", &a]));
+    assert!(ok(&lantu(&db, &["plan", "apply", &a])).contains("no change"));
+    ok(&lantu(&db, &["plan", "export", &id, "-o", &b]));
+    assert_eq!(std::fs::read(&a).unwrap(), std::fs::read(&b).unwrap());
+
+    // A planner's correction comes back.
+    let edited = std::fs::read_to_string(&a).unwrap().replacen(
+        "name = \"一级管控区森林覆盖率\"",
+        "name = \"一级管控区森林覆盖率(修订)\"",
+        1,
+    );
+    let c = tmp.file("c.toml", &edited);
+    assert!(ok(&lantu(&db, &["plan", "apply", &c])).contains("indicator t001"));
+
+    // The template is a real xlsx.
+    let tpl = tmp.path("tpl.xlsx");
+    ok(&lantu(
+        &db,
+        &[
+            "data", "template", "--plan", &id, "--from", "2021", "--to", "2022", "-o", &tpl,
+        ],
+    ));
+    assert!(std::fs::read(&tpl).unwrap().starts_with(b"PK"));
+
+    // Bad rows: every error with its row and column, nothing imported.
+    let bad = tmp.file(
+        "bad.csv",
+        "指标代码,期间,数值\nt008,2021,48\nt999,2022,1\nt008,2022,x\n",
+    );
+    let o = lantu(&db, &["data", "import", &bad, "--plan", &id]);
+    assert!(!o.status.success());
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("row 3") && err.contains("t999") && err.contains("row 4"),
+        "{err}"
+    );
+    let status: serde_json::Value = serde_json::from_str(&ok(&lantu(
+        &db,
+        &["status", "--plan", &id, "--year", "2022", "--all", "--format", "json"],
+    )))
+    .unwrap();
+    let pm = status["indicators"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["code"] == "t008")
+        .unwrap()
+        .clone();
+    assert!(pm["latest"].is_null(), "a failed import wrote a figure: {pm}");
+
+    // Good rows; the same file again changes nothing; a changed value is a new vintage.
+    let good = tmp.file(
+        "good.csv",
+        "指标代码,期间,数值\nt008,2021,48\nt008,2022,45\nt035,2021,500\nt035,2022,560\n",
+    );
+    assert!(ok(&lantu(&db, &["data", "import", &good, "--plan", &id])).contains("4 new"));
+    assert!(ok(&lantu(&db, &["data", "import", &good, "--plan", &id])).contains("4 unchanged"));
+    let fix = tmp.file("fix.csv", "指标代码,期间,数值\nt008,2022,44\n");
+    assert!(ok(&lantu(
+        &db,
+        &["data", "import", &fix, "--plan", &id, "--reason", "订正"]
+    ))
+    .contains("1 revised"));
+
+    // Unreviewed figures do not count; after review they do.
+    let before: serde_json::Value = serde_json::from_str(&ok(&lantu(
+        &db,
+        &["status", "--plan", &id, "--year", "2022", "--format", "json"],
+    )))
+    .unwrap();
+    let t035 = before["indicators"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["code"] == "t035")
+        .unwrap()
+        .clone();
+    assert!(t035["latest"].is_null());
+    for to in ["submitted", "approved"] {
+        ok(&lantu(&db, &["data", "review", "--plan", &id, "--to", to]));
+    }
+    let after: serde_json::Value = serde_json::from_str(&ok(&lantu(
+        &db,
+        &["status", "--plan", &id, "--year", "2022", "--format", "json"],
+    )))
+    .unwrap();
+    let t035 = after["indicators"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["code"] == "t035")
+        .unwrap()
+        .clone();
+    // 国家高新技术企业: 468 (2020) → 620 (2025); 560 in 2022: p = 92/152, s = 2/5.
+    let ratio = t035["assessment"]["ratio"].as_f64().unwrap();
+    assert!((ratio - (92.0 / 152.0) / 0.4).abs() < 1e-9, "{ratio}");
+    assert_eq!(t035["assessment"]["status"], "ahead");
+    let pm = after["indicators"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["code"] == "t008")
+        .unwrap()
+        .clone();
+    assert_eq!(
+        pm["latest"]["value"]
+            .as_f64()
+            .or_else(|| pm["latest"]["value"].as_str().and_then(|s| s.parse().ok())),
+        Some(44.0)
+    );
+
+    assert!(ok(&lantu(&db, &["audit", "verify"])).contains("intact"));
+    drop(store);
+}
+
+#[test]
+fn demo_loads_the_bundled_plan_with_sample_data() {
+    let rt = runtime();
+    let store = rt.block_on(lantu_store::testing::fresh_store());
+    let out = ok(&lantu(store.url(), &["demo"]));
+    assert!(out.contains("ILLUSTRATIVE SAMPLE DATA"), "{out}");
+    assert!(out.contains("快于预期") && out.contains("滞后"), "{out}");
+    // Running it again reuses the plan.
+    ok(&lantu(store.url(), &["demo"]));
+    let plans = rt.block_on(store.plans()).unwrap();
+    assert_eq!(plans.len(), 1);
+}
