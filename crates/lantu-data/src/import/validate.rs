@@ -1,0 +1,554 @@
+//! The rules every row of an import must pass, shared by CSV and XLSX.
+
+use super::{Column, ErrorKind, RowError};
+use crate::fields::{column_letter, fold_width, Field, FIELD_COUNT};
+use crate::number;
+use foldhash::HashMap;
+use lantu_core::observation::NewObservation;
+use lantu_core::plan::{Frequency, PlanDoc};
+use lantu_core::progress::{Granularity, PeriodError};
+use lantu_core::Period;
+use rust_decimal::Decimal;
+use std::borrow::Cow;
+use std::collections::hash_map::Entry;
+
+/// One cell of a row, as the file gives it.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub(crate) enum Cell<'a> {
+    #[default]
+    Empty,
+    /// Trimmed, not empty.
+    Text(&'a str),
+    Number(f64),
+    /// A spreadsheet date (Excel turns a typed `2023-05` into one).
+    Date {
+        year: i32,
+        month: u8,
+        day: u8,
+    },
+    /// An error value (`#N/A`) or a boolean, as shown.
+    Other(String),
+}
+
+impl Cell<'_> {
+    pub(crate) fn text(s: &str) -> Cell<'_> {
+        let b = s.as_bytes();
+        let bare = |c: Option<&u8>| c.is_some_and(|c| c.is_ascii_graphic());
+        // Most cells have nothing to trim: skip the Unicode-aware trim.
+        let s = if bare(b.first()) && bare(b.last()) { s } else { s.trim() };
+        if s.is_empty() {
+            Cell::Empty
+        } else {
+            Cell::Text(s)
+        }
+    }
+
+    fn is_empty(&self) -> bool {
+        matches!(self, Cell::Empty)
+    }
+
+    /// Empty, or the dash or slash Chinese statistical tables write for
+    /// "no figure" (—, ——, -, /).
+    fn no_figure(&self) -> bool {
+        match self {
+            Cell::Empty => true,
+            Cell::Text(s) => matches!(*s, "-" | "—" | "——" | "－" | "/" | "／" | "--"),
+            _ => false,
+        }
+    }
+
+    /// The cell as a person sees it.
+    fn shown(&self) -> Cow<'_, str> {
+        match self {
+            Cell::Empty => Cow::Borrowed(""),
+            Cell::Text(s) => Cow::Borrowed(s),
+            Cell::Number(f) => Cow::Owned(match number::from_f64(*f) {
+                Some(d) => d.to_string(),
+                None => f.to_string(),
+            }),
+            Cell::Date { year, month, day } => Cow::Owned(format!("{year}-{month:02}-{day:02}")),
+            Cell::Other(s) => Cow::Borrowed(s),
+        }
+    }
+
+    /// The cell as an optional text (source, notes).
+    fn string(&self) -> Option<String> {
+        (!self.is_empty()).then(|| self.shown().into_owned())
+    }
+}
+
+/// Which column holds each field, matched from a header row.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Header {
+    /// 0-based column of each field.
+    pub at: [Option<usize>; FIELD_COUNT],
+    /// The header cell of each field, as written.
+    pub names: [String; FIELD_COUNT],
+    /// Fields named twice: (field, column of the second, column of the first).
+    pub twice: Vec<(Field, usize, usize)>,
+}
+
+impl Header {
+    /// Matches a row of header cells `(column, text)`.
+    pub(crate) fn parse<'a>(cells: impl IntoIterator<Item = (usize, &'a str)>) -> Header {
+        let mut h = Header::default();
+        for (col, text) in cells {
+            let Some(f) = Field::from_header(text) else { continue };
+            let i = f as usize;
+            match h.at[i] {
+                Some(first) => h.twice.push((f, col, first)),
+                None => {
+                    h.at[i] = Some(col);
+                    h.names[i] = text.trim().to_string();
+                }
+            }
+        }
+        h
+    }
+
+    /// How many fields it found, required ones first (to pick the header
+    /// row among the first rows of a file).
+    pub(crate) fn score(&self) -> (usize, usize) {
+        let found = |f: &Field| self.at[*f as usize].is_some();
+        let required = Field::ALL.iter().filter(|f| f.required()).filter(|f| found(f)).count();
+        (required, Field::ALL.iter().filter(|f| found(f)).count())
+    }
+
+    /// The columns to read in data rows: all but those an import ignores
+    /// (the name and the previous value, which the template repeats).
+    pub(crate) fn data_columns(&self) -> [Option<usize>; FIELD_COUNT] {
+        let mut at = self.at;
+        at[Field::Name as usize] = None;
+        at[Field::Previous as usize] = None;
+        at
+    }
+
+    pub(crate) fn complete(&self) -> bool {
+        self.score().0 == 3
+    }
+
+    /// The header's own errors (missing and doubled columns) at `row`.
+    pub(crate) fn errors(&self, row: usize, seen: &str) -> Vec<RowError> {
+        let mut out = Vec::new();
+        for f in Field::ALL
+            .into_iter()
+            .filter(|f| f.required() && self.at[*f as usize].is_none())
+        {
+            out.push(RowError {
+                row: Some(row),
+                column: None,
+                field: Some(f),
+                kind: ErrorKind::MissingColumn,
+                message: format!(
+                    "no column for {f} (required); the header row reads: {seen}; the form's columns are: {}",
+                    Field::ALL.iter().map(|f| f.header()).collect::<Vec<_>>().join(" | ")
+                ),
+            });
+        }
+        for &(f, col, first) in &self.twice {
+            out.push(RowError {
+                row: Some(row),
+                column: Some(Column {
+                    letter: column_letter(col),
+                    header: f.header(),
+                }),
+                field: Some(f),
+                kind: ErrorKind::DuplicateColumn,
+                message: format!(
+                    "a second column for {f}; column {} already is one",
+                    column_letter(first)
+                ),
+            });
+        }
+        out
+    }
+}
+
+/// An indicator as rows are checked against it.
+struct Indicator<'p> {
+    code: &'p str,
+    unit: &'p str,
+    /// The unit folded for comparison.
+    unit_key: String,
+    frequency: Frequency,
+}
+
+/// Checks rows and gathers observations or errors.
+pub(crate) struct Validator<'p> {
+    plan: &'p PlanDoc,
+    header: Header,
+    indicators: Vec<Indicator<'p>>,
+    by_code: HashMap<&'p str, u32>,
+    years: (i32, i32),
+    geographies: HashMap<String, u32>,
+    geography_names: Vec<String>,
+    seen: HashMap<(u32, Period, u32), usize>,
+    pub(crate) out: Vec<NewObservation>,
+    pub(crate) errors: Vec<RowError>,
+    scratch: String,
+}
+
+const NO_AREA: u32 = u32::MAX;
+
+impl<'p> Validator<'p> {
+    pub(crate) fn new(plan: &'p PlanDoc, header: Header, rows_hint: usize) -> Validator<'p> {
+        let indicators: Vec<Indicator<'p>> = plan
+            .indicators
+            .iter()
+            .map(|i| {
+                let unit = i.unit.as_deref().unwrap_or("");
+                Indicator {
+                    code: i.code.as_str(),
+                    unit,
+                    unit_key: unit_key(unit),
+                    frequency: i.frequency,
+                }
+            })
+            .collect();
+        let by_code = indicators.iter().enumerate().map(|(n, i)| (i.code, n as u32)).collect();
+        let rows_hint = rows_hint.min(1 << 24);
+        Validator {
+            plan,
+            header,
+            indicators,
+            by_code,
+            years: (plan.plan.start_year - 5, plan.plan.end_year),
+            geographies: HashMap::default(),
+            geography_names: Vec::new(),
+            seen: HashMap::with_capacity_and_hasher(rows_hint, Default::default()),
+            out: Vec::with_capacity(rows_hint),
+            errors: Vec::new(),
+            scratch: String::new(),
+        }
+    }
+
+    fn error(&mut self, row: usize, field: Field, kind: ErrorKind, message: String) {
+        let column = self.header.at[field as usize].map(|c| Column {
+            letter: column_letter(c),
+            header: self.header.names[field as usize].clone(),
+        });
+        self.errors.push(RowError {
+            row: Some(row),
+            column,
+            field: Some(field),
+            kind,
+            message,
+        });
+    }
+
+    /// Checks one row (its cells indexed by [`Field`]) at spreadsheet row
+    /// `row`.
+    pub(crate) fn row(&mut self, row: usize, cells: &[Cell<'_>; FIELD_COUNT]) {
+        let cell = |f: Field| &cells[f as usize];
+        if cell(Field::Value).no_figure() {
+            return;
+        }
+        let errors_before = self.errors.len();
+
+        let indicator = match cell(Field::Code) {
+            Cell::Empty => {
+                let msg = "no indicator code: a row with a value needs the code of its indicator".to_string();
+                self.error(row, Field::Code, ErrorKind::Missing, msg);
+                None
+            }
+            c => {
+                let code = c.shown();
+                match self.by_code.get(code.as_ref()) {
+                    Some(&i) => Some(i),
+                    None => {
+                        let msg = format!("unknown indicator code `{code}`: the plan has no indicator with this code");
+                        self.error(row, Field::Code, ErrorKind::UnknownIndicator, msg);
+                        None
+                    }
+                }
+            }
+        };
+
+        let unit_cell = cell(Field::Unit);
+        if let (Some(i), false) = (indicator, unit_cell.is_empty()) {
+            let ind = &self.indicators[i as usize];
+            let given = unit_cell.shown();
+            if given != ind.unit && unit_key(&given) != ind.unit_key {
+                let msg = if ind.unit.is_empty() {
+                    format!("unit `{given}`, but indicator {} has no unit", ind.code)
+                } else {
+                    format!(
+                        "unit `{given}` differs from the unit of indicator {}, `{}`",
+                        ind.code, ind.unit
+                    )
+                };
+                self.error(row, Field::Unit, ErrorKind::UnitMismatch, msg);
+            }
+        }
+
+        let period = match self.period(cell(Field::Period)) {
+            Ok(p) => Some(p),
+            Err((kind, msg)) => {
+                self.error(row, Field::Period, kind, msg);
+                None
+            }
+        };
+        let period = period.filter(|p| {
+            let y = p.calendar_year();
+            let (first, last) = self.years;
+            if y < first || y > last {
+                let msg = format!(
+                    "period {p} is outside the plan's years: figures from {first} (baselines) to {last} are accepted"
+                );
+                self.error(row, Field::Period, ErrorKind::PeriodOutsidePlan, msg);
+                return false;
+            }
+            if let Some(i) = indicator {
+                let ind = &self.indicators[i as usize];
+                if let Some(msg) = granularity_error(ind.code, ind.frequency, *p) {
+                    self.error(row, Field::Period, ErrorKind::WrongGranularity, msg);
+                    return false;
+                }
+            }
+            true
+        });
+
+        let value = self.value(row, cell(Field::Value), indicator);
+
+        let area = match cell(Field::Area) {
+            Cell::Empty => NO_AREA,
+            c => {
+                let name = c.shown();
+                if name == self.plan.plan.region.as_str() {
+                    NO_AREA
+                } else if let Some(&g) = self.geographies.get(name.as_ref()) {
+                    g
+                } else {
+                    let g = self.geography_names.len() as u32;
+                    self.geographies.insert(name.to_string(), g);
+                    self.geography_names.push(name.into_owned());
+                    g
+                }
+            }
+        };
+
+        if let (Some(i), Some(p)) = (indicator, period) {
+            let first = match self.seen.entry((i, p, area)) {
+                Entry::Occupied(e) => Some(*e.get()),
+                Entry::Vacant(e) => {
+                    e.insert(row);
+                    None
+                }
+            };
+            if let Some(first) = first {
+                let ind = self.indicators[i as usize].code;
+                let place = match area {
+                    NO_AREA => String::new(),
+                    g => format!(" in {}", self.geography_names[g as usize]),
+                };
+                let msg = format!("duplicate row: {ind} for {p}{place} is already given in row {first}");
+                self.error(row, Field::Code, ErrorKind::Duplicate, msg);
+            }
+        }
+
+        if self.errors.len() > errors_before {
+            let at = |e: &RowError| e.field.and_then(|f| self.header.at[f as usize]).unwrap_or(usize::MAX);
+            self.errors[errors_before..].sort_by_key(at);
+            return;
+        }
+        if !self.errors.is_empty() {
+            // Nothing will be imported: only keep checking.
+            return;
+        }
+        let (Some(i), Some(period), Some(value)) = (indicator, period, value) else {
+            return;
+        };
+        self.out.push(NewObservation {
+            indicator: self.indicators[i as usize].code.to_string(),
+            period,
+            geography: (area != NO_AREA).then(|| self.geography_names[area as usize].clone()),
+            value,
+            source: cell(Field::Source).string(),
+            note: cell(Field::Notes).string(),
+        });
+    }
+
+    fn period(&self, cell: &Cell<'_>) -> Result<Period, (ErrorKind, String)> {
+        let bad = |msg: String| (ErrorKind::BadPeriod, msg);
+        match cell {
+            Cell::Empty => Err((
+                ErrorKind::Missing,
+                "no period: write a year (2023), a quarter (2023Q2) or a month (2023-05)".to_string(),
+            )),
+            Cell::Text(s) => parse_period(s).map_err(|e| bad(e.to_string())),
+            Cell::Number(f) if f.fract() == 0.0 && (1000.0..=9999.0).contains(f) => Ok(Period::year(*f as i32)),
+            Cell::Date { year, month, .. } => Period::month(*year, *month).map_err(|e| bad(e.to_string())),
+            other => Err(bad(format!(
+                "`{}` is not a period: write a year (2023), a quarter (2023Q2) or a month (2023-05)",
+                other.shown()
+            ))),
+        }
+    }
+
+    fn value(&mut self, row: usize, cell: &Cell<'_>, indicator: Option<u32>) -> Option<Decimal> {
+        let not_a_number = |msg: String| (ErrorKind::NotANumber, msg);
+        let result = match cell {
+            Cell::Text(s) => match number::parse_with(s, &mut self.scratch) {
+                None => Err(not_a_number(format!("\"{s}\" is not a number"))),
+                Some(n) if !n.percent => Ok(n.value),
+                Some(n) => match indicator.map(|i| &self.indicators[i as usize]) {
+                    Some(ind) if ind.unit_key == "%" => Ok(n.value),
+                    Some(ind) => Err((
+                        ErrorKind::UnitMismatch,
+                        format!(
+                            "\"{s}\" is a percentage, but the unit of indicator {} is {}: write the number alone",
+                            ind.code,
+                            if ind.unit.is_empty() { "none" } else { ind.unit }
+                        ),
+                    )),
+                    // The code is wrong already; say nothing more.
+                    None => Ok(n.value),
+                },
+            },
+            Cell::Number(f) => number::from_f64(*f)
+                .ok_or_else(|| not_a_number(format!("{f} is not a number that can be stored exactly"))),
+            Cell::Date { .. } => Err(not_a_number(format!(
+                "\"{}\" is a date, not a number (format the cell as a number)",
+                cell.shown()
+            ))),
+            Cell::Other(s) => Err(not_a_number(format!("the cell holds {s}, not a number"))),
+            Cell::Empty => return None,
+        };
+        match result {
+            Ok(v) => Some(v),
+            Err((kind, msg)) => {
+                self.error(row, Field::Value, kind, msg);
+                None
+            }
+        }
+    }
+}
+
+/// Why period `p` does not fit an indicator reported at `frequency`, if it
+/// does not: an annual indicator takes years; a quarterly one quarters and
+/// years; a monthly one any period.
+fn granularity_error(code: &str, frequency: Frequency, p: Period) -> Option<String> {
+    let g = p.granularity();
+    let what = match g {
+        Granularity::Month => "a month",
+        Granularity::Quarter => "a quarter",
+        Granularity::Year => "a year",
+    };
+    match (frequency, g) {
+        (Frequency::Annual, Granularity::Year) | (Frequency::Quarterly, Granularity::Quarter | Granularity::Year) => {
+            None
+        }
+        (Frequency::Monthly, _) => None,
+        (Frequency::Annual, _) => Some(format!(
+            "indicator {code} is reported annually: write a year such as {}, not {what} ({p})",
+            p.calendar_year()
+        )),
+        (Frequency::Quarterly, _) => Some(format!(
+            "indicator {code} is reported quarterly: write a quarter such as {}Q1 or a year, not {what} ({p})",
+            p.calendar_year()
+        )),
+    }
+}
+
+/// A unit folded for comparison: full-width forms to ASCII (％ → %),
+/// superscripts to digits (m² → m2), no blanks, lower case.
+fn unit_key(unit: &str) -> String {
+    unit.chars()
+        .map(fold_width)
+        .map(|c| match c {
+            '²' => '2',
+            '³' => '3',
+            c => c,
+        })
+        .filter(|c| !c.is_whitespace())
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+/// Parses a period as [`Period::parse`] does, and also as Chinese offices
+/// write it: `2023年`, `2023年5月`, `2023年第二季度`, `2023年一季度`,
+/// `2023/05`, in either width.
+pub fn parse_period(text: &str) -> Result<Period, PeriodError> {
+    match Period::parse(text) {
+        Ok(p) => Ok(p),
+        Err(e) => lenient_period(text).ok_or(e),
+    }
+}
+
+fn lenient_period(text: &str) -> Option<Period> {
+    let t: String = text.chars().map(fold_width).filter(|c| !c.is_whitespace()).collect();
+    let year_of = |y: &str| (y.len() == 4 && y.bytes().all(|b| b.is_ascii_digit())).then(|| y.parse::<i32>().ok())?;
+    if let Some((y, m)) = t.split_once('/') {
+        let m = m.strip_suffix('/').unwrap_or(m);
+        let ok = !m.is_empty() && m.len() <= 2 && m.bytes().all(|b| b.is_ascii_digit());
+        return if ok {
+            Period::month(year_of(y)?, m.parse().ok()?).ok()
+        } else {
+            None
+        };
+    }
+    let (y, rest) = t.split_once('年')?;
+    let year = year_of(y)?;
+    if rest.is_empty() || rest == "度" || rest == "全年" {
+        return Some(Period::year(year));
+    }
+    if let Some(m) = rest.strip_suffix("月份").or_else(|| rest.strip_suffix('月')) {
+        let month = numeral(m)?;
+        return u8::try_from(month).ok().and_then(|m| Period::month(year, m).ok());
+    }
+    let q = rest
+        .strip_suffix("季度")
+        .or_else(|| rest.strip_suffix('季'))
+        .map(|q| q.strip_prefix('第').unwrap_or(q))
+        .or_else(|| rest.strip_prefix(['Q', 'q']))?;
+    let quarter = numeral(q)?;
+    u8::try_from(quarter).ok().and_then(|q| Period::quarter(year, q).ok())
+}
+
+/// `5`, `05`, `五`, `十二` → the number.
+fn numeral(s: &str) -> Option<u32> {
+    if !s.is_empty() && s.len() <= 2 && s.bytes().all(|b| b.is_ascii_digit()) {
+        return s.parse().ok();
+    }
+    let digit = |c: char| "一二三四五六七八九".chars().position(|d| d == c).map(|p| p as u32 + 1);
+    let chars: Vec<char> = s.chars().collect();
+    match chars.as_slice() {
+        ['十'] => Some(10),
+        [c] => digit(*c),
+        ['十', c] => Some(10 + digit(*c)?),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn periods_as_offices_write_them() {
+        let p = |s: &str| parse_period(s).map(|p| p.to_string());
+        assert_eq!(p("2023").unwrap(), "2023");
+        assert_eq!(p("2023年").unwrap(), "2023");
+        assert_eq!(p("２０２３年").unwrap(), "2023");
+        assert_eq!(p("2023年5月").unwrap(), "2023-05");
+        assert_eq!(p("2023年12月份").unwrap(), "2023-12");
+        assert_eq!(p("2023年十二月").unwrap(), "2023-12");
+        assert_eq!(p("2023年第二季度").unwrap(), "2023Q2");
+        assert_eq!(p("2023年一季度").unwrap(), "2023Q1");
+        assert_eq!(p("2023年4季度").unwrap(), "2023Q4");
+        assert_eq!(p("2023/05").unwrap(), "2023-05");
+        assert!(p("2023年13月").is_err());
+        assert!(p("2023年第五季度").is_err());
+        assert!(p("23年").is_err());
+        assert!(p("2023/5/1").is_err());
+        assert!(p("去年").is_err());
+    }
+
+    #[test]
+    fn units_fold_width_and_blanks() {
+        assert_eq!(unit_key("％"), "%");
+        assert_eq!(unit_key(" 万 元 "), "万元");
+        assert_eq!(unit_key("m²"), unit_key("M2"));
+        assert_eq!(unit_key("ｋｍ"), "km");
+    }
+}
