@@ -6,8 +6,8 @@
 
 #![no_main]
 
-use libfuzzer_sys::fuzz_target;
 use lantu_extract::{OutlineNode, Span};
+use libfuzzer_sys::fuzz_target;
 
 fn check_span(what: &str, id: &str, span: Span, chars: usize) {
     assert!(
@@ -28,15 +28,30 @@ fuzz_target!(|data: &[u8]| {
     let ex = lantu_extract::extract(&text);
     let chars = text.chars().count();
     for t in &ex.targets {
-        assert!(text.contains(&t.quote), "target {} quote not in the text: {:?}", t.id, t.quote);
+        assert!(
+            text.contains(&t.quote),
+            "target {} quote not in the text: {:?}",
+            t.id,
+            t.quote
+        );
         check_span("target", &t.id, t.span, chars);
     }
     for b in &ex.baselines {
-        assert!(text.contains(&b.quote), "baseline {} quote not in the text: {:?}", b.id, b.quote);
+        assert!(
+            text.contains(&b.quote),
+            "baseline {} quote not in the text: {:?}",
+            b.id,
+            b.quote
+        );
         check_span("baseline", &b.id, b.span, chars);
     }
     for p in &ex.projects {
-        assert!(text.contains(&p.quote), "project {} quote not in the text: {:?}", p.id, p.quote);
+        assert!(
+            text.contains(&p.quote),
+            "project {} quote not in the text: {:?}",
+            p.id,
+            p.quote
+        );
         check_span("project", &p.id, p.span, chars);
     }
     ex.outline.iter().for_each(|n| check_node(n, chars));

@@ -1,8 +1,8 @@
 //! Speed of extraction on the bundled Jinnan plan (≈120 KB of UTF-8).
 //!
 //! Hand-written with `std::time::Instant` (no benchmark framework): each case
-//! is warmed up, then run repeatedly for about two seconds; the mean and the
-//! best time per run and the throughput in MB/s of input are printed.
+//! is warmed up, then run repeatedly for about two seconds; the mean, median
+//! and best time per run and the throughput in MB/s of input are printed.
 //!
 //! The bar (issue 2): `extract` at ≥ 50 MB/s on one core, i.e. the whole
 //! plan in under 2.5 ms.
@@ -24,6 +24,7 @@ const BAR_MB_PER_S: f64 = 50.0;
 struct Stats {
     runs: u64,
     mean: Duration,
+    median: Duration,
     best: Duration,
 }
 
@@ -34,21 +35,21 @@ fn time<R>(warmup: Duration, measure: Duration, mut f: impl FnMut() -> R) -> Sta
     while start.elapsed() < warmup {
         black_box(f());
     }
-    let mut runs = 0u64;
-    let mut best = Duration::MAX;
+    let mut times = Vec::new();
     let start = Instant::now();
-    while runs < 10 || start.elapsed() < measure {
+    while times.len() < 10 || start.elapsed() < measure {
         let t = Instant::now();
         black_box(f());
-        let dt = t.elapsed();
-        best = best.min(dt);
-        runs += 1;
+        times.push(t.elapsed());
     }
     let total = start.elapsed();
+    let runs = times.len() as u64;
+    times.sort_unstable();
     Stats {
         runs,
         mean: total / runs as u32,
-        best,
+        median: times[times.len() / 2],
+        best: times[0],
     }
 }
 
@@ -56,17 +57,21 @@ fn mb_per_s(bytes: usize, d: Duration) -> f64 {
     bytes as f64 / 1e6 / d.as_secs_f64()
 }
 
+/// Prints one case; returns the throughput at the median time.
 fn report(name: &str, bytes: usize, s: &Stats) -> f64 {
-    let mean_mbs = mb_per_s(bytes, s.mean);
+    let ms = |d: Duration| d.as_secs_f64() * 1e3;
     println!(
-        "{name:<24} {:>8} runs   mean {:>9.3} ms   best {:>9.3} ms   {:>9.1} MB/s (mean)   {:>9.1} MB/s (best)",
+        "{name:<18} {:>6} runs  mean {:>7.3} ms  median {:>7.3} ms  best {:>7.3} ms  \
+         {:>6.1} MB/s (mean)  {:>6.1} MB/s (median)  {:>6.1} MB/s (best)",
         s.runs,
-        s.mean.as_secs_f64() * 1e3,
-        s.best.as_secs_f64() * 1e3,
-        mean_mbs,
+        ms(s.mean),
+        ms(s.median),
+        ms(s.best),
+        mb_per_s(bytes, s.mean),
+        mb_per_s(bytes, s.median),
         mb_per_s(bytes, s.best),
     );
-    mean_mbs
+    mb_per_s(bytes, s.median)
 }
 
 fn main() {
@@ -117,8 +122,8 @@ fn main() {
     if let Some(mbs) = extract_mbs {
         let verdict = if mbs >= BAR_MB_PER_S { "meets" } else { "BELOW" };
         println!(
-            "\nextract: {mbs:.1} MB/s (mean) — {verdict} the bar of {BAR_MB_PER_S} MB/s \
-             ({:.2} ms for this plan)",
+            "\nextract: {mbs:.1} MB/s (median) — {verdict} the bar of {BAR_MB_PER_S} MB/s \
+             ({:.2} ms for this plan); the mean suffers most from other load on the machine",
             bytes as f64 / 1e6 / BAR_MB_PER_S * 1e3
         );
     }

@@ -204,20 +204,89 @@ pub fn link(baselines: &mut [Baseline], targets: &[Target]) {
     link_unlinked(baselines, targets, &[]);
 }
 
+/// Most targets one baseline links to: a plan measures one quantity by a
+/// handful of targets at most; the cap keeps a text that repeats itself
+/// from producing a quadratic number of links.
+pub const MAX_LINKS: usize = 16;
+
 /// Fills `target_ids` of the baselines not marked in `skip` (rows of an
 /// indicator table already know their target).
+///
+/// Targets with the same normalised name, unit and kind form one class, and
+/// not every baseline is compared with every class: two names with Dice ≥
+/// 0.75 share at least 60 % of the baseline's characters, so a class that
+/// holds none of the baseline's ⌊0.4n⌋ + 1 rarest characters cannot match,
+/// and a name contained in the baseline holds its own rarest character. An
+/// index on characters finds the candidates; results are cached per
+/// baseline name and unit. Long texts (many plans in one file) stay near
+/// linear.
 pub fn link_unlinked(baselines: &mut [Baseline], targets: &[Target], skip: &[bool]) {
-    let tkeys: Vec<Key> = targets.iter().map(|t| Key::new(norm(&t.indicator))).collect();
+    use std::collections::HashMap;
+    // Classes of targets: (name, unit, kind) → members in document order.
+    let mut class_of: HashMap<(String, Option<String>, TargetKind), usize> = HashMap::new();
+    let mut classes: Vec<(Key, &Target, Vec<usize>)> = Vec::new();
+    for (i, t) in targets.iter().enumerate() {
+        let n = norm(&t.indicator);
+        let k = (n.clone(), t.unit.clone(), t.kind);
+        let c = *class_of.entry(k).or_insert_with(|| {
+            classes.push((Key::new(n), t, Vec::new()));
+            classes.len() - 1
+        });
+        classes[c].2.push(i);
+    }
+    let mut postings: HashMap<char, Vec<u32>> = HashMap::new();
+    for (i, (k, _, _)) in classes.iter().enumerate() {
+        let mut chars = k.sorted.clone();
+        chars.dedup();
+        for c in chars {
+            postings.entry(c).or_default().push(i as u32);
+        }
+    }
+    let freq = |c: &char| postings.get(c).map_or(0, Vec::len);
+    let mut by_rarest: HashMap<char, Vec<u32>> = HashMap::new();
+    for (i, (k, _, _)) in classes.iter().enumerate() {
+        if let Some(r) = k.sorted.iter().min_by_key(|c| (freq(c), **c)) {
+            by_rarest.entry(*r).or_default().push(i as u32);
+        }
+    }
+    let mut cache: HashMap<(String, Option<String>), Vec<String>> = HashMap::new();
+    let mut seen = vec![false; classes.len()];
     for (i, b) in baselines.iter_mut().enumerate() {
         if skip.get(i).copied().unwrap_or(false) {
             continue;
         }
+        let key = (b.indicator.clone(), b.unit.clone());
+        if let Some(ids) = cache.get(&key) {
+            b.target_ids = ids.clone();
+            continue;
+        }
         let bkeys: Vec<Key> = variants(&b.indicator).into_iter().map(Key::new).collect();
-        b.target_ids = targets
+        let mut candidates: Vec<u32> = Vec::new();
+        for bk in &bkeys {
+            let mut chars = bk.sorted.clone();
+            chars.dedup();
+            for c in &chars {
+                candidates.extend(by_rarest.get(c).into_iter().flatten());
+            }
+            chars.sort_by_key(|c| (freq(c), *c));
+            for c in chars.iter().take(bk.sorted.len() * 2 / 5 + 1) {
+                candidates.extend(postings.get(c).into_iter().flatten());
+            }
+        }
+        candidates.retain(|&c| !std::mem::replace(&mut seen[c as usize], true));
+        for &c in &candidates {
+            seen[c as usize] = false;
+        }
+        let mut members: Vec<usize> = candidates
             .iter()
-            .zip(&tkeys)
-            .filter(|(t, tk)| similarity_of(b, &bkeys, t, tk) >= THRESHOLD)
-            .map(|(t, _)| t.id.clone())
+            .map(|&c| &classes[c as usize])
+            .filter(|(k, t, _)| similarity_of(b, &bkeys, t, k) >= THRESHOLD)
+            .flat_map(|(_, _, m)| m.iter().copied())
             .collect();
+        members.sort_unstable();
+        members.truncate(MAX_LINKS);
+        let ids: Vec<String> = members.iter().map(|&t| targets[t].id.clone()).collect();
+        cache.insert(key, ids.clone());
+        b.target_ids = ids;
     }
 }
