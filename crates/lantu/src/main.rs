@@ -78,9 +78,25 @@ enum Command {
     /// The tamper-evident audit log.
     #[command(subcommand)]
     Audit(AuditCmd),
-    /// Run Lantu on the bundled plan (天津市津南区“十四五”规划): extract it,
-    /// score the extraction against the bundled gold, show the targets.
-    Demo,
+    /// Serve the dashboard, data entry, review and the public portal.
+    Serve {
+        #[arg(long, env = "LANTU_ADDR", default_value = "127.0.0.1:8080")]
+        addr: std::net::SocketAddr,
+        /// Send session cookies over plain HTTP too (an intranet server
+        /// without TLS); by default they are `Secure`.
+        #[arg(long)]
+        insecure_cookies: bool,
+    },
+    /// The main job: load the bundled plan (天津市津南区“十四五”规划) with its
+    /// indicator system confirmed and illustrative sample data into the
+    /// database, create an account for each role, and serve the dashboard.
+    Demo {
+        #[arg(long, env = "LANTU_ADDR", default_value = "127.0.0.1:8080")]
+        addr: std::net::SocketAddr,
+        /// Load and print the status table, then exit instead of serving.
+        #[arg(long)]
+        no_serve: bool,
+    },
 }
 
 #[derive(Subcommand)]
@@ -229,7 +245,8 @@ fn run(cli: Cli) -> Result<()> {
             let out = lantu_core::progress::assess_cases(&json).with_context(|| format!("in {}", file.display()))?;
             emit(&(out + "\n"))
         }
-        Command::Demo => demo(&db),
+        Command::Serve { addr, insecure_cookies } => serve(&db, addr, insecure_cookies),
+        Command::Demo { addr, no_serve } => demo(&db, addr, no_serve),
     }
 }
 
@@ -310,7 +327,66 @@ const DEMO_SOURCE: &str = "jinnan-14th-five-year-plan.txt";
 /// The year the demo's illustrative figures run to.
 const DEMO_YEAR: i32 = 2023;
 
-fn demo(db: &str) -> Result<()> {
+/// Chapter and section titles of an extraction, for the web's headings.
+fn outline_nodes(nodes: &[lantu_extract::OutlineNode], out: &mut Vec<lantu_web::OutlineNode>) {
+    use lantu_extract::NodeLevel;
+    for n in nodes {
+        if matches!(n.level, NodeLevel::Part | NodeLevel::Chapter | NodeLevel::Section) {
+            out.push(lantu_web::OutlineNode {
+                id: n.id.clone(),
+                number: n.number,
+                title: n.title.clone(),
+            });
+        }
+        outline_nodes(&n.children, out);
+    }
+}
+
+/// A password that is new on every start (printed, never stored in clear).
+fn fresh_password() -> String {
+    let mut bytes = [0u8; 9];
+    if getrandom::fill(&mut bytes).is_err() {
+        let t = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap_or_default()
+            .as_nanos();
+        bytes.copy_from_slice(&t.to_le_bytes()[..9]);
+    }
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn serve(db: &str, addr: std::net::SocketAddr, insecure_cookies: bool) -> Result<()> {
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("cannot start the async runtime")?;
+    rt.block_on(async {
+        let store = stored::open(db).await?;
+        let config = lantu_web::Config {
+            secure_cookies: !insecure_cookies,
+            ..Default::default()
+        };
+        let state = lantu_web::AppState::new(store, config);
+        let password = std::env::var("LANTU_ADMIN_PASSWORD").unwrap_or_else(|_| fresh_password());
+        state
+            .add_user(lantu_web::auth::NewUser {
+                username: "admin".into(),
+                display_name: "系统管理员".into(),
+                role: lantu_web::auth::Role::Administrator,
+                department: None,
+                password: password.clone(),
+            })
+            .map_err(|e| anyhow::anyhow!("{e}"))?;
+        emit(&format!(
+            "Lantu serves on http://{addr}/  (account admin, password {password})\n"
+        ))?;
+        lantu_web::serve_state(state, addr)
+            .await
+            .with_context(|| format!("cannot serve on {addr}"))
+    })
+}
+
+fn demo(db: &str, addr: std::net::SocketAddr, no_serve: bool) -> Result<()> {
     let ex = lantu_extract::extract(DEMO_PLAN);
     let gold = Gold::from_json(DEMO_GOLD).context("the bundled gold file is not in the gold schema")?;
     let report = score::score(DEMO_PLAN, &ex, &gold);
@@ -331,6 +407,40 @@ fn demo(db: &str) -> Result<()> {
             report.baselines.f1,
             report.links.f1
         ))?;
-        stored::status(&store, id, DEMO_YEAR, false, Format::Table).await
+        if no_serve {
+            return stored::status(&store, id, DEMO_YEAR, false, Format::Table).await;
+        }
+        let config = lantu_web::Config { sample_data: true, ..Default::default() };
+        let state = lantu_web::AppState::new(store, config);
+        let mut nodes = Vec::new();
+        outline_nodes(&ex.outline, &mut nodes);
+        state.set_outline(id, nodes);
+        let password = std::env::var("LANTU_DEMO_PASSWORD").unwrap_or_else(|_| "lantu-demo".into());
+        use lantu_web::auth::Role;
+        let accounts = [
+            ("admin", "系统管理员", Role::Administrator, None),
+            ("planner", "区发展改革委 规划科", Role::Planner, None),
+            ("sthj", "区生态环境局 填报员", Role::Reporter, Some("sthj")),
+            ("kjj", "区科学技术局 填报员", Role::Reporter, Some("kjj")),
+            ("reviewer", "区统计局 审核员", Role::Reviewer, None),
+            ("evaluator", "第三方评估机构", Role::Evaluator, None),
+        ];
+        let mut lines = String::new();
+        for (user, name, role, dept) in accounts {
+            state
+                .add_user(lantu_web::auth::NewUser {
+                    username: user.into(),
+                    display_name: name.into(),
+                    role,
+                    department: dept.map(str::to_string),
+                    password: password.clone(),
+                })
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
+            lines.push_str(&format!("  {user:<10} {name}\n"));
+        }
+        emit(&format!(
+            "Dashboard: http://{addr}/\nPublic portal: http://{addr}/public/\nAccounts (password {password}):\n{lines}"
+        ))?;
+        lantu_web::serve_state(state, addr).await.with_context(|| format!("cannot serve on {addr}"))
     })
 }

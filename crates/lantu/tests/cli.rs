@@ -426,7 +426,7 @@ fn demo_runs_and_prints_the_score() {
     let dir = TempDir::new("demo");
     let db = format!("sqlite://{}", dir.0.join("demo.db").display());
     let o = Command::new(env!("CARGO_BIN_EXE_lantu"))
-        .args(["demo", "--db", &db])
+        .args(["demo", "--no-serve", "--db", &db])
         .env_remove("LANTU_DATABASE_URL")
         .current_dir(&dir.0)
         .output()

@@ -200,11 +200,11 @@ fn plan_round_trip_data_import_review_status_audit() {
 fn demo_loads_the_bundled_plan_with_sample_data() {
     let rt = runtime();
     let store = rt.block_on(lantu_store::testing::fresh_store());
-    let out = ok(&lantu(store.url(), &["demo"]));
+    let out = ok(&lantu(store.url(), &["demo", "--no-serve"]));
     assert!(out.contains("ILLUSTRATIVE SAMPLE DATA"), "{out}");
     assert!(out.contains("快于预期") && out.contains("滞后"), "{out}");
     // Running it again reuses the plan.
-    ok(&lantu(store.url(), &["demo"]));
+    ok(&lantu(store.url(), &["demo", "--no-serve"]));
     let plans = rt.block_on(store.plans()).unwrap();
     assert_eq!(plans.len(), 1);
 }

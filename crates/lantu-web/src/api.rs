@@ -1,0 +1,545 @@
+//! The JSON API under `/api/v1/` (described by `/api/v1/openapi.json`).
+//!
+//! Anonymous requests see what the public portal shows: published figures
+//! only. Staff authenticate with their session cookie (writes then need the
+//! `X-CSRF-Token` header) or with `Authorization: Bearer TOKEN` (a token
+//! from the account page). Reporters read and write their own
+//! department's unreviewed figures only.
+
+use crate::auth::Role;
+use crate::entry::{department_for, department_indicators};
+use crate::error::{ApiError, WebError};
+use crate::load::Visibility;
+use crate::view::{chapter_of, section_of};
+use crate::{query_param, AppState, Ctx};
+use axum::extract::{Path, State};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use lantu_core::observation::{NewObservation, ObservationState};
+use lantu_core::Period;
+use lantu_store::{Figures, ObservationQuery, View};
+use serde::{Deserialize, Serialize};
+use serde_json::{json, Value};
+use std::collections::BTreeMap;
+
+type ApiResult = Result<Response, ApiError>;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/openapi.json", get(openapi))
+        .route("/me", get(me))
+        .route("/plans", get(plans))
+        .route("/plans/{id}", get(plan))
+        .route("/plans/{id}/outline", get(outline))
+        .route("/plans/{id}/indicators", get(indicators))
+        .route("/plans/{id}/indicators/{code}", get(indicator))
+        .route("/plans/{id}/targets", get(targets))
+        .route("/plans/{id}/observations", get(observations).post(post_observations))
+        .route("/plans/{id}/observations/{obs}/state", post(set_state))
+        .route("/plans/{id}/status", get(status))
+        .route("/plans/{id}/tasks", get(tasks))
+        .route("/plans/{id}/projects", get(projects))
+        .fallback(|| async { WebError::NotFound.json() })
+}
+
+fn year(ctx: &Ctx) -> Option<i32> {
+    query_param(&ctx.query, "year").and_then(|y| y.parse().ok())
+}
+
+fn vis(ctx: &Ctx) -> Visibility {
+    match &ctx.user {
+        Some(u) if u.role.internal() => Visibility::Internal,
+        _ => Visibility::Public,
+    }
+}
+
+async fn me(ctx: Ctx) -> ApiResult {
+    Ok(Json(json!({ "user": ctx.user, "visibility": match vis(&ctx) { Visibility::Public => "published", Visibility::Internal => "reviewed" } })).into_response())
+}
+
+async fn plans(State(state): State<AppState>) -> ApiResult {
+    Ok(Json(state.store().plans().await.map_err(WebError::from)?).into_response())
+}
+
+async fn plan(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> ApiResult {
+    let v = state.plan_view(id, year(&ctx), vis(&ctx)).await?;
+    Ok(Json(json!({
+        "plan": v.snapshot.plan,
+        "settings": v.doc.settings,
+        "departments": v.doc.departments,
+        "evaluation_year": v.snapshot.evaluation_year,
+        "time_elapsed": v.snapshot.time_elapsed(),
+        "sample_data": v.snapshot.notes.sample_data,
+        "figures_shown": match vis(&ctx) { Visibility::Public => "published", Visibility::Internal => "reviewed" },
+    }))
+    .into_response())
+}
+
+async fn outline(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> ApiResult {
+    let v = state.plan_view(id, year(&ctx), vis(&ctx)).await?;
+    let mut out = Vec::new();
+    for c in &v.snapshot.chapters {
+        let mut sections: BTreeMap<String, (Vec<String>, Vec<String>)> = BTreeMap::new();
+        let mut direct = Vec::new();
+        for i in &v.doc.indicators {
+            let Some(node) = i.source.node.as_deref() else { continue };
+            if chapter_of(node).as_deref() != Some(c.id.as_str()) {
+                continue;
+            }
+            match section_of(node) {
+                Some(s) => sections.entry(s).or_default().0.push(i.code.clone()),
+                None => direct.push(i.code.clone()),
+            }
+        }
+        for t in &v.doc.tasks {
+            let Some(node) = t.source.node.as_deref() else { continue };
+            if chapter_of(node).as_deref() != Some(c.id.as_str()) {
+                continue;
+            }
+            if let Some(s) = section_of(node) {
+                sections.entry(s).or_default().1.push(t.code.clone());
+            }
+        }
+        out.push(json!({
+            "id": c.id, "number": c.number, "title": c.title,
+            "indicators": direct,
+            "sections": sections.into_iter().map(|(id, (inds, tasks))| json!({
+                "id": id, "title": v.sections.get(&id), "indicators": inds, "tasks": tasks,
+            })).collect::<Vec<_>>(),
+        }));
+    }
+    Ok(Json(json!({ "plan": id, "chapters": out })).into_response())
+}
+
+#[derive(Serialize)]
+struct IndicatorOut<'a> {
+    code: &'a str,
+    name: &'a str,
+    unit: Option<&'a str>,
+    category: Option<&'a str>,
+    chapter: Option<&'a str>,
+    node: Option<&'a str>,
+    attribute: lantu_core::Attribute,
+    measure: lantu_core::Measure,
+    departments: &'a [String],
+    target: &'a lantu_core::plan::TargetDoc,
+    baseline: Option<&'a lantu_core::plan::BaselineDoc>,
+    status: lantu_core::Status,
+    warning: bool,
+    latest: Option<&'a lantu_core::snapshot::Figure>,
+}
+
+async fn indicators(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> ApiResult {
+    let v = state.plan_view(id, year(&ctx), vis(&ctx)).await?;
+    let out: Vec<IndicatorOut> = v
+        .snapshot
+        .indicators
+        .iter()
+        .map(|r| IndicatorOut {
+            code: &r.code,
+            name: &r.name,
+            unit: r.unit.as_deref(),
+            category: r.category.as_deref(),
+            chapter: r.chapter.as_deref(),
+            node: v.node_of(&r.code),
+            attribute: r.attribute,
+            measure: r.measure,
+            departments: &r.departments,
+            target: &r.target,
+            baseline: r.baseline.as_ref(),
+            status: r.assessment.status,
+            warning: r.assessment.warning,
+            latest: r.latest(),
+        })
+        .collect();
+    Ok(Json(json!({ "evaluation_year": v.snapshot.evaluation_year, "indicators": out })).into_response())
+}
+
+async fn indicator(State(state): State<AppState>, ctx: Ctx, Path((id, code)): Path<(i64, String)>) -> ApiResult {
+    let v = state.plan_view(id, year(&ctx), vis(&ctx)).await?;
+    let row = v.row(&code).ok_or(WebError::NotFound)?;
+    let doc = v.indicator_doc(&code);
+    let versions = state.store().target_versions(id, &code).await.map_err(WebError::from)?;
+    Ok(Json(json!({
+        "evaluation_year": v.snapshot.evaluation_year,
+        "indicator": row,
+        "direction": doc.map(|d| d.direction),
+        "frequency": doc.map(|d| d.frequency),
+        "data_source": doc.and_then(|d| d.data_source.clone()),
+        "co_departments": doc.map(|d| d.co_departments.clone()).unwrap_or_default(),
+        "source": doc.map(|d| d.source.clone()),
+        "reason_text": { "zh": row.assessment.reason.zh(), "en": row.assessment.reason.en() },
+        "target_versions": versions,
+    }))
+    .into_response())
+}
+
+async fn targets(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> ApiResult {
+    let v = state.plan_view(id, year(&ctx), vis(&ctx)).await?;
+    let mut out = Vec::new();
+    for i in &v.doc.indicators {
+        let versions = state
+            .store()
+            .target_versions(id, &i.code)
+            .await
+            .map_err(WebError::from)?;
+        out.push(json!({ "indicator": i.code, "name": i.name, "in_force": i.target, "versions": versions }));
+    }
+    Ok(Json(json!({ "evaluation_year": v.snapshot.evaluation_year, "targets": out })).into_response())
+}
+
+/// A figure as the API shows it; who recorded it only for staff.
+#[derive(Serialize)]
+struct FigureOut {
+    id: i64,
+    indicator: String,
+    period: Period,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    geography: Option<String>,
+    value: rust_decimal::Decimal,
+    vintage: i32,
+    state: ObservationState,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    source: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    note: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    recorded_at: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    recorded_by: Option<String>,
+}
+
+async fn observations(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> ApiResult {
+    let asked_view = query_param(&ctx.query, "view");
+    let department = query_param(&ctx.query, "department").filter(|d| !d.is_empty());
+    let internal = vis(&ctx) == Visibility::Internal;
+    let view = match (asked_view.as_deref(), internal) {
+        (None, false) | (Some("published"), _) => View::Published,
+        (None, true) | (Some("reviewed"), true) => View::Reviewed,
+        (Some("latest"), true) => View::Latest,
+        (Some("all_vintages"), true) => View::AllVintages,
+        (Some("reviewed" | "latest" | "all_vintages"), false) => {
+            return Err(WebError::Forbidden("anonymous requests see published figures only".into()).into())
+        }
+        (Some(other), _) => {
+            return Err(WebError::BadRequest(format!(
+                "view `{other}`: use published, reviewed, latest or all_vintages"
+            ))
+            .into())
+        }
+    };
+    let mut query = ObservationQuery {
+        view,
+        indicator: query_param(&ctx.query, "indicator").filter(|d| !d.is_empty()),
+        department: department.clone(),
+        geography: query_param(&ctx.query, "geography"),
+        years: None,
+    };
+    if let Some(y) = year(&ctx) {
+        query.years = Some((y, y));
+    }
+    // Unreviewed figures: a reporter sees its own department's only.
+    let mut own_codes: Option<Vec<String>> = None;
+    if matches!(view, View::Latest | View::AllVintages) {
+        let user = ctx.user.as_ref().ok_or(WebError::Forbidden("login required".into()))?;
+        if !user.role.sees_all_departments() {
+            let doc = state.store().plan_doc(id).await.map_err(WebError::from)?;
+            let dept = department_for(user, department.as_deref(), &doc)?;
+            own_codes = Some(
+                department_indicators(&doc, &dept)
+                    .iter()
+                    .map(|i| i.code.clone())
+                    .collect(),
+            );
+            if let Some(code) = &query.indicator {
+                if !own_codes.as_ref().is_some_and(|c| c.contains(code)) {
+                    return Err(WebError::Forbidden(format!("indicator {code} is not reported by {dept}")).into());
+                }
+            }
+            query.department = Some(dept);
+        }
+    }
+    let records = state.store().observations(id, &query).await.map_err(WebError::from)?;
+    let out: Vec<FigureOut> = records
+        .into_iter()
+        .filter(|r| own_codes.as_ref().is_none_or(|c| c.contains(&r.indicator)))
+        .map(|r| FigureOut {
+            id: r.id,
+            indicator: r.indicator,
+            period: r.period,
+            geography: r.geography,
+            value: r.value,
+            vintage: r.vintage,
+            state: r.state,
+            source: r.source,
+            note: r.note,
+            recorded_at: internal.then_some(r.recorded_at),
+            recorded_by: internal.then_some(r.recorded_by),
+        })
+        .collect();
+    Ok(Json(json!({ "view": view, "observations": out })).into_response())
+}
+
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum PostBody {
+    Wrapped {
+        observations: Vec<NewObservation>,
+        #[serde(default)]
+        source_name: Option<String>,
+        #[serde(default)]
+        reason: Option<String>,
+    },
+    Bare(Vec<NewObservation>),
+}
+
+fn csv_field(s: &str) -> String {
+    if s.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s.to_string()
+    }
+}
+
+async fn post_observations(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    body: axum::body::Bytes,
+) -> ApiResult {
+    let user = ctx
+        .user
+        .clone()
+        .ok_or(WebError::LoginRequired { next: String::new() })?;
+    if !user.role.can_enter_data() {
+        return Err(WebError::Forbidden("this role does not enter data".into()).into());
+    }
+    let body: PostBody = serde_json::from_slice(&body)
+        .map_err(|e| WebError::BadRequest(format!("the body is not a list of observations: {e}")))?;
+    let (rows, source_name, reason) = match body {
+        PostBody::Wrapped {
+            observations,
+            source_name,
+            reason,
+        } => (observations, source_name, reason),
+        PostBody::Bare(o) => (o, None, None),
+    };
+    let doc = state.store().plan_doc(id).await.map_err(WebError::from)?;
+    if user.role == Role::Reporter {
+        let dept = department_for(&user, None, &doc)?;
+        let own: Vec<&str> = department_indicators(&doc, &dept)
+            .iter()
+            .map(|i| i.code.as_str())
+            .collect();
+        if let Some(o) = rows.iter().find(|o| !own.contains(&o.indicator.as_str())) {
+            return Err(WebError::Forbidden(format!("indicator {} is not reported by {dept}", o.indicator)).into());
+        }
+    }
+    // The import's validation, row by row.
+    let mut csv = String::from("指标代码 Code,期间 Period,地区 Area,数值 Value,数据来源 Source,备注 Notes\n");
+    for o in &rows {
+        csv.push_str(&format!(
+            "{},{},{},{},{},{}\n",
+            csv_field(&o.indicator),
+            o.period,
+            csv_field(o.geography.as_deref().unwrap_or("")),
+            o.value,
+            csv_field(o.source.as_deref().unwrap_or("")),
+            csv_field(o.note.as_deref().unwrap_or(""))
+        ));
+    }
+    let obs = lantu_data::import::read(csv.as_bytes(), "api.csv", &doc).map_err(|e| {
+        WebError::BadRequest(
+            e.errors
+                .iter()
+                .map(|x| match x.row {
+                    Some(r) => format!("observations[{}]: {}", r.saturating_sub(2), x.message),
+                    None => x.message.clone(),
+                })
+                .collect::<Vec<_>>()
+                .join("; "),
+        )
+    })?;
+    let report = state
+        .store()
+        .import_observations(
+            id,
+            &obs,
+            &user.username,
+            source_name.as_deref().unwrap_or("API"),
+            reason.as_deref(),
+        )
+        .await
+        .map_err(WebError::from)?;
+    state.changed();
+    Ok((axum::http::StatusCode::CREATED, Json(report)).into_response())
+}
+
+#[derive(Deserialize)]
+struct StateBody {
+    to: ObservationState,
+    #[serde(default)]
+    comment: Option<String>,
+}
+
+async fn set_state(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((id, obs)): Path<(i64, i64)>,
+    Json(body): Json<StateBody>,
+) -> ApiResult {
+    let user = ctx
+        .user
+        .clone()
+        .ok_or(WebError::LoginRequired { next: String::new() })?;
+    let rec = state.store().observation(obs).await.map_err(WebError::from)?;
+    let doc = state.store().plan_doc(id).await.map_err(WebError::from)?;
+    if !doc.indicators.iter().any(|i| i.code == rec.indicator) {
+        return Err(WebError::NotFound.into());
+    }
+    use ObservationState::*;
+    let allowed = match (rec.state, body.to) {
+        (Draft, Submitted) => {
+            user.role.can_enter_data()
+                && (user.role != Role::Reporter || {
+                    let dept = department_for(&user, None, &doc)?;
+                    department_indicators(&doc, &dept)
+                        .iter()
+                        .any(|i| i.code == rec.indicator)
+                })
+        }
+        (Submitted, Approved) | (Submitted, Draft) => user.role.can_review(),
+        (Approved, Published) | (Approved, Draft) => user.role.can_publish(),
+        _ => true, // the store refuses impossible moves
+    };
+    if !allowed {
+        return Err(WebError::Forbidden("this role may not make this move".into()).into());
+    }
+    if body.to == Draft && body.comment.as_deref().is_none_or(|c| c.trim().is_empty()) {
+        return Err(WebError::BadRequest("returning a figure needs a comment".into()).into());
+    }
+    let moved = state
+        .store()
+        .set_state(
+            &Figures::Ids(vec![obs]),
+            body.to,
+            &user.username,
+            body.comment.as_deref(),
+        )
+        .await
+        .map_err(WebError::from)?;
+    state.changed();
+    Ok(Json(json!({ "moved": moved, "state": body.to })).into_response())
+}
+
+async fn status(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> ApiResult {
+    let v = state.plan_view(id, year(&ctx), vis(&ctx)).await?;
+    let counts: lantu_core::progress::StatusCounts =
+        v.snapshot.indicators.iter().map(|r| r.assessment.status).collect();
+    let items: Vec<Value> = v
+        .snapshot
+        .indicators
+        .iter()
+        .map(|r| {
+            json!({
+                "code": r.code, "name": r.name, "attribute": r.attribute,
+                "status": r.assessment.status, "warning": r.assessment.warning,
+                "reason": r.assessment.reason,
+                "reason_text": { "zh": r.assessment.reason.zh(), "en": r.assessment.reason.en() },
+                "ratio": r.assessment.ratio, "progress": r.assessment.progress,
+                "elapsed_share": r.assessment.elapsed_share, "projection": r.assessment.projection,
+                "as_of": r.assessment.as_of,
+            })
+        })
+        .collect();
+    Ok(Json(json!({
+        "plan": id,
+        "evaluation_year": v.snapshot.evaluation_year,
+        "time_elapsed": v.snapshot.time_elapsed(),
+        "figures_shown": match vis(&ctx) { Visibility::Public => "published", Visibility::Internal => "reviewed" },
+        "sample_data": v.snapshot.notes.sample_data,
+        "counts": counts,
+        "indicators": items,
+    }))
+    .into_response())
+}
+
+/// Tasks and projects: the plan's definitions for everyone; their progress
+/// (states, work-plan entries, notes, investment so far) for staff only,
+/// since it has no publication step.
+async fn tasks(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> ApiResult {
+    let v = state.plan_view(id, year(&ctx), vis(&ctx)).await?;
+    if vis(&ctx) == Visibility::Public {
+        let out: Vec<Value> = v
+            .doc
+            .tasks
+            .iter()
+            .map(|t| {
+                json!({
+                    "code": t.code, "title": t.title,
+                    "departments": t.departments.iter().map(|c| v.department_name(c)).collect::<Vec<_>>(),
+                    "node": t.source.node,
+                })
+            })
+            .collect();
+        return Ok(Json(json!({ "tasks": out })).into_response());
+    }
+    let out: Vec<Value> = v
+        .snapshot
+        .tasks
+        .iter()
+        .map(|t| {
+            let doc = v.doc.tasks.iter().find(|d| d.code == t.code);
+            json!({
+                "code": t.code, "title": t.title, "departments": t.departments, "state": t.state, "note": t.note,
+                "node": doc.and_then(|d| d.source.node.clone()),
+                "work_plan": v.work.get(&t.code),
+            })
+        })
+        .collect();
+    Ok(Json(json!({ "evaluation_year": v.snapshot.evaluation_year, "tasks": out })).into_response())
+}
+
+async fn projects(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> ApiResult {
+    let v = state.plan_view(id, year(&ctx), vis(&ctx)).await?;
+    if vis(&ctx) == Visibility::Public {
+        let out: Vec<Value> = v
+            .doc
+            .projects
+            .iter()
+            .map(|p| {
+                json!({
+                    "code": p.code, "name": p.name, "action": p.action, "capacity": p.capacity,
+                    "planned_investment": p.planned_investment, "start_year": p.start_year,
+                    "finish_year": p.finish_year,
+                })
+            })
+            .collect();
+        return Ok(Json(json!({ "projects": out })).into_response());
+    }
+    let out: Vec<Value> = v
+        .snapshot
+        .projects
+        .iter()
+        .map(|p| {
+            let doc = v.doc.projects.iter().find(|d| d.code == p.code);
+            json!({
+                "code": p.code, "name": p.name, "state": p.state,
+                "planned_investment": p.planned_investment, "completed_investment": p.completed_investment,
+                "note": p.note,
+                "action": doc.and_then(|d| d.action.clone()), "capacity": doc.and_then(|d| d.capacity.clone()),
+                "start_year": doc.and_then(|d| d.start_year), "finish_year": doc.and_then(|d| d.finish_year),
+            })
+        })
+        .collect();
+    Ok(Json(json!({ "projects": out })).into_response())
+}
+
+async fn openapi() -> Response {
+    (
+        [(axum::http::header::CONTENT_TYPE, "application/json")],
+        include_str!("../assets/openapi.json"),
+    )
+        .into_response()
+}

@@ -1,0 +1,719 @@
+//! Lantu in the browser (蓝图): the dashboard (一张蓝图), indicator pages with
+//! their charts, tasks and key projects, data entry with review and
+//! publication, reminders, administration, the public portal and the JSON
+//! API under `/api/v1/`.
+//!
+//! Pages are rendered on the server (minijinja templates and one stylesheet,
+//! all embedded) and work without JavaScript; charts are SVG drawn on the
+//! server. Handlers parse the request, call the store and the core, and
+//! render: the judgement of progress is the core's, every write goes through
+//! the store, which audits it.
+//!
+//! ```no_run
+//! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+//! let store = lantu_store::Store::open("sqlite://lantu.db").await?;
+//! lantu_web::serve(store, "127.0.0.1:8080".parse()?).await?;
+//! # Ok(()) }
+//! ```
+
+pub mod api;
+pub mod auth;
+pub mod chart;
+mod entry;
+pub mod error;
+pub mod format;
+pub mod i18n;
+pub mod load;
+mod pages;
+pub mod search;
+pub mod templates;
+pub mod view;
+mod work;
+
+use crate::auth::{HashCost, Limiter, NewUser, Role, Session, Sessions, User, Users};
+use crate::error::{PageError, WebError};
+use crate::i18n::{t, Lang};
+use crate::view::PlanView;
+use axum::body::Body;
+use axum::extract::{ConnectInfo, FromRequestParts, Request, State};
+use axum::http::request::Parts;
+use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
+use axum::middleware::Next;
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::Router;
+use lantu_store::Store;
+use serde::Serialize;
+use std::collections::HashMap;
+use std::net::SocketAddr;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, RwLock};
+use std::time::{Duration, Instant};
+
+/// Changes whenever the stylesheet changes (cache busting).
+pub const ASSET_VERSION: &str = env!("CARGO_PKG_VERSION");
+
+/// A node of a plan's outline with its title (chapters and sections), for
+/// headings the store does not keep.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
+pub struct OutlineNode {
+    /// `c3`, `c3.s1`, `p1.c2`.
+    pub id: String,
+    pub number: Option<u32>,
+    pub title: String,
+}
+
+/// Settings of the web application.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// Mark session cookies `Secure` (the default). Browsers send secure
+    /// cookies over HTTPS and to `localhost`/`127.0.0.1` only; an intranet
+    /// server reached over plain HTTP needs this off.
+    pub secure_cookies: bool,
+    /// Label every page as showing illustrative sample data, whatever the
+    /// batches say.
+    pub sample_data: bool,
+    /// How long a built plan view is reused.
+    pub cache_ttl: Duration,
+    /// Cost of password hashing.
+    pub hash_cost: HashCost,
+    /// Month and day (`MM-DD`) of the year after a period by which annual
+    /// figures are due.
+    pub annual_deadline: String,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            secure_cookies: true,
+            sample_data: false,
+            cache_ttl: Duration::from_secs(5),
+            hash_cost: HashCost::default(),
+            annual_deadline: "03-31".into(),
+        }
+    }
+}
+
+type CacheKey = (i64, Option<i32>, load::Visibility);
+/// When a view was built, under which write generation, and the view.
+type Cached = (Instant, u64, Arc<PlanView>);
+/// A rendered body: write generation, when, HTML.
+type Fragment = (u64, Instant, Arc<str>);
+
+pub(crate) struct Inner {
+    pub(crate) store: Store,
+    pub(crate) config: Config,
+    pub(crate) users: Users,
+    pub(crate) sessions: Sessions,
+    pub(crate) limiter: Limiter,
+    pub(crate) cache: RwLock<HashMap<CacheKey, Cached>>,
+    pub(crate) outlines: RwLock<HashMap<i64, Vec<OutlineNode>>>,
+    /// Rendered page bodies that depend on nothing but the key (no user,
+    /// no CSRF token): write generation, when, HTML.
+    pub(crate) fragments: RwLock<HashMap<String, Fragment>>,
+    generation: AtomicU64,
+}
+
+/// Everything the handlers share. Cheap to clone.
+#[derive(Clone)]
+pub struct AppState {
+    pub(crate) inner: Arc<Inner>,
+}
+
+impl AppState {
+    pub fn new(store: Store, config: Config) -> AppState {
+        AppState {
+            inner: Arc::new(Inner {
+                store,
+                config,
+                users: Users::default(),
+                sessions: Sessions::default(),
+                limiter: Limiter::default(),
+                cache: RwLock::new(HashMap::new()),
+                outlines: RwLock::new(HashMap::new()),
+                fragments: RwLock::new(HashMap::new()),
+                generation: AtomicU64::new(0),
+            }),
+        }
+    }
+
+    pub fn store(&self) -> &Store {
+        &self.inner.store
+    }
+
+    pub fn config(&self) -> &Config {
+        &self.inner.config
+    }
+
+    /// Adds a user (for `lantu serve`/`demo` and tests).
+    pub fn add_user(&self, user: NewUser) -> Result<User, WebError> {
+        self.inner.users.add(user, self.inner.config.hash_cost)
+    }
+
+    pub fn users(&self) -> Vec<User> {
+        self.inner.users.all()
+    }
+
+    /// Gives the chapter and section titles of a plan's outline (the store
+    /// keeps node ids only).
+    pub fn set_outline(&self, plan_id: i64, nodes: Vec<OutlineNode>) {
+        self.inner.outlines.write().unwrap().insert(plan_id, nodes);
+        self.changed();
+    }
+
+    fn generation(&self) -> u64 {
+        self.inner.generation.load(Ordering::Relaxed)
+    }
+
+    /// Drops cached views after a write.
+    pub fn changed(&self) {
+        self.inner.generation.fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// The plan shown when none is named: the first stored one.
+    pub async fn default_plan(&self) -> Result<Option<i64>, WebError> {
+        Ok(self.inner.store.plans().await?.first().map(|p| p.id))
+    }
+}
+
+// ---------------------------------------------------------------- request
+
+/// The session cookie's token and session, found by [`session_layer`].
+#[derive(Debug, Clone, Default)]
+pub(crate) struct SessionInfo {
+    token: Option<String>,
+    session: Option<Session>,
+}
+
+/// Who is asking, in which language, on which site.
+#[derive(Debug, Clone)]
+pub struct Ctx {
+    pub lang: Lang,
+    pub user: Option<User>,
+    /// The session's CSRF token (empty without a session).
+    pub csrf: String,
+    pub public: bool,
+    /// Authenticated by an API token rather than a session.
+    pub by_token: bool,
+    pub path: String,
+    pub query: String,
+    pub addr: String,
+    /// The session cookie's token.
+    pub(crate) token: Option<String>,
+}
+
+pub(crate) fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|kv| kv.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v)
+}
+
+pub(crate) fn query_param(query: &str, name: &str) -> Option<String> {
+    serde_urlencoded_pairs(query)
+        .into_iter()
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v)
+}
+
+/// `a=1&b=%E4%B8%AD` → pairs, decoded.
+pub(crate) fn serde_urlencoded_pairs(s: &str) -> Vec<(String, String)> {
+    fn dec(s: &str) -> String {
+        let bytes = s.as_bytes();
+        let mut out = Vec::with_capacity(bytes.len());
+        let mut i = 0;
+        while i < bytes.len() {
+            match bytes[i] {
+                b'+' => out.push(b' '),
+                b'%' if i + 2 < bytes.len() => {
+                    match u8::from_str_radix(std::str::from_utf8(&bytes[i + 1..i + 3]).unwrap_or("zz"), 16) {
+                        Ok(b) => {
+                            out.push(b);
+                            i += 2;
+                        }
+                        Err(_) => out.push(b'%'),
+                    }
+                }
+                b => out.push(b),
+            }
+            i += 1;
+        }
+        String::from_utf8_lossy(&out).into_owned()
+    }
+    s.split('&')
+        .filter(|p| !p.is_empty())
+        .map(|p| match p.split_once('=') {
+            Some((k, v)) => (dec(k), dec(v)),
+            None => (dec(p), String::new()),
+        })
+        .collect()
+}
+
+impl FromRequestParts<AppState> for Ctx {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let query = parts.uri.query().unwrap_or("").to_string();
+        let lang = query_param(&query, "lang")
+            .and_then(|l| Lang::parse(&l))
+            .or_else(|| cookie(&parts.headers, auth::LANG_COOKIE).and_then(Lang::parse))
+            .unwrap_or_default();
+        let info = parts.extensions.get::<SessionInfo>().cloned().unwrap_or_default();
+        let mut by_token = false;
+        let mut user = info
+            .session
+            .as_ref()
+            .and_then(|s| s.user_id)
+            .and_then(|id| state.inner.users.get(id))
+            .filter(|u| u.active);
+        if let Some(token) = parts
+            .headers
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer "))
+        {
+            user = state.inner.users.by_token(token.trim());
+            by_token = true;
+        }
+        let addr = parts
+            .extensions
+            .get::<ConnectInfo<SocketAddr>>()
+            .map(|c| c.0.ip().to_string())
+            .unwrap_or_else(|| "unknown".into());
+        let path = parts.uri.path().to_string();
+        Ok(Ctx {
+            lang,
+            public: path == "/public" || path.starts_with("/public/"),
+            csrf: info.session.map(|s| s.csrf).unwrap_or_default(),
+            token: info.token,
+            user,
+            by_token,
+            path,
+            query,
+            addr,
+        })
+    }
+}
+
+impl Ctx {
+    pub fn role(&self) -> Role {
+        self.user.as_ref().map_or(Role::Public, |u| u.role)
+    }
+
+    /// The user, or a redirect to the login page.
+    pub fn require_user(&self) -> Result<&User, WebError> {
+        self.user.as_ref().ok_or_else(|| WebError::LoginRequired {
+            next: if self.query.is_empty() {
+                self.path.clone()
+            } else {
+                format!("{}?{}", self.path, self.query)
+            },
+        })
+    }
+
+    /// A logged-in member of staff (any role but public).
+    pub fn require_internal(&self) -> Result<&User, WebError> {
+        let u = self.require_user()?;
+        if u.role.internal() {
+            Ok(u)
+        } else {
+            Err(WebError::Forbidden(
+                "the public role sees the public portal only".into(),
+            ))
+        }
+    }
+
+    pub fn visibility(&self) -> load::Visibility {
+        if self.public || !self.role().internal() {
+            load::Visibility::Public
+        } else {
+            load::Visibility::Internal
+        }
+    }
+
+    pub fn site(&self) -> view::Site {
+        view::Site { public: self.public }
+    }
+
+    /// The error as a page in this request's language.
+    pub fn fail(&self, error: WebError) -> PageError {
+        PageError {
+            error,
+            lang: self.lang,
+            public: self.public,
+        }
+    }
+
+    /// This page in the other language.
+    pub fn lang_url(&self) -> String {
+        let other = if self.lang == Lang::Zh { "en" } else { "zh" };
+        let mut pairs: Vec<(String, String)> = serde_urlencoded_pairs(&self.query)
+            .into_iter()
+            .filter(|(k, _)| k != "lang")
+            .collect();
+        pairs.push(("lang".into(), other.into()));
+        let q: Vec<String> = pairs
+            .iter()
+            .map(|(k, v)| format!("{}={}", view::enc(k), view::enc(v)))
+            .collect();
+        format!("{}?{}", self.path, q.join("&"))
+    }
+}
+
+#[derive(Serialize)]
+struct NavItem {
+    key: &'static str,
+    label: &'static str,
+    url: String,
+    badge: Option<usize>,
+}
+
+#[derive(Serialize)]
+struct UserInfo {
+    username: String,
+    display_name: String,
+    role: &'static str,
+    role_label: &'static str,
+    department: Option<String>,
+    department_name: Option<String>,
+}
+
+#[derive(Serialize)]
+struct PlanInfo {
+    id: i64,
+    name: String,
+    start_year: i32,
+    end_year: i32,
+}
+
+impl AppState {
+    /// The context every page shares: language, user, CSRF token, plan,
+    /// navigation, notices.
+    pub(crate) fn base(&self, ctx: &Ctx, plan: Option<&PlanView>, active: &str) -> minijinja::Value {
+        let lang = ctx.lang;
+        let mut nav = Vec::new();
+        if let Some(v) = plan {
+            let id = v.plan_id();
+            let site = ctx.site();
+            let mut item = |key: &'static str, url: String| {
+                nav.push(NavItem {
+                    key,
+                    label: t(lang, key),
+                    url,
+                    badge: None,
+                })
+            };
+            item("blueprint", site.plan_url(id));
+            if !ctx.public {
+                item("tasks", format!("/plans/{id}/tasks"));
+                item("projects", format!("/plans/{id}/projects"));
+                let role = ctx.role();
+                if role.can_enter_data() {
+                    item("data_entry", format!("/entry?plan={id}"));
+                }
+                if role.can_review() || role.can_publish() {
+                    item("review", format!("/review?plan={id}"));
+                }
+                if role.internal() {
+                    item("reminders", format!("/reminders?plan={id}"));
+                }
+                if role.can_admin() || role.can_edit_settings() {
+                    item("admin", format!("/admin?plan={id}"));
+                }
+            }
+        }
+        let user = ctx.user.as_ref().map(|u| UserInfo {
+            username: u.username.clone(),
+            display_name: u.display_name.clone(),
+            role: u.role.as_str(),
+            role_label: u.role.label(lang),
+            department_name: u
+                .department
+                .as_ref()
+                .map(|d| plan.map_or_else(|| d.clone(), |v| v.department_name(d))),
+            department: u.department.clone(),
+        });
+        let plan_info = plan.map(|v| PlanInfo {
+            id: v.plan_id(),
+            name: v.snapshot.plan.name.clone(),
+            start_year: v.snapshot.plan.start_year,
+            end_year: v.snapshot.plan.end_year,
+        });
+        minijinja::context! {
+            lang => lang.code(),
+            html_lang => lang.html(),
+            lang_url => ctx.lang_url(),
+            public => ctx.public,
+            base => ctx.site().base(),
+            user => user,
+            csrf => ctx.csrf.clone(),
+            plan => plan_info,
+            plan_url => plan.map(|v| ctx.site().plan_url(v.plan_id())),
+            nav => nav,
+            active => active,
+            sample_data => plan.is_some_and(|v| v.snapshot.notes.sample_data),
+            asset_version => ASSET_VERSION,
+        }
+    }
+
+    /// Renders a page: the shared context merged with the page's own.
+    pub(crate) fn page(
+        &self,
+        ctx: &Ctx,
+        plan: Option<&PlanView>,
+        active: &str,
+        template: &str,
+        page: minijinja::Value,
+    ) -> Result<Response, WebError> {
+        let base = self.base(ctx, plan, active);
+        let merged = minijinja::context! { ..page, ..base };
+        let html = templates::render(template, merged)?;
+        Ok(Html(html).into_response())
+    }
+
+    /// A page whose body is rendered once per `key` (and write generation)
+    /// and reused for every visitor: `body_template` must use nothing
+    /// user-specific (no `user`, no `csrf`).
+    pub(crate) fn page_cached(
+        &self,
+        ctx: &Ctx,
+        plan: &PlanView,
+        active: &str,
+        (key, title): (String, String),
+        body_template: &str,
+        page: impl FnOnce() -> minijinja::Value,
+    ) -> Result<Response, WebError> {
+        let generation = self.generation();
+        let ttl = self.inner.config.cache_ttl;
+        let hit = self
+            .inner
+            .fragments
+            .read()
+            .unwrap()
+            .get(&key)
+            .filter(|(g, at, _)| *g == generation && at.elapsed() < ttl)
+            .map(|(_, _, html)| html.clone());
+        let base = self.base(ctx, Some(plan), active);
+        let body = match hit {
+            Some(b) => b,
+            None => {
+                let merged = minijinja::context! { ..page(), ..base.clone() };
+                let html: Arc<str> = templates::render(body_template, merged)?.into();
+                let mut f = self.inner.fragments.write().unwrap();
+                if f.len() > 256 {
+                    f.clear();
+                }
+                f.insert(key, (generation, Instant::now(), html.clone()));
+                html
+            }
+        };
+        let ctx_all = minijinja::context! { body => body.as_ref(), title => title, ..base };
+        Ok(Html(templates::render("shell.html", ctx_all)?).into_response())
+    }
+
+    /// A page with a one-line notice.
+    pub(crate) fn page_flash(
+        &self,
+        ctx: &Ctx,
+        plan: Option<&PlanView>,
+        active: &str,
+        template: &str,
+        page: minijinja::Value,
+        flash: Option<(String, bool)>,
+    ) -> Result<Response, WebError> {
+        let (flash, kind) = match flash {
+            Some((m, ok)) => (Some(m), if ok { "ok" } else { "error" }),
+            None => (None, ""),
+        };
+        let page = minijinja::context! { flash => flash, flash_kind => kind, ..page };
+        self.page(ctx, plan, active, template, page)
+    }
+}
+
+// ---------------------------------------------------------------- layers
+
+const MAX_FORM: usize = 4 << 20;
+
+fn is_write(m: &Method) -> bool {
+    !matches!(*m, Method::GET | Method::HEAD | Method::OPTIONS)
+}
+
+/// Finds the session, refuses state-changing requests without the
+/// session's CSRF token, remembers `?lang=`, and adds security headers.
+async fn session_layer(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    let (mut parts, body) = req.into_parts();
+    let token = cookie(&parts.headers, auth::SESSION_COOKIE).map(str::to_string);
+    let session = token.as_deref().and_then(|t| state.inner.sessions.get(t));
+    let path = parts.uri.path().to_string();
+    let api = path.starts_with("/api/");
+    let bearer = parts
+        .headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("Bearer "));
+    let lang = parts
+        .uri
+        .query()
+        .and_then(|q| query_param(q, "lang"))
+        .and_then(|l| Lang::parse(&l));
+    let mut body = body;
+    if is_write(&parts.method) && !(api && bearer) {
+        let expected = session.as_ref().map(|s| s.csrf.clone());
+        let mut given = parts
+            .headers
+            .get("x-csrf-token")
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string)
+            .or_else(|| parts.uri.query().and_then(|q| query_param(q, "csrf")));
+        let form = parts
+            .headers
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
+        if given.is_none() && form && !api {
+            match axum::body::to_bytes(body, MAX_FORM).await {
+                Ok(bytes) => {
+                    given = serde_urlencoded_pairs(&String::from_utf8_lossy(&bytes))
+                        .into_iter()
+                        .find(|(k, _)| k == "csrf")
+                        .map(|(_, v)| v);
+                    body = Body::from(bytes);
+                }
+                Err(_) => {
+                    return WebError::BadRequest("the form is too large".into()).into_response();
+                }
+            }
+        }
+        let ok = matches!((&expected, &given), (Some(e), Some(g)) if auth::same(e, g));
+        if !ok {
+            let lang = lang
+                .or_else(|| cookie(&parts.headers, auth::LANG_COOKIE).and_then(Lang::parse))
+                .unwrap_or_default();
+            return if api {
+                WebError::Csrf.json()
+            } else {
+                WebError::Csrf.page(lang, false)
+            };
+        }
+    }
+    parts.extensions.insert(SessionInfo { token, session });
+    let mut resp = next.run(Request::from_parts(parts, body)).await;
+    let h = resp.headers_mut();
+    if let Some(l) = lang {
+        if let Ok(v) = HeaderValue::from_str(&format!(
+            "{}={}; Path=/; Max-Age=31536000; SameSite=Lax",
+            auth::LANG_COOKIE,
+            l.code()
+        )) {
+            h.append(header::SET_COOKIE, v);
+        }
+    }
+    h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    h.insert(header::REFERRER_POLICY, HeaderValue::from_static("same-origin"));
+    h.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(
+            "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; script-src 'none'; \
+             frame-ancestors 'none'; form-action 'self'; base-uri 'none'",
+        ),
+    );
+    resp
+}
+
+async fn style() -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "text/css; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=86400"),
+        ],
+        templates::STYLE,
+    )
+        .into_response()
+}
+
+async fn not_found(ctx: Ctx) -> Response {
+    if ctx.path.starts_with("/api/") {
+        WebError::NotFound.json()
+    } else {
+        ctx.fail(WebError::NotFound).into_response()
+    }
+}
+
+/// The whole application.
+pub fn router(state: AppState) -> Router {
+    Router::new()
+        .route("/", get(pages::home))
+        .route("/healthz", get(|| async { "ok" }))
+        .route("/static/style.css", get(style))
+        .route("/plans", get(pages::plans))
+        .route("/plans/{id}", get(pages::dashboard))
+        .route("/plans/{id}/indicators/{code}", get(pages::indicator))
+        .route("/plans/{id}/tasks", get(pages::tasks))
+        .route("/plans/{id}/projects", get(pages::projects))
+        .route("/plans/{id}/tasks/{code}/entries", post(work::add_entry))
+        .route("/plans/{id}/work/{entry}", post(work::update_entry))
+        .route("/plans/{id}/projects/{code}/progress", post(work::project_progress))
+        .route("/public", get(|| async { Redirect::permanent("/public/") }))
+        .route("/public/", get(pages::public_home))
+        .route("/public/plans", get(pages::plans))
+        .route("/public/plans/{id}", get(pages::dashboard))
+        .route("/public/plans/{id}/indicators/{code}", get(pages::indicator))
+        .route("/login", get(pages::login_form).post(pages::login))
+        .route("/logout", post(pages::logout))
+        .route("/account", get(pages::account).post(pages::account_post))
+        .route("/entry", get(entry::entry).post(entry::entry_save))
+        .route("/entry/upload", post(entry::upload))
+        .route("/entry/submit", post(entry::submit))
+        .route("/entry/template.xlsx", get(entry::template))
+        .route("/review", get(entry::review).post(entry::review_post))
+        .route("/review/publish", post(entry::publish))
+        .route("/reminders", get(entry::reminders))
+        .route("/admin", get(entry::admin))
+        .route("/admin/users", post(entry::admin_users))
+        .route("/admin/settings", post(entry::admin_settings))
+        .nest("/api/v1", api::router())
+        .fallback(not_found)
+        .layer(axum::middleware::from_fn_with_state(state.clone(), session_layer))
+        .layer(axum::extract::DefaultBodyLimit::max(16 << 20))
+        .with_state(state)
+}
+
+/// Serves the application on `addr` until Ctrl-C. Users are added with
+/// [`AppState::add_user`] before, or by the administrator.
+pub async fn serve(store: Store, addr: SocketAddr) -> std::io::Result<()> {
+    serve_state(AppState::new(store, Config::default()), addr).await
+}
+
+/// Serves a prepared state (users, outlines, settings) on `addr`.
+pub async fn serve_state(state: AppState, addr: SocketAddr) -> std::io::Result<()> {
+    let listener = tokio::net::TcpListener::bind(addr).await?;
+    serve_on(state, listener).await
+}
+
+/// Serves on a bound listener (tests bind port 0).
+pub async fn serve_on(state: AppState, listener: tokio::net::TcpListener) -> std::io::Result<()> {
+    let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
+    axum::serve(listener, app)
+        .with_graceful_shutdown(async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
+        .await
+}
+
+pub(crate) fn cookie_token(ctx: &Ctx) -> Option<String> {
+    ctx.token.clone()
+}
+
+/// A response that sets a cookie and redirects.
+pub(crate) fn redirect_with_cookie(to: &str, cookie: String) -> Response {
+    let mut r = (StatusCode::SEE_OTHER, [(header::LOCATION, to.to_string())]).into_response();
+    if let Ok(v) = HeaderValue::from_str(&cookie) {
+        r.headers_mut().append(header::SET_COOKIE, v);
+    }
+    r
+}

@@ -1,0 +1,373 @@
+//! The read-only pages (dashboard, indicator, tasks, projects, plan list)
+//! for staff and for the public portal, and login, logout and the account
+//! page.
+
+use crate::auth::{self, Role};
+use crate::error::WebError;
+use crate::i18n::t;
+use crate::view::{self, Filters};
+use crate::{query_param, redirect_with_cookie, serde_urlencoded_pairs, AppState, Ctx};
+use axum::extract::{Path, State};
+use axum::http::{header, HeaderValue};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::Form;
+use serde::{Deserialize, Serialize};
+
+type PageResult = Result<Response, WebError>;
+
+fn respond(ctx: &Ctx, r: PageResult) -> Response {
+    match r {
+        Ok(r) => r,
+        Err(e) => ctx.fail(e).into_response(),
+    }
+}
+
+fn year_param(ctx: &Ctx) -> Option<i32> {
+    query_param(&ctx.query, "year").and_then(|y| y.trim().parse().ok())
+}
+
+/// Staff may see the internal site; everyone the public one.
+fn guard(ctx: &Ctx) -> Result<(), WebError> {
+    if ctx.public {
+        Ok(())
+    } else {
+        ctx.require_internal().map(|_| ())
+    }
+}
+
+pub async fn home(State(state): State<AppState>, ctx: Ctx) -> Response {
+    let r = async {
+        if ctx.user.as_ref().is_some_and(|u| u.role.internal()) {
+            return Ok(match state.default_plan().await? {
+                Some(id) => Redirect::to(&format!("/plans/{id}")).into_response(),
+                None => Redirect::to("/plans").into_response(),
+            });
+        }
+        Ok(Redirect::to("/public/").into_response())
+    }
+    .await;
+    respond(&ctx, r)
+}
+
+pub async fn public_home(State(state): State<AppState>, ctx: Ctx) -> Response {
+    let r = async {
+        let plans = state.store().plans().await?;
+        if plans.len() == 1 {
+            return Ok(Redirect::to(&format!("/public/plans/{}", plans[0].id)).into_response());
+        }
+        plans_page(&state, &ctx, plans)
+    }
+    .await;
+    respond(&ctx, r)
+}
+
+#[derive(Serialize)]
+struct PlanLine {
+    name: String,
+    url: String,
+    start_year: i32,
+    end_year: i32,
+    indicators: i64,
+}
+
+fn plans_page(state: &AppState, ctx: &Ctx, plans: Vec<lantu_store::PlanSummary>) -> PageResult {
+    let lines: Vec<PlanLine> = plans
+        .into_iter()
+        .map(|p| PlanLine {
+            url: ctx.site().plan_url(p.id),
+            name: p.name,
+            start_year: p.start_year,
+            end_year: p.end_year,
+            indicators: p.indicators,
+        })
+        .collect();
+    state.page(ctx, None, "plans", "plans.html", minijinja::context! { plans => lines })
+}
+
+pub async fn plans(State(state): State<AppState>, ctx: Ctx) -> Response {
+    let r = async {
+        guard(&ctx)?;
+        let plans = state.store().plans().await?;
+        plans_page(&state, &ctx, plans)
+    }
+    .await;
+    respond(&ctx, r)
+}
+
+fn filters(ctx: &Ctx) -> Filters {
+    let mut f = Filters::default();
+    for (k, v) in serde_urlencoded_pairs(&ctx.query) {
+        let v = Some(v);
+        match k.as_str() {
+            "chapter" => f.chapter = v,
+            "category" => f.category = v,
+            "attribute" => f.attribute = v,
+            "department" => f.department = v,
+            "status" => f.status = v,
+            "q" => f.q = v,
+            _ => {}
+        }
+    }
+    f.clean()
+}
+
+pub async fn dashboard(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> Response {
+    let r = async {
+        guard(&ctx)?;
+        let v = state.plan_view(id, year_param(&ctx), ctx.visibility()).await?;
+        let key = format!(
+            "dash|{id}|{:?}|{}|{}|{}",
+            ctx.visibility(),
+            ctx.lang.code(),
+            ctx.public,
+            ctx.query
+        );
+        let title = format!("{} · {}", t(ctx.lang, "blueprint"), v.snapshot.plan.name);
+        state.page_cached(&ctx, &v, "blueprint", (key, title), "dashboard.html", || {
+            let d = view::dashboard(&v, ctx.site(), ctx.lang, filters(&ctx));
+            let years: Vec<i32> = (v.snapshot.plan.start_year..=v.snapshot.plan.end_year).collect();
+            minijinja::context! { d => d, years => years }
+        })
+    }
+    .await;
+    respond(&ctx, r)
+}
+
+pub async fn indicator(State(state): State<AppState>, ctx: Ctx, Path((id, code)): Path<(i64, String)>) -> Response {
+    let r = async {
+        guard(&ctx)?;
+        let v = state.plan_view(id, year_param(&ctx), ctx.visibility()).await?;
+        let mut p = view::indicator_page(&v, ctx.site(), ctx.lang, &code).ok_or(WebError::NotFound)?;
+        if v.row(&code).is_some_and(|r| r.target.value.is_none() || r.target.kind == lantu_core::TargetKind::Relative) {
+            p.reasoning = vec![ctx
+                .lang
+                .pick(
+                    "该目标为相对目标（如完成上级下达任务），没有可计算的目标值，由评估人员结合有关部门意见判断。",
+                    "This target has no number of its own (it is set by a higher level); it is judged by the evaluators.",
+                )
+                .to_string()];
+        }
+        state.page(
+            &ctx,
+            Some(&v),
+            "blueprint",
+            "indicator.html",
+            minijinja::context! { p => p, show_states => !ctx.public },
+        )
+    }
+    .await;
+    respond(&ctx, r)
+}
+
+pub async fn tasks(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> Response {
+    let r = async {
+        ctx.require_internal()?;
+        let v = state.plan_view(id, year_param(&ctx), ctx.visibility()).await?;
+        let dept = query_param(&ctx.query, "department").filter(|d| !d.is_empty());
+        let user = ctx.user.clone();
+        let p = view::tasks_page(&v, ctx.lang, dept, |t| crate::work::may_edit_task(user.as_ref(), t));
+        let (_, now) = crate::load::today();
+        let statuses = ["not_started", "in_progress", "completed", "delayed"];
+        state.page(
+            &ctx,
+            Some(&v),
+            "tasks",
+            "tasks.html",
+            minijinja::context! { p => p, year => v.snapshot.evaluation_year, this_year => now, statuses => statuses },
+        )
+    }
+    .await;
+    respond(&ctx, r)
+}
+
+pub async fn projects(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> Response {
+    let r = async {
+        ctx.require_internal()?;
+        let v = state.plan_view(id, year_param(&ctx), ctx.visibility()).await?;
+        let stored = state.store().projects(id).await?;
+        let statuses: std::collections::HashMap<&str, String> = stored
+            .iter()
+            .map(|p| {
+                let s = serde_json::to_value(p.status)
+                    .ok()
+                    .and_then(|v| v.as_str().map(str::to_string));
+                (p.code.as_str(), s.unwrap_or_default())
+            })
+            .collect();
+        let p = view::projects_page(&v, ctx.lang, &statuses);
+        let editable = matches!(ctx.role(), Role::Administrator | Role::Planner);
+        let choices = ["planned", "under_construction", "completed", "suspended"];
+        state.page(
+            &ctx,
+            Some(&v),
+            "projects",
+            "projects.html",
+            minijinja::context! { projects => p, editable => editable, choices => choices },
+        )
+    }
+    .await;
+    respond(&ctx, r)
+}
+
+// ------------------------------------------------------------------ login
+
+fn safe_next(next: Option<&str>) -> String {
+    match next {
+        // Only paths on this site: no scheme, no `//host`.
+        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n.to_string(),
+        _ => "/".to_string(),
+    }
+}
+
+pub async fn login_form(State(state): State<AppState>, ctx: Ctx) -> Response {
+    // A session (anonymous until login) holds the form's CSRF token.
+    let (cookie, csrf) = if ctx.csrf.is_empty() {
+        let (token, s) = state.inner.sessions.create(None);
+        (
+            Some(auth::session_cookie(&token, state.config().secure_cookies)),
+            s.csrf,
+        )
+    } else {
+        (None, ctx.csrf.clone())
+    };
+    let next = safe_next(query_param(&ctx.query, "next").as_deref());
+    let ctx = Ctx { csrf, ..ctx };
+    let mut resp = respond(
+        &ctx,
+        state.page(
+            &ctx,
+            None,
+            "login",
+            "login.html",
+            minijinja::context! { next => next, error => None::<String> },
+        ),
+    );
+    if let Some(c) = cookie.and_then(|c| HeaderValue::from_str(&c).ok()) {
+        resp.headers_mut().append(header::SET_COOKIE, c);
+    }
+    resp
+}
+
+#[derive(Deserialize)]
+pub struct LoginForm {
+    username: String,
+    password: String,
+    #[serde(default)]
+    next: Option<String>,
+}
+
+pub async fn login(State(state): State<AppState>, ctx: Ctx, Form(form): Form<LoginForm>) -> Response {
+    let limiter = &state.inner.limiter;
+    let wait = limiter.wait(&form.username, &ctx.addr);
+    if wait > 0 {
+        tracing::warn!(user = %form.username, addr = %ctx.addr, "login attempt while locked out");
+        return ctx
+            .fail(WebError::TooManyAttempts { retry_after: wait })
+            .into_response();
+    }
+    let cost = state.config().hash_cost;
+    let (username, password) = (form.username.clone(), form.password.clone());
+    // argon2 takes tens of milliseconds: off the async threads.
+    let state2 = state.clone();
+    let found = tokio::task::spawn_blocking(move || state2.inner.users.authenticate(&username, &password, cost)).await;
+    match found {
+        Ok(Some(user)) => {
+            limiter.succeeded(&form.username, &ctx.addr);
+            if let Some(old) = crate::cookie_token(&ctx) {
+                state.inner.sessions.remove(&old);
+            }
+            let (token, _) = state.inner.sessions.create(Some(user.id));
+            tracing::info!(user = %user.username, "logged in");
+            let next = match safe_next(form.next.as_deref()).as_str() {
+                "/" | "/login" => "/".to_string(),
+                n => n.to_string(),
+            };
+            redirect_with_cookie(&next, auth::session_cookie(&token, state.config().secure_cookies))
+        }
+        _ => {
+            limiter.failed(&form.username, &ctx.addr);
+            tracing::warn!(user = %form.username, addr = %ctx.addr, "failed login");
+            let next = safe_next(form.next.as_deref());
+            let r = state.page(
+                &ctx,
+                None,
+                "login",
+                "login.html",
+                minijinja::context! { next => next, error => t(ctx.lang, "login_failed"), username => form.username },
+            );
+            let mut resp = respond(&ctx, r);
+            *resp.status_mut() = axum::http::StatusCode::UNAUTHORIZED;
+            resp
+        }
+    }
+}
+
+pub async fn logout(State(state): State<AppState>, ctx: Ctx) -> Response {
+    if let Some(token) = crate::cookie_token(&ctx) {
+        state.inner.sessions.remove(&token);
+    }
+    redirect_with_cookie("/public/", auth::clear_session_cookie(state.config().secure_cookies))
+}
+
+pub async fn account(State(state): State<AppState>, ctx: Ctx) -> Response {
+    let r = async {
+        let u = ctx.require_user()?;
+        state.page(
+            &ctx,
+            None,
+            "account",
+            "account.html",
+            minijinja::context! { me => u, token => None::<String>, message => None::<String> },
+        )
+    }
+    .await;
+    respond(&ctx, r)
+}
+
+#[derive(Deserialize)]
+pub struct AccountForm {
+    action: String,
+    #[serde(default)]
+    current: String,
+    #[serde(default)]
+    new: String,
+}
+
+pub async fn account_post(State(state): State<AppState>, ctx: Ctx, Form(form): Form<AccountForm>) -> Response {
+    let r = async {
+        let u = ctx.require_user()?.clone();
+        let cost = state.config().hash_cost;
+        let (message, token) = match form.action.as_str() {
+            "password" => {
+                if !auth::verify_password(&form.current, &u.password_hash) {
+                    return Err(WebError::BadRequest(t(ctx.lang, "login_failed").into()));
+                }
+                if form.new.chars().count() < 8 {
+                    return Err(WebError::BadRequest(
+                        "密码至少 8 个字符 / the password needs at least 8 characters".into(),
+                    ));
+                }
+                let hash = auth::hash_password(&form.new, cost)?;
+                state.inner.users.update(u.id, |x| x.password_hash = hash);
+                state.inner.sessions.remove_user(u.id);
+                return Ok(Redirect::to("/login").into_response());
+            }
+            "token" if u.role != Role::Public => {
+                let token = auth::hex(&auth::random_bytes::<32>());
+                let h = auth::sha256_hex(&token);
+                state.inner.users.update(u.id, |x| x.api_token_hash = Some(h));
+                (Some(t(ctx.lang, "api_token_hint").to_string()), Some(token))
+            }
+            _ => return Err(WebError::BadRequest("unknown action".into())),
+        };
+        state.page(
+            &ctx,
+            None,
+            "account",
+            "account.html",
+            minijinja::context! { me => u, token => token, message => message },
+        )
+    }
+    .await;
+    respond(&ctx, r)
+}

@@ -1,0 +1,544 @@
+//! The web application over HTTP, against a fresh store with the bundled
+//! plan and published sample figures.
+
+mod common;
+
+use common::{start, PASSWORD};
+
+#[test]
+fn public_pages_render_in_chinese_and_english() {
+    let app = start();
+    let c = app.client();
+    let home = c.get("/public/");
+    assert_eq!(home.status, 303, "one plan: the portal opens it");
+    let dash = c.get(&format!("/public/plans/{}", app.plan));
+    assert_eq!(dash.status, 200, "{}", dash.body);
+    for text in [
+        "一张蓝图",
+        "津南区",
+        "提前实现",
+        "快于预期",
+        "基本符合预期",
+        "滞后",
+        "无数据",
+        "约束性指标",
+        "预警指标",
+        "示例数据",
+        "本页面仅公开已发布的数据",
+        "第三章",
+    ] {
+        assert!(dash.body.contains(text), "dashboard lacks {text}");
+    }
+    assert!(!dash.body.contains("数据填报"), "the portal has no staff navigation");
+    // One indicator with figures: chart, table, quote, reasoning.
+    let code = &app.doc.indicators.iter().find(|i| i.baseline.is_some()).unwrap().code;
+    let ind = c.get(&format!("/public/plans/{}/indicators/{code}", app.plan));
+    assert_eq!(ind.status, 200, "{}", ind.body);
+    for text in [
+        "<svg",
+        "监测数据",
+        "判断依据",
+        "规划原文",
+        "<mark>",
+        "牵头部门",
+        "示例数据",
+    ] {
+        assert!(ind.body.contains(text), "indicator page lacks {text}");
+    }
+    // English through ?lang=en, remembered by a cookie.
+    let en = c.get(&format!("/public/plans/{}?lang=en", app.plan));
+    assert!(
+        en.body.contains("Blueprint") && en.body.contains("Sample data"),
+        "{}",
+        &en.body[..500]
+    );
+    assert!(en.header("set-cookie").is_some_and(|h| h.contains("lang=en")));
+    let again = c.get(&format!("/public/plans/{}", app.plan));
+    assert!(again.body.contains("Blueprint"), "the language is remembered");
+    // Filters and search.
+    let f = c.get(&format!(
+        "/public/plans/{}?attribute=binding&status=lagging&lang=zh",
+        app.plan
+    ));
+    assert_eq!(f.status, 200);
+    let s = c.get(&format!(
+        "/public/plans/{}?q=%E6%A3%AE%E6%9E%97%E8%A6%86%E7%9B%96",
+        app.plan
+    )); // 森林覆盖
+    assert!(s.body.contains("<mark>森林覆盖</mark>"), "search marks the match");
+    // The stylesheet and a missing page.
+    assert_eq!(c.get("/static/style.css").status, 200);
+    assert_eq!(c.get("/public/plans/999").status, 404);
+    assert_eq!(
+        c.get(&format!("/public/plans/{}/indicators/nope", app.plan)).status,
+        404
+    );
+}
+
+#[test]
+fn staff_pages_need_a_login() {
+    let app = start();
+    let c = app.client();
+    let r = c.get(&format!("/plans/{}", app.plan));
+    assert_eq!(r.status, 303);
+    assert!(r.header("location").unwrap().starts_with("/login?next="));
+    let login = c.login("planner", PASSWORD);
+    assert_eq!(login.status, 303, "{}", login.body);
+    let cookie = login.header("set-cookie").unwrap();
+    assert!(
+        cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict") && cookie.contains("Secure"),
+        "{cookie}"
+    );
+    for (path, text) in [
+        (format!("/plans/{}", app.plan), "一张蓝图"),
+        (format!("/plans/{}/tasks", app.plan), "重点任务"),
+        (format!("/plans/{}/projects", app.plan), "重大项目"),
+        (format!("/reminders?plan={}", app.plan), "催报提醒"),
+        (format!("/review?plan={}", app.plan), "数据审核"),
+        (format!("/admin?plan={}", app.plan), "规划设置与容差"),
+        (format!("/entry?plan={}&department=fgw", app.plan), "数据填报"),
+        ("/account".to_string(), "修改密码"),
+    ] {
+        let r = c.get(&path);
+        assert_eq!(r.status, 200, "{path}: {}", r.body);
+        assert!(r.body.contains(text), "{path} lacks {text}");
+    }
+    // A reporter sees no review or administration.
+    let rep = app.client();
+    rep.login("fgw", PASSWORD);
+    assert_eq!(rep.get(&format!("/review?plan={}", app.plan)).status, 403);
+    assert_eq!(rep.get(&format!("/admin?plan={}", app.plan)).status, 403);
+}
+
+#[test]
+fn api_lists_plans_and_describes_itself() {
+    let app = start();
+    let c = app.client();
+    let spec = c.get("/api/v1/openapi.json").json();
+    assert_eq!(spec["openapi"], "3.0.3");
+    assert!(spec["paths"]["/plans/{id}/observations"]["post"].is_object());
+    let plans = c.get("/api/v1/plans").json();
+    assert_eq!(plans[0]["id"], app.plan);
+    for part in [
+        "",
+        "/outline",
+        "/indicators",
+        "/targets",
+        "/status",
+        "/tasks",
+        "/projects",
+        "/observations",
+    ] {
+        let r = c.get(&format!("/api/v1/plans/{}{part}", app.plan));
+        assert_eq!(r.status, 200, "{part}: {}", r.body);
+        r.json();
+    }
+    let status = c.get(&format!("/api/v1/plans/{}/status", app.plan)).json();
+    assert_eq!(status["figures_shown"], "published");
+    assert_eq!(status["sample_data"], true);
+    assert_eq!(c.get("/api/v1/nope").status, 404);
+    assert_eq!(
+        c.get(&format!("/api/v1/plans/{}/observations?view=latest", app.plan))
+            .status,
+        403
+    );
+}
+
+/// A reporter enters a figure, submits it; the reviewer approves it; it is
+/// published. The public sees it only at the end.
+#[test]
+fn public_never_shows_a_draft_and_the_workflow_publishes() {
+    let app = start();
+    let code = app.codes_of("fgw")[0].clone();
+    let marker = "987654.321";
+    let public = app.client();
+    let public_page = format!("/public/plans/{}/indicators/{code}?year=2024", app.plan);
+    let public_api = format!("/api/v1/plans/{}/observations?indicator={code}", app.plan);
+    let sees = |c: &common::Client| {
+        c.get(&public_page).body.contains("987654.321") || c.get(&public_api).body.contains(marker)
+    };
+
+    let rep = app.client();
+    assert_eq!(rep.login("fgw", PASSWORD).status, 303);
+    let grid = rep.get(&format!("/entry?plan={}&year=2024", app.plan));
+    assert_eq!(grid.status, 200, "{}", grid.body);
+    let csrf = grid.csrf();
+    let field = format!("v|{code}|2024");
+    let saved = rep.post_form(
+        "/entry",
+        &[
+            ("csrf", &csrf),
+            ("plan", &app.plan.to_string()),
+            ("year", "2024"),
+            (&field, marker),
+        ],
+    );
+    assert_eq!(saved.status, 200, "{}", saved.body);
+    assert!(saved.body.contains("新增 1 条"), "{}", saved.body);
+    assert!(!sees(&public), "a draft is not public");
+
+    // A bad value is refused with the import's message, next to its cell.
+    let bad = rep.post_form(
+        "/entry",
+        &[
+            ("csrf", &csrf),
+            ("plan", &app.plan.to_string()),
+            ("year", "2024"),
+            (&field, "12,3a"),
+        ],
+    );
+    assert_eq!(bad.status, 422, "{}", bad.body);
+    assert!(bad.body.contains("class=\"err\""));
+
+    let submitted = rep.post_form("/entry/submit", &[("csrf", &csrf), ("plan", &app.plan.to_string())]);
+    assert!(submitted.body.contains("已提交 1 条"), "{}", submitted.body);
+    assert!(!sees(&public), "a submitted figure is not public");
+    // Staff dashboards count reviewed figures only.
+    let planner = app.client();
+    planner.login("planner", PASSWORD);
+    assert!(!planner
+        .get(&format!("/plans/{}/indicators/{code}?year=2024", app.plan))
+        .body
+        .contains(marker));
+
+    let reviewer = app.client();
+    reviewer.login("reviewer", PASSWORD);
+    let page = reviewer.get(&format!("/review?plan={}", app.plan));
+    assert!(page.body.contains(marker), "the reviewer sees the submitted figure");
+    let id = {
+        let i = page.body.find("name=\"id\" value=\"").unwrap();
+        let rest = &page.body[i + 17..];
+        rest[..rest.find('"').unwrap()].to_string()
+    };
+    let csrf_r = page.csrf();
+    let returned = reviewer.post_form(
+        "/review",
+        &[
+            ("csrf", &csrf_r),
+            ("plan", &app.plan.to_string()),
+            ("id", &id),
+            ("action", "return"),
+        ],
+    );
+    assert!(returned.body.contains("退回时请填写意见"), "a return needs a comment");
+    let approved = reviewer.post_form(
+        "/review",
+        &[
+            ("csrf", &csrf_r),
+            ("plan", &app.plan.to_string()),
+            ("id", &id),
+            ("action", "approve"),
+        ],
+    );
+    assert!(approved.body.contains("已审核通过: 1"), "{}", approved.body);
+    assert!(!sees(&public), "an approved figure is not public until published");
+    assert!(planner
+        .get(&format!("/plans/{}/indicators/{code}?year=2024", app.plan))
+        .body
+        .contains(marker));
+
+    let published = reviewer.post_form("/review/publish", &[("csrf", &csrf_r), ("plan", &app.plan.to_string())]);
+    assert!(published.body.contains("已发布: 1"), "{}", published.body);
+    assert!(
+        public.get(&public_page).body.contains("987654.321"),
+        "published: public"
+    );
+    assert!(public.get(&public_api).body.contains(marker));
+}
+
+#[test]
+fn a_reporter_cannot_read_or_write_another_departments_figures() {
+    let app = start();
+    let other = app.codes_of("sthj")[0].clone();
+    let rep = app.client();
+    rep.login("fgw", PASSWORD);
+    let plan = app.plan.to_string();
+    // Pages.
+    assert_eq!(rep.get(&format!("/entry?plan={plan}&department=sthj")).status, 403);
+    let grid = rep.get(&format!("/entry?plan={plan}"));
+    assert!(
+        !grid.body.contains(&format!("v|{other}|")),
+        "the grid holds the own department only"
+    );
+    let csrf = grid.csrf();
+    let w = rep.post_form(
+        "/entry",
+        &[
+            ("csrf", &csrf),
+            ("plan", &plan),
+            ("department", "sthj"),
+            ("year", "2024"),
+        ],
+    );
+    assert_eq!(w.status, 403);
+    let field = format!("v|{other}|2024");
+    let w = rep.post_form(
+        "/entry",
+        &[("csrf", &csrf), ("plan", &plan), ("year", "2024"), (&field, "1")],
+    );
+    assert_eq!(w.status, 403, "{}", w.body);
+    assert_eq!(
+        rep.post_form(
+            "/entry/submit",
+            &[("csrf", &csrf), ("plan", &plan), ("department", "sthj")]
+        )
+        .status,
+        403
+    );
+    assert_eq!(
+        rep.get(&format!("/entry/template.xlsx?plan={plan}&department=sthj"))
+            .status,
+        403
+    );
+
+    // The other department's draft.
+    let rep2 = app.client();
+    rep2.login("sthj", PASSWORD);
+    let g2 = rep2.get(&format!("/entry?plan={plan}&year=2024"));
+    let f2 = format!("v|{other}|2024");
+    let saved = rep2.post_form(
+        "/entry",
+        &[
+            ("csrf", &g2.csrf()),
+            ("plan", &plan),
+            ("year", "2024"),
+            (&f2, "4242.4242"),
+        ],
+    );
+    assert_eq!(saved.status, 200, "{}", saved.body);
+
+    // API: reads.
+    for q in [
+        format!("/api/v1/plans/{plan}/observations?view=latest&department=sthj"),
+        format!("/api/v1/plans/{plan}/observations?view=latest&indicator={other}"),
+        format!("/api/v1/plans/{plan}/observations?view=all_vintages&department=sthj"),
+    ] {
+        let r = rep.get(&q);
+        assert_eq!(r.status, 403, "{q}: {}", r.body);
+    }
+    let own = rep.get(&format!("/api/v1/plans/{plan}/observations?view=latest"));
+    assert_eq!(own.status, 200);
+    assert!(
+        !own.body.contains("4242.4242"),
+        "latest view is limited to the own department"
+    );
+    // API: writes, with a token.
+    let account = rep.get("/account");
+    let token_page = rep.post_form("/account", &[("csrf", &account.csrf()), ("action", "token")]);
+    let token = {
+        let i = token_page.body.find("word-break: break-all\">").unwrap();
+        let rest = &token_page.body[i + 23..];
+        rest[..rest.find('<').unwrap()].to_string()
+    };
+    let auth = format!("Bearer {token}");
+    let body = format!(r#"[{{"indicator":"{other}","period":"2024","value":"1"}}]"#);
+    let w = rep.post_body(
+        &format!("/api/v1/plans/{plan}/observations"),
+        "application/json",
+        body.as_bytes(),
+        &[("Authorization", &auth)],
+    );
+    assert_eq!(w.status, 403, "{}", w.body);
+    let mine = app.codes_of("fgw")[0].clone();
+    let body = format!(r#"[{{"indicator":"{mine}","period":"2024","value":"1"}}]"#);
+    let w = rep.post_body(
+        &format!("/api/v1/plans/{plan}/observations"),
+        "application/json",
+        body.as_bytes(),
+        &[("Authorization", &auth)],
+    );
+    assert_eq!(w.status, 201, "{}", w.body);
+    // The evaluator reads everything but writes nothing.
+    let ev = app.client();
+    ev.login("evaluator", PASSWORD);
+    assert!(ev
+        .get(&format!("/api/v1/plans/{plan}/observations?view=latest"))
+        .body
+        .contains("4242.4242"));
+    assert_eq!(ev.get(&format!("/entry?plan={plan}")).status, 403);
+}
+
+#[test]
+fn posts_without_the_csrf_token_are_refused() {
+    let app = start();
+    let c = app.client();
+    // Login without a token.
+    let r = c.post_form("/login", &[("username", "admin"), ("password", PASSWORD)]);
+    assert_eq!(r.status, 403);
+    assert!(r.body.contains("校验码"), "{}", r.body);
+    c.login("admin", PASSWORD);
+    let plan = app.plan.to_string();
+    for path in [
+        "/entry",
+        "/entry/submit",
+        "/review/publish",
+        "/admin/users",
+        "/admin/settings",
+        "/logout",
+        "/account",
+    ] {
+        let r = c.post_form(path, &[("plan", &plan), ("action", "create")]);
+        assert_eq!(r.status, 403, "{path} without a token");
+        let r = c.post_form(path, &[("plan", &plan), ("csrf", "0000"), ("action", "create")]);
+        assert_eq!(r.status, 403, "{path} with a wrong token");
+    }
+    let body = format!(
+        r#"[{{"indicator":"{}","period":"2024","value":"1"}}]"#,
+        app.doc.indicators[0].code
+    );
+    let api = c.post_body(
+        &format!("/api/v1/plans/{plan}/observations"),
+        "application/json",
+        body.as_bytes(),
+        &[],
+    );
+    assert_eq!(api.status, 403, "a cookie-authenticated API write needs X-CSRF-Token");
+    // With the token the admin can change settings.
+    let page = c.get(&format!("/admin?plan={plan}"));
+    let ok = c.post_form(
+        "/admin/settings",
+        &[
+            ("csrf", &page.csrf()),
+            ("plan", &plan),
+            ("action", "settings"),
+            ("ahead_ratio", "1.2"),
+            ("on_track_ratio", "0.9"),
+            ("approx_tolerance", "0.05"),
+        ],
+    );
+    assert_eq!(ok.status, 200, "{}", ok.body);
+    assert!(ok.body.contains("设置已保存"));
+}
+
+#[test]
+fn ten_wrong_passwords_in_a_row_slow_logins_down() {
+    let app = start();
+    let c = app.client();
+    for i in 0..10 {
+        let r = c.login("reviewer", "wrong password");
+        assert_eq!(r.status, 401, "attempt {i}");
+        assert!(r.body.contains("用户名或密码错误"));
+    }
+    let r = c.login("reviewer", PASSWORD);
+    assert_eq!(r.status, 429, "the right password waits too");
+    assert!(r.header("retry-after").is_some_and(|s| s.parse::<u64>().unwrap() >= 1));
+    assert!(r.body.contains("请稍后再试"));
+    // Another user is not locked out.
+    let other = app.client();
+    assert_eq!(other.login("planner", PASSWORD).status, 303);
+}
+
+#[test]
+fn the_form_downloads_and_an_upload_is_validated_like_an_import() {
+    let app = start();
+    let rep = app.client();
+    rep.login("fgw", PASSWORD);
+    let plan = app.plan.to_string();
+    let xlsx = rep.get(&format!("/entry/template.xlsx?plan={plan}&year=2024"));
+    assert_eq!(xlsx.status, 200);
+    assert!(xlsx.header("content-type").unwrap().contains("spreadsheetml"));
+    let csrf = rep.get(&format!("/entry?plan={plan}")).csrf();
+    let upload = |csv: &str| {
+        let boundary = "XlantuBoundary";
+        let body = format!(
+            "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"form.csv\"\r\nContent-Type: text/csv\r\n\r\n{csv}\r\n--{boundary}--\r\n"
+        );
+        rep.post_body(
+            &format!("/entry/upload?csrf={csrf}&plan={plan}&year=2024"),
+            &format!("multipart/form-data; boundary={boundary}"),
+            body.as_bytes(),
+            &[],
+        )
+    };
+    let mine = app.codes_of("fgw")[0].clone();
+    let ok = upload(&format!("指标代码,期间,数值\n{mine},2024,12.5\n"));
+    assert_eq!(ok.status, 200, "{}", ok.body);
+    assert!(ok.body.contains("新增 1 条"), "{}", ok.body);
+    let bad = upload(&format!("指标代码,期间,数值\n{mine},2024Q7,x\n"));
+    assert_eq!(bad.status, 422, "{}", bad.body);
+    assert!(bad.body.contains("row 2"), "errors name the row: {}", bad.body);
+    let other = app.codes_of("sthj")[0].clone();
+    let foreign = upload(&format!("指标代码,期间,数值\n{other},2024,1\n"));
+    assert_eq!(foreign.status, 403, "another department's indicator");
+    // Without the token in the URL the upload is refused.
+    let r = rep.post_body(
+        &format!("/entry/upload?plan={plan}"),
+        "multipart/form-data; boundary=x",
+        b"--x--\r\n",
+        &[],
+    );
+    assert_eq!(r.status, 403);
+}
+
+#[test]
+fn work_plans_and_project_progress_are_kept_by_their_owners() {
+    let app = start();
+    let plan = app.plan;
+    let own = app
+        .doc
+        .tasks
+        .iter()
+        .find(|t| t.departments == ["fgw"])
+        .unwrap()
+        .code
+        .clone();
+    let other = app
+        .doc
+        .tasks
+        .iter()
+        .find(|t| t.departments == ["sthj"])
+        .unwrap()
+        .code
+        .clone();
+    let rep = app.client();
+    rep.login("fgw", PASSWORD);
+    let page = rep.get(&format!("/plans/{plan}/tasks"));
+    assert!(page.body.contains("添加年度计划"));
+    let csrf = page.csrf();
+    let add = |code: &str, due: &str| {
+        rep.post_form(
+            &format!("/plans/{plan}/tasks/{code}/entries"),
+            &[
+                ("csrf", &csrf),
+                ("year", "2023"),
+                ("milestone", "完成年度建设任务"),
+                ("due_date", due),
+                ("status", "in_progress"),
+            ],
+        )
+    };
+    assert_eq!(add(&own, "2023-06-30").status, 303);
+    assert_eq!(add(&other, "2023-06-30").status, 403, "another department's task");
+    let tasks = rep.get(&format!("/plans/{plan}/tasks?year=2023"));
+    assert!(tasks.body.contains("完成年度建设任务"));
+    assert!(
+        tasks.body.contains("w-overdue"),
+        "a past due date not completed is overdue"
+    );
+
+    let planner = app.client();
+    planner.login("planner", PASSWORD);
+    let projects = planner.get(&format!("/plans/{plan}/projects"));
+    assert_eq!(projects.status, 200);
+    if let Some(p) = app.doc.projects.first() {
+        let r = planner.post_form(
+            &format!("/plans/{plan}/projects/{}/progress", p.code),
+            &[
+                ("csrf", &projects.csrf()),
+                ("status", "completed"),
+                ("completed_investment", "12.5"),
+                ("note", "已竣工验收"),
+            ],
+        );
+        assert_eq!(r.status, 303, "{}", r.body);
+        assert!(planner
+            .get(&format!("/plans/{plan}/projects"))
+            .body
+            .contains("已竣工验收"));
+        let r = rep.post_form(
+            &format!("/plans/{plan}/projects/{}/progress", p.code),
+            &[("csrf", &csrf), ("status", "completed")],
+        );
+        assert_eq!(r.status, 403, "reporters do not keep project progress");
+    }
+}
