@@ -78,6 +78,22 @@ enum Command {
     /// The tamper-evident audit log.
     #[command(subcommand)]
     Audit(AuditCmd),
+    /// Write the annual monitoring, mid-term or final evaluation report.
+    Report {
+        #[arg(value_parser = ["annual", "midterm", "final"])]
+        kind: String,
+        #[arg(long)]
+        plan: i64,
+        #[arg(long)]
+        year: i32,
+        #[arg(long, value_parser = ["docx", "xlsx", "html", "pdf"])]
+        format: String,
+        /// `zh` (formal Simplified Chinese, the default) or `en`.
+        #[arg(long, default_value = "zh", value_parser = ["zh", "en"])]
+        lang: String,
+        #[arg(short, long)]
+        output: PathBuf,
+    },
     /// Serve the dashboard, data entry, review and the public portal.
     Serve {
         #[arg(long, env = "LANTU_ADDR", default_value = "127.0.0.1:8080")]
@@ -245,6 +261,10 @@ fn run(cli: Cli) -> Result<()> {
             let out = lantu_core::progress::assess_cases(&json).with_context(|| format!("in {}", file.display()))?;
             emit(&(out + "\n"))
         }
+        Command::Report { kind, plan, year, format, lang, output } => rt()?.block_on(async {
+            let store = stored::open(&db).await?;
+            stored::report(&store, plan, year, &kind, &format, &lang, &output).await
+        }),
         Command::Serve { addr, insecure_cookies } => serve(&db, addr, insecure_cookies),
         Command::Demo { addr, no_serve } => demo(&db, addr, no_serve),
     }

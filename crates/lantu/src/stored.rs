@@ -287,3 +287,34 @@ pub async fn audit_verify(store: &Store) -> Result<()> {
     emit(&text)?;
     bail!("the audit log was tampered with: {} problem(s)", report.problems.len())
 }
+
+/// Where a plan stands in `year`, from reviewed (approved or published)
+/// figures: the same view the office's dashboard shows.
+pub async fn snapshot(store: &Store, plan: i64, year: i32) -> Result<lantu_core::snapshot::Snapshot> {
+    let view = lantu_web::load::build(store, plan, Some(year), lantu_web::load::Visibility::Internal, &[], false)
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))
+        .with_context(|| format!("cannot build the status of plan {plan} in {year}"))?;
+    Ok(view.snapshot)
+}
+
+pub async fn report(store: &Store, plan: i64, year: i32, kind: &str, format: &str, lang: &str, out: &Path) -> Result<()> {
+    use lantu_core::snapshot::ReportKind;
+    use lantu_report::{Format as F, Lang};
+    let kind = match kind {
+        "midterm" => ReportKind::Midterm,
+        "final" => ReportKind::Final,
+        _ => ReportKind::Annual,
+    };
+    let format = match format {
+        "docx" => F::Docx,
+        "xlsx" => F::Xlsx,
+        "html" => F::Html,
+        _ => F::Pdf,
+    };
+    let lang = if lang == "en" { Lang::En } else { Lang::Zh };
+    let snap = snapshot(store, plan, year).await?;
+    let bytes = lantu_report::render(&snap, kind, lang, format).context("cannot write the report")?;
+    std::fs::write(out, bytes).with_context(|| format!("cannot write {}", out.display()))?;
+    emit(&format!("wrote {}\n", out.display()))
+}
