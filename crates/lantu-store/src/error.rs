@@ -1,0 +1,191 @@
+//! The one error type of the store. Every message says what went wrong and
+//! where: the plan, the indicator, the row index, the table and column.
+
+use lantu_core::observation::ObservationState;
+use lantu_core::plan::{PlanDocError, PlanState};
+use lantu_core::Period;
+use std::fmt;
+
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error(
+        "`{0}` is not a database URL the store can open: write sqlite://PATH (e.g. sqlite://lantu.db) \
+         or postgres://USER@HOST:PORT/DATABASE"
+    )]
+    UnsupportedUrl(String),
+
+    #[error("cannot connect to {url}")]
+    Connect {
+        url: String,
+        #[source]
+        source: sqlx::Error,
+    },
+
+    #[error("cannot migrate the {backend} database at {url} to the current schema")]
+    Migrate {
+        backend: crate::Backend,
+        url: String,
+        #[source]
+        source: sqlx::migrate::MigrateError,
+    },
+
+    /// A statement failed; `action` says what the store was doing.
+    #[error("database error while {action}")]
+    Db {
+        action: String,
+        #[source]
+        source: sqlx::Error,
+    },
+
+    #[error("the store holds a value it cannot read: table {table}, row {id}, column {column}: `{value}` ({what})")]
+    Corrupt {
+        table: &'static str,
+        id: i64,
+        column: &'static str,
+        value: String,
+        what: String,
+    },
+
+    #[error("plan {0} does not exist; `lantu plan list` shows the stored plans")]
+    PlanNotFound(i64),
+
+    #[error("plan {plan_id} has no indicator `{code}`")]
+    IndicatorNotFound { plan_id: i64, code: String },
+
+    #[error("{entity} {id} does not exist")]
+    NotFound { entity: &'static str, id: i64 },
+
+    #[error("the plan document is not valid")]
+    InvalidPlan(#[source] PlanDocError),
+
+    #[error("the document is plan {doc_id}, but it is being applied to plan {plan_id}; apply it to plan {doc_id}")]
+    PlanIdMismatch { plan_id: i64, doc_id: i64 },
+
+    #[error("plan {plan_id} is {from:?}; it cannot go back to {to:?}")]
+    PlanState {
+        plan_id: i64,
+        from: PlanState,
+        to: PlanState,
+    },
+
+    #[error(
+        "plan {plan_id} is adopted, so a changed target becomes a new version and needs its reason: \
+         set target.reason for {}",
+        list_codes(.codes)
+    )]
+    ReasonRequired { plan_id: i64, codes: Vec<String> },
+
+    #[error("{} of {total} observations for plan {plan_id} are not valid; nothing was imported:\n{}", .errors.len(), list_rows(.errors))]
+    InvalidObservations {
+        plan_id: i64,
+        total: usize,
+        errors: Vec<RowError>,
+    },
+
+    #[error("observation {0} does not exist")]
+    ObservationNotFound(i64),
+
+    #[error("plan {plan_id} has no figure for indicator `{indicator}`, period {period}, geography {}", geo(.geography))]
+    FigureNotFound {
+        plan_id: i64,
+        indicator: String,
+        period: Period,
+        geography: Option<String>,
+    },
+
+    #[error(
+        "observation {id} (indicator `{indicator}`, period {period}, vintage {vintage}) is {}; it cannot move to {}",
+        .from.as_str(), .to.as_str()
+    )]
+    Transition {
+        id: i64,
+        indicator: String,
+        period: Period,
+        vintage: i32,
+        from: ObservationState,
+        to: ObservationState,
+    },
+
+    #[error("{field}: `{value}` {what}")]
+    InvalidInput {
+        field: &'static str,
+        value: String,
+        what: &'static str,
+    },
+}
+
+/// One bad row of an observation import. `index` is the row's position in
+/// the slice given to the store, counting from 0; the caller maps it back
+/// to its file's row.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RowError {
+    pub index: usize,
+    pub indicator: String,
+    pub period: Period,
+    pub problem: RowProblem,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RowProblem {
+    /// The plan has no (active) indicator with this code.
+    UnknownIndicator,
+    /// The same indicator, period and geography as the row at this index.
+    Duplicate { first: usize },
+    /// The geography contains a control character (a tab, a line break…).
+    ControlCharacter,
+}
+
+impl fmt::Display for RowError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "row index {} (indicator `{}`, period {}): ",
+            self.index, self.indicator, self.period
+        )?;
+        match &self.problem {
+            RowProblem::UnknownIndicator => f.write_str("the plan has no indicator with this code"),
+            RowProblem::ControlCharacter => f.write_str("the geography contains a control character"),
+            RowProblem::Duplicate { first } => {
+                write!(
+                    f,
+                    "same indicator, period and geography as row index {first}; keep one of them"
+                )
+            }
+        }
+    }
+}
+
+fn list_rows(errors: &[RowError]) -> String {
+    errors.iter().map(|e| format!("  {e}")).collect::<Vec<_>>().join("\n")
+}
+
+fn list_codes(codes: &[String]) -> String {
+    codes
+        .iter()
+        .map(|c| format!("indicator `{c}`"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn geo(g: &Option<String>) -> String {
+    match g {
+        Some(g) => format!("`{g}`"),
+        None => "(the plan's own area)".to_string(),
+    }
+}
+
+/// Attaches "while …" to sqlx errors.
+pub(crate) trait Ctx<T> {
+    fn ctx(self, action: impl FnOnce() -> String) -> Result<T>;
+}
+
+impl<T> Ctx<T> for std::result::Result<T, sqlx::Error> {
+    fn ctx(self, action: impl FnOnce() -> String) -> Result<T> {
+        self.map_err(|source| StoreError::Db {
+            action: action(),
+            source,
+        })
+    }
+}
