@@ -1,1 +1,242 @@
-//! Evaluation reports (being written).
+//! Evaluation reports (评估报告) from a status [`Snapshot`]: the annual
+//! monitoring report (年度监测报告), the mid-term evaluation (中期评估报告) and
+//! the final evaluation (总结评估报告), in the formats planning offices
+//! exchange — Word (`.docx`), Excel (`.xlsx`), HTML and PDF — in formal
+//! Simplified Chinese or in English.
+//!
+//! One pass turns the snapshot into a format-neutral [`content`] model
+//! (summary, the indicator table, early warnings, chapter-by-chapter
+//! sentences with charts, tasks and projects, data notes, and for mid-term
+//! and final reports the comparison against the time-proportional schedule);
+//! each writer renders that model. Every format is generated natively:
+//!
+//! * `.docx`: OOXML written by hand into a zip (Heading styles, a Word table,
+//!   a PAGE field in the footer, East Asian fonts, chart PNGs);
+//! * `.xlsx`: `rust_xlsxwriter`, typed cells;
+//! * `.html`: one self-contained page, inline CSS and SVG charts;
+//! * `.pdf`: typst as a library, with the system's Noto CJK fonts embedded
+//!   (Debian `fonts-noto-cjk`; see [`fonts`]).
+//!
+//! Charts are one model ([`chart::Chart`]) drawn as SVG by hand; the `.docx`
+//! gets them as PNG through `resvg`.
+
+pub mod chart;
+pub mod content;
+mod docx;
+pub mod fonts;
+mod html;
+mod num;
+#[cfg(feature = "pdf")]
+mod pdf;
+mod words;
+mod xlsx;
+
+pub use lantu_core::snapshot::{ReportKind, Snapshot};
+use std::fmt;
+use std::str::FromStr;
+
+/// The language of a report.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum Lang {
+    /// Formal Simplified Chinese.
+    #[default]
+    Zh,
+    En,
+}
+
+impl Lang {
+    /// `zh` or `en`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Lang::Zh => "zh",
+            Lang::En => "en",
+        }
+    }
+
+    /// The Chinese text in Chinese, the English text in English.
+    pub(crate) fn pick<'a>(self, zh: &'a str, en: &'a str) -> &'a str {
+        match self {
+            Lang::Zh => zh,
+            Lang::En => en,
+        }
+    }
+
+    pub(crate) fn zh(self) -> bool {
+        self == Lang::Zh
+    }
+}
+
+impl FromStr for Lang {
+    type Err = ReportError;
+    fn from_str(s: &str) -> Result<Lang, ReportError> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "zh" | "zh-cn" | "zh-hans" | "cn" | "chinese" => Ok(Lang::Zh),
+            "en" | "en-us" | "en-gb" | "english" => Ok(Lang::En),
+            _ => Err(ReportError::UnknownLang(s.to_string())),
+        }
+    }
+}
+
+impl fmt::Display for Lang {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// The file format of a report.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Format {
+    Docx,
+    Xlsx,
+    Html,
+    Pdf,
+}
+
+impl Format {
+    pub const ALL: [Format; 4] = [Format::Docx, Format::Xlsx, Format::Html, Format::Pdf];
+
+    /// The file extension, without the dot.
+    pub fn extension(self) -> &'static str {
+        match self {
+            Format::Docx => "docx",
+            Format::Xlsx => "xlsx",
+            Format::Html => "html",
+            Format::Pdf => "pdf",
+        }
+    }
+
+    /// The media type, for a download.
+    pub fn mime(self) -> &'static str {
+        match self {
+            Format::Docx => "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+            Format::Xlsx => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            Format::Html => "text/html; charset=utf-8",
+            Format::Pdf => "application/pdf",
+        }
+    }
+}
+
+impl FromStr for Format {
+    type Err = ReportError;
+    fn from_str(s: &str) -> Result<Format, ReportError> {
+        match s.trim().trim_start_matches('.').to_ascii_lowercase().as_str() {
+            "docx" | "word" => Ok(Format::Docx),
+            "xlsx" | "excel" => Ok(Format::Xlsx),
+            "html" | "htm" => Ok(Format::Html),
+            "pdf" => Ok(Format::Pdf),
+            _ => Err(ReportError::UnknownFormat(s.to_string())),
+        }
+    }
+}
+
+impl fmt::Display for Format {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.extension())
+    }
+}
+
+/// What can go wrong while writing a report.
+#[derive(Debug, thiserror::Error)]
+pub enum ReportError {
+    #[error(
+        "no CJK font found (looked in {searched}); install Debian's `{package}` \
+         (scripts/install-report-deps does) or set LANTU_FONT_DIR to a folder with NotoSansCJK-Regular.ttc"
+    )]
+    FontMissing { searched: String, package: &'static str },
+    #[error("font file {path}: {source}")]
+    FontRead {
+        path: String,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("PDF reports are not built into this binary: build lantu-report with the `pdf` feature")]
+    PdfDisabled,
+    #[error("PDF layout failed: {0}")]
+    Pdf(String),
+    #[error("Word writer: {0}")]
+    Docx(#[from] zip::result::ZipError),
+    #[error("Excel writer: {0}")]
+    Xlsx(#[from] rust_xlsxwriter::XlsxError),
+    #[error("chart image: {0}")]
+    Chart(String),
+    #[error("io: {0}")]
+    Io(#[from] std::io::Error),
+    #[error("unknown report format `{0}`: use docx, xlsx, html or pdf")]
+    UnknownFormat(String),
+    #[error("unknown language `{0}`: use zh or en")]
+    UnknownLang(String),
+}
+
+/// Writes the report `kind` of `snapshot` in `lang` as `format`.
+pub fn render(snapshot: &Snapshot, kind: ReportKind, lang: Lang, format: Format) -> Result<Vec<u8>, ReportError> {
+    let report = content::Report::build(snapshot, kind, lang);
+    render_report(&report, format)
+}
+
+/// Writes an already built report model as `format` (to write several
+/// formats of one report without building it again).
+pub fn render_report(report: &content::Report, format: Format) -> Result<Vec<u8>, ReportError> {
+    match format {
+        Format::Docx => docx::write(report),
+        Format::Xlsx => xlsx::write(report),
+        Format::Html => Ok(html::write(report).into_bytes()),
+        Format::Pdf => pdf_bytes(report),
+    }
+}
+
+#[cfg(feature = "pdf")]
+fn pdf_bytes(report: &content::Report) -> Result<Vec<u8>, ReportError> {
+    pdf::write(report)
+}
+
+#[cfg(not(feature = "pdf"))]
+fn pdf_bytes(_report: &content::Report) -> Result<Vec<u8>, ReportError> {
+    Err(ReportError::PdfDisabled)
+}
+
+/// The Word report (`.docx`).
+pub fn render_docx(snapshot: &Snapshot, kind: ReportKind, lang: Lang) -> Result<Vec<u8>, ReportError> {
+    render(snapshot, kind, lang, Format::Docx)
+}
+
+/// The Excel workbook (`.xlsx`): a summary sheet, the full indicator table
+/// and one sheet per chapter.
+pub fn render_xlsx(snapshot: &Snapshot, kind: ReportKind, lang: Lang) -> Result<Vec<u8>, ReportError> {
+    render(snapshot, kind, lang, Format::Xlsx)
+}
+
+/// The self-contained, printable HTML page.
+pub fn render_html(snapshot: &Snapshot, kind: ReportKind, lang: Lang) -> String {
+    html::write(&content::Report::build(snapshot, kind, lang))
+}
+
+/// The PDF report, with CJK fonts embedded.
+pub fn render_pdf(snapshot: &Snapshot, kind: ReportKind, lang: Lang) -> Result<Vec<u8>, ReportError> {
+    render(snapshot, kind, lang, Format::Pdf)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formats_and_languages_parse() {
+        assert_eq!("docx".parse::<Format>().unwrap(), Format::Docx);
+        assert_eq!(".XLSX".parse::<Format>().unwrap(), Format::Xlsx);
+        assert_eq!("htm".parse::<Format>().unwrap(), Format::Html);
+        assert_eq!("pdf".parse::<Format>().unwrap(), Format::Pdf);
+        assert!("odt"
+            .parse::<Format>()
+            .unwrap_err()
+            .to_string()
+            .contains("docx, xlsx, html or pdf"));
+        assert_eq!("zh-CN".parse::<Lang>().unwrap(), Lang::Zh);
+        assert_eq!("en".parse::<Lang>().unwrap(), Lang::En);
+        assert_eq!(Lang::default(), Lang::Zh);
+        assert!("fr".parse::<Lang>().is_err());
+        for f in Format::ALL {
+            assert_eq!(f.to_string().parse::<Format>().unwrap(), f);
+            assert!(!f.mime().is_empty());
+        }
+    }
+}
