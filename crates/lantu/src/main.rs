@@ -261,7 +261,14 @@ fn run(cli: Cli) -> Result<()> {
             let out = lantu_core::progress::assess_cases(&json).with_context(|| format!("in {}", file.display()))?;
             emit(&(out + "\n"))
         }
-        Command::Report { kind, plan, year, format, lang, output } => rt()?.block_on(async {
+        Command::Report {
+            kind,
+            plan,
+            year,
+            format,
+            lang,
+            output,
+        } => rt()?.block_on(async {
             let store = stored::open(&db).await?;
             stored::report(&store, plan, year, &kind, &format, &lang, &output).await
         }),
