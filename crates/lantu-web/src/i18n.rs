@@ -181,6 +181,7 @@ static TABLE: &[(&str, &str, &str)] = &[
     ("record_progress", "登记进展", "Record progress"),
     ("reminders", "催报提醒", "Reminders"),
     ("reminders_hint", "各部门本年度应报送的数据：未提交的为待报送，超过截止日期的为逾期。", "What each department has to report for the year: unsubmitted figures are due, and overdue past the deadline."),
+    ("report_download", "下载评估报告", "Download the report"),
     ("return", "退回", "Return"),
     ("return_needs_comment", "退回时请填写意见。", "Write a comment when returning figures."),
     ("returned", "已退回", "Returned"),

@@ -84,14 +84,11 @@ fn spec(t: &TargetDoc, doc: &lantu_core::plan::IndicatorDoc) -> Option<TargetSpe
 }
 
 /// The assessment of a target without a number (完成上级下达任务): judged by
-/// hand, so not assessable here.
+/// hand, so not assessable by the engine, with or without figures — the
+/// same word `lantu status` and the reports use.
 fn by_hand(latest: Option<&Figure>) -> Assessment {
     Assessment {
-        status: if latest.is_some() {
-            Status::NotAssessable
-        } else {
-            Status::NoData
-        },
+        status: Status::NotAssessable,
         ratio: None,
         progress: None,
         elapsed_share: None,

@@ -371,3 +371,46 @@ pub async fn account_post(State(state): State<AppState>, ctx: Ctx, Form(form): F
     .await;
     respond(&ctx, r)
 }
+
+/// A report of the plan in the year shown, as the dashboard's download
+/// buttons ask for it: `/plans/{id}/report/{kind}.{ext}?year=Y`. Built from
+/// the same view as the page (the public portal's from published figures).
+pub async fn report(State(state): State<AppState>, ctx: Ctx, Path((id, file)): Path<(i64, String)>) -> Response {
+    use lantu_core::snapshot::ReportKind;
+    let r = async {
+        guard(&ctx)?;
+        let (stem, ext) = file.rsplit_once('.').ok_or(WebError::NotFound)?;
+        let kind = match stem {
+            "annual" => ReportKind::Annual,
+            "midterm" => ReportKind::Midterm,
+            "final" => ReportKind::Final,
+            _ => return Err(WebError::NotFound),
+        };
+        let format: lantu_report::Format = ext.parse().map_err(|_| WebError::NotFound)?;
+        let lang = if ctx.lang.code() == "en" {
+            lantu_report::Lang::En
+        } else {
+            lantu_report::Lang::Zh
+        };
+        let v = state.plan_view(id, year_param(&ctx), ctx.visibility()).await?;
+        let snapshot = v.snapshot.clone();
+        let bytes = tokio::task::spawn_blocking(move || lantu_report::render(&snapshot, kind, lang, format))
+            .await
+            .map_err(|e| WebError::Internal(format!("the report writer stopped: {e}")))?
+            .map_err(|e| WebError::Internal(format!("cannot write the report: {e}")))?;
+        let name = format!("lantu-{id}-{}-{stem}.{ext}", v.snapshot.evaluation_year);
+        Ok((
+            [
+                (axum::http::header::CONTENT_TYPE, format.mime().to_string()),
+                (
+                    axum::http::header::CONTENT_DISPOSITION,
+                    format!("attachment; filename=\"{name}\""),
+                ),
+            ],
+            bytes,
+        )
+            .into_response())
+    }
+    .await;
+    respond(&ctx, r)
+}

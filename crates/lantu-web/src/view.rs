@@ -415,6 +415,10 @@ pub struct Dashboard {
     pub year: i32,
     pub elapsed: String,
     pub report_kind: &'static str,
+    /// `annual`, `midterm` or `final`: the report of the year, for downloads.
+    pub report_code: &'static str,
+    /// Where the reports of this plan are downloaded (`/public/plans/1/report`).
+    pub report_base: String,
     pub total: usize,
     pub counts: Vec<CountItem>,
     pub binding_total: usize,
@@ -656,6 +660,12 @@ pub fn dashboard(v: &PlanView, site: Site, lang: Lang, filters: Filters) -> Dash
         year: s.evaluation_year,
         elapsed: percent(s.time_elapsed()),
         report_kind: lang.pick(s.default_kind().label_zh(), s.default_kind().label_en()),
+        report_base: format!("{}/plans/{}/report", site.base(), s.plan.id.unwrap_or(0)),
+        report_code: match s.default_kind() {
+            lantu_core::snapshot::ReportKind::Annual => "annual",
+            lantu_core::snapshot::ReportKind::Midterm => "midterm",
+            lantu_core::snapshot::ReportKind::Final => "final",
+        },
         total: all.total(),
         counts: counts(lang, &all),
         binding_total: binding.total(),

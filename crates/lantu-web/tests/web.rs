@@ -542,3 +542,39 @@ fn work_plans_and_project_progress_are_kept_by_their_owners() {
         assert_eq!(r.status, 403, "reporters do not keep project progress");
     }
 }
+
+#[test]
+fn the_dashboard_offers_the_report_of_the_year() {
+    let app = start();
+    let c = app.client();
+    let dash = c.get(&format!("/public/plans/{}", app.plan));
+    assert!(
+        dash.body.contains("下载评估报告"),
+        "no download buttons: {}",
+        dash.body
+            .split("year-form")
+            .nth(1)
+            .unwrap_or("")
+            .chars()
+            .take(900)
+            .collect::<String>()
+    );
+    for ext in ["html", "xlsx"] {
+        let r = c.get(&format!("/public/plans/{}/report/annual.{ext}", app.plan));
+        assert_eq!(r.status, 200, "{ext}: {}", r.body);
+    }
+    let html = c.get(&format!("/public/plans/{}/report/annual.html", app.plan));
+    assert!(
+        html.body.contains("年度监测报告") && html.body.contains("<svg"),
+        "the html report"
+    );
+    assert_eq!(
+        c.get(&format!("/public/plans/{}/report/weekly.html", app.plan)).status,
+        404
+    );
+    assert_eq!(
+        c.get(&format!("/plans/{}/report/annual.html", app.plan)).status,
+        303,
+        "staff reports need a login"
+    );
+}

@@ -208,3 +208,67 @@ fn demo_loads_the_bundled_plan_with_sample_data() {
     let plans = rt.block_on(store.plans()).unwrap();
     assert_eq!(plans.len(), 1);
 }
+
+/// The report's indicator table says what `lantu status` says, indicator by
+/// indicator (issue 5: the numbers in the report equal `lantu status`).
+#[test]
+fn report_agrees_with_status() {
+    use calamine::Reader;
+    let rt = runtime();
+    let store = rt.block_on(lantu_store::testing::fresh_store());
+    let db = store.url().to_string();
+    let tmp = Tmp::new("report");
+    ok(&lantu(&db, &["demo", "--no-serve"]));
+    let status: serde_json::Value = serde_json::from_str(&ok(&lantu(
+        &db,
+        &["status", "--plan", "1", "--year", "2023", "--format", "json"],
+    )))
+    .unwrap();
+    let xlsx = tmp.path("r.xlsx");
+    ok(&lantu(
+        &db,
+        &[
+            "report", "annual", "--plan", "1", "--year", "2023", "--format", "xlsx", "-o", &xlsx,
+        ],
+    ));
+    let mut book = calamine::open_workbook_auto(&xlsx).unwrap();
+    let sheet = book.worksheet_range("指标总表").unwrap();
+    let rows: Vec<Vec<String>> = sheet
+        .rows()
+        .map(|r| r.iter().map(|c| c.to_string()).collect())
+        .collect();
+    let header = rows
+        .iter()
+        .position(|r| r.iter().any(|c| c == "状态") && r.iter().any(|c| c == "指标"))
+        .expect("header");
+    let col = |name: &str| rows[header].iter().position(|c| c == name).unwrap();
+    let (ci, cs) = (col("指标"), col("状态"));
+    let mut from_report: Vec<(String, String)> = rows[header + 1..]
+        .iter()
+        .filter(|r| !r[ci].is_empty())
+        .map(|r| (r[ci].clone(), r[cs].clone()))
+        .collect();
+    let label = |code: &str| {
+        lantu_core::progress::Status::from_code(code)
+            .map(|s| s.label_zh().to_string())
+            .unwrap_or_default()
+    };
+    let mut from_status: Vec<(String, String)> = status["indicators"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| {
+            let s = i["assessment"]["status"].as_str().unwrap_or("not_assessable");
+            (i["name"].as_str().unwrap().to_string(), label(s))
+        })
+        .collect();
+    from_report.sort();
+    from_status.sort();
+    assert_eq!(
+        from_report.len(),
+        from_status.len(),
+        "every indicator in the report table"
+    );
+    let differ: Vec<_> = from_report.iter().zip(&from_status).filter(|(a, b)| a != b).collect();
+    assert!(differ.is_empty(), "report and status disagree: {differ:?}");
+}
