@@ -26,6 +26,22 @@ fn ok(o: &Output) -> String {
     String::from_utf8_lossy(&o.stdout).into_owned()
 }
 
+/// One indicator of `lantu status --format json` for a plan and year.
+fn status_of(db: &str, plan: &str, year: &str, all: bool, code: &str) -> serde_json::Value {
+    let mut args = vec!["status", "--plan", plan, "--year", year, "--format", "json"];
+    if all {
+        args.push("--all");
+    }
+    let v: serde_json::Value = serde_json::from_str(&ok(&lantu(db, &args))).unwrap();
+    v["indicators"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["code"] == code)
+        .unwrap()
+        .clone()
+}
+
 fn plan_path() -> String {
     format!(
         "{}/../../data/plans/jinnan-14th-five-year-plan.txt",
@@ -117,18 +133,7 @@ fn plan_round_trip_data_import_review_status_audit() {
         err.contains("row 3") && err.contains("t999") && err.contains("row 4"),
         "{err}"
     );
-    let status: serde_json::Value = serde_json::from_str(&ok(&lantu(
-        &db,
-        &["status", "--plan", &id, "--year", "2022", "--all", "--format", "json"],
-    )))
-    .unwrap();
-    let pm = status["indicators"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|i| i["code"] == "t008")
-        .unwrap()
-        .clone();
+    let pm = status_of(&db, &id, "2022", true, "t008");
     assert!(pm["latest"].is_null(), "a failed import wrote a figure: {pm}");
 
     // Good rows; the same file again changes nothing; a changed value is a new vintage.
@@ -146,45 +151,17 @@ fn plan_round_trip_data_import_review_status_audit() {
     .contains("1 revised"));
 
     // Unreviewed figures do not count; after review they do.
-    let before: serde_json::Value = serde_json::from_str(&ok(&lantu(
-        &db,
-        &["status", "--plan", &id, "--year", "2022", "--format", "json"],
-    )))
-    .unwrap();
-    let t035 = before["indicators"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|i| i["code"] == "t035")
-        .unwrap()
-        .clone();
+    let t035 = status_of(&db, &id, "2022", false, "t035");
     assert!(t035["latest"].is_null());
     for to in ["submitted", "approved"] {
         ok(&lantu(&db, &["data", "review", "--plan", &id, "--to", to]));
     }
-    let after: serde_json::Value = serde_json::from_str(&ok(&lantu(
-        &db,
-        &["status", "--plan", &id, "--year", "2022", "--format", "json"],
-    )))
-    .unwrap();
-    let t035 = after["indicators"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|i| i["code"] == "t035")
-        .unwrap()
-        .clone();
+    let t035 = status_of(&db, &id, "2022", false, "t035");
     // 国家高新技术企业: 468 (2020) → 620 (2025); 560 in 2022: p = 92/152, s = 2/5.
     let ratio = t035["assessment"]["ratio"].as_f64().unwrap();
     assert!((ratio - (92.0 / 152.0) / 0.4).abs() < 1e-9, "{ratio}");
     assert_eq!(t035["assessment"]["status"], "ahead");
-    let pm = after["indicators"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|i| i["code"] == "t008")
-        .unwrap()
-        .clone();
+    let pm = status_of(&db, &id, "2022", false, "t008");
     assert_eq!(
         pm["latest"]["value"]
             .as_f64()
