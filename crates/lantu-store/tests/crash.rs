@@ -137,7 +137,9 @@ async fn a_dropped_import_future_rolls_back() {
             let _ = tx.send(p.written);
             std::thread::sleep(Duration::from_millis(300));
         };
-        s.import_observations_with_progress(plan, &many(30), "dept", "big.csv", None, &mut progress)
+        // Eight multi-row inserts, 300 ms apart: the abort lands while most
+        // of the import is still to come, however the runtime schedules it.
+        s.import_observations_with_progress(plan, &many(150), "dept", "big.csv", None, &mut progress)
             .await
     });
     let written = tokio::task::spawn_blocking(move || rx.recv_timeout(Duration::from_secs(60)).unwrap())
