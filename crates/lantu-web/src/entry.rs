@@ -295,6 +295,39 @@ fn own_only(doc: &PlanDoc, dept: &str, obs: &[NewObservation]) -> Result<(), Web
     }
 }
 
+/// Stores a department's figures from the grid or an upload: its own
+/// indicators only, and figures under review (submitted) are left as they
+/// are; then shows the grid again with what was saved.
+async fn save(state: &AppState, ctx: &Ctx, input: &EntryInput, obs: Vec<NewObservation>, source: &str) -> PageResult {
+    own_only(&input.doc, &input.dept, &obs)?;
+    let records = state.latest_records(input.plan, Some(&input.dept)).await?;
+    let locked: Vec<(String, Period)> = records
+        .iter()
+        .filter(|r| r.state == ObservationState::Submitted)
+        .map(|r| (r.indicator.clone(), r.period))
+        .collect();
+    let obs: Vec<NewObservation> = obs
+        .into_iter()
+        .filter(|o| !locked.contains(&(o.indicator.clone(), o.period)))
+        .collect();
+    let report = state
+        .store()
+        .import_observations(input.plan, &obs, &input.user.username, source, None)
+        .await?;
+    state.changed();
+    let msg = saved_message(ctx, &report);
+    render_entry(
+        state,
+        ctx,
+        input,
+        &HashMap::new(),
+        &HashMap::new(),
+        Vec::new(),
+        Some((msg, true)),
+    )
+    .await
+}
+
 fn saved_message(ctx: &Ctx, r: &lantu_store::ImportReport) -> String {
     ctx.lang
         .pick(
@@ -392,34 +425,7 @@ pub async fn entry_save(State(state): State<AppState>, ctx: Ctx, Form(pairs): Fo
                 return render_entry(&state, &ctx, &input, &typed, &cells, messages, None).await;
             }
         };
-        own_only(&input.doc, &input.dept, &obs)?;
-        // Figures under review are locked: leave them out.
-        let records = state.latest_records(input.plan, Some(&input.dept)).await?;
-        let locked: Vec<(String, Period)> = records
-            .iter()
-            .filter(|r| r.state == ObservationState::Submitted)
-            .map(|r| (r.indicator.clone(), r.period))
-            .collect();
-        let obs: Vec<NewObservation> = obs
-            .into_iter()
-            .filter(|o| !locked.contains(&(o.indicator.clone(), o.period)))
-            .collect();
-        let report = state
-            .store()
-            .import_observations(input.plan, &obs, &input.user.username, "网页填报 web form", None)
-            .await?;
-        state.changed();
-        let msg = saved_message(&ctx, &report);
-        render_entry(
-            &state,
-            &ctx,
-            &input,
-            &HashMap::new(),
-            &HashMap::new(),
-            Vec::new(),
-            Some((msg, true)),
-        )
-        .await
+        save(&state, &ctx, &input, obs, "网页填报 web form").await
     }
     .await;
     respond(&ctx, r)
@@ -467,23 +473,7 @@ pub async fn upload(State(state): State<AppState>, ctx: Ctx, mut multipart: Mult
                 return render_entry(&state, &ctx, &input, &HashMap::new(), &HashMap::new(), messages, None).await;
             }
         };
-        own_only(&input.doc, &input.dept, &obs)?;
-        let report = state
-            .store()
-            .import_observations(input.plan, &obs, &input.user.username, &filename, None)
-            .await?;
-        state.changed();
-        let msg = saved_message(&ctx, &report);
-        render_entry(
-            &state,
-            &ctx,
-            &input,
-            &HashMap::new(),
-            &HashMap::new(),
-            Vec::new(),
-            Some((msg, true)),
-        )
-        .await
+        save(&state, &ctx, &input, obs, &filename).await
     }
     .await;
     respond(&ctx, r)
