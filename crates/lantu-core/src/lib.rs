@@ -3,6 +3,7 @@
 //! pure progress engine. Nothing here does IO: no SQL, no HTTP, no files.
 //! Everything can be tested with plain values.
 
+pub mod account;
 pub mod observation;
 pub mod plan;
 pub mod progress;

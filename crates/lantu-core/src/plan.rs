@@ -191,12 +191,27 @@ pub struct ProjectDoc {
     pub source: Source,
 }
 
+/// A heading of the plan's outline (篇、章、节) with its title, so that
+/// indicators, tasks and projects are shown under the words of the plan.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OutlineEntry {
+    /// The node id sources point to: `c3`, `c3.s1`, `p1.c2`.
+    pub node: String,
+    /// The heading's number (第三章 → 3), when it has one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub number: Option<u32>,
+    pub title: String,
+}
+
 /// The whole indicator system of one plan.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PlanDoc {
     pub plan: PlanMeta,
     #[serde(default)]
     pub settings: PlanSettings,
+    /// Chapter and section headings, in the plan's order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub outline: Vec<OutlineEntry>,
     #[serde(default)]
     pub departments: Vec<DepartmentDoc>,
     #[serde(default)]
@@ -218,6 +233,8 @@ pub enum PlanDocError {
     Indicator { code: String, what: String },
     #[error("`{owner}` names department `{department}`, which is not in [[departments]]")]
     UnknownDepartment { owner: String, department: String },
+    #[error("outline node `{0}` appears twice")]
+    DuplicateNode(String),
 }
 
 impl PlanDoc {
@@ -230,6 +247,12 @@ impl PlanDoc {
                 start: p.start_year,
                 end: p.end_year,
             });
+        }
+        let mut nodes = std::collections::HashSet::new();
+        for n in &self.outline {
+            if !nodes.insert(n.node.as_str()) {
+                return Err(PlanDocError::DuplicateNode(n.node.clone()));
+            }
         }
         let mut seen = std::collections::HashSet::new();
         let depts: std::collections::HashSet<&str> = self.departments.iter().map(|d| d.code.as_str()).collect();
@@ -303,6 +326,7 @@ mod tests {
                 source: None,
             },
             settings: PlanSettings::default(),
+            outline: Vec::new(),
             departments: vec![DepartmentDoc {
                 code: "tj".into(),
                 name: "统计局".into(),

@@ -70,6 +70,7 @@ fn plan() -> PlanDoc {
             source: None,
         },
         settings: PlanSettings::default(),
+        outline: Vec::new(),
         departments: vec![DepartmentDoc {
             code: "tj".into(),
             name: "统计局".into(),

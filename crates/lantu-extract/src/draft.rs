@@ -5,7 +5,7 @@
 use crate::lexicon::lower_is_better;
 use crate::model::{Extraction, NodeLevel, OutlineNode};
 use lantu_core::plan::{
-    BaselineDoc, Frequency, IndicatorDoc, PlanDoc, PlanLevel, PlanMeta, PlanSettings, PlanState, ProjectDoc, Source,
+    BaselineDoc, Frequency, IndicatorDoc, OutlineEntry, PlanDoc, PlanLevel, PlanMeta, PlanSettings, PlanState, ProjectDoc, Source,
     TargetDoc, TaskDoc,
 };
 use lantu_core::{Attribute, Comparator, Direction, Measure};
@@ -43,6 +43,20 @@ fn items(nodes: &[OutlineNode], out: &mut Vec<TaskDoc>) {
             });
         }
         items(&n.children, out);
+    }
+}
+
+/// The headings (篇、章、节) of the outline, depth first.
+fn headings(nodes: &[OutlineNode], out: &mut Vec<OutlineEntry>) {
+    for n in nodes {
+        if matches!(n.level, NodeLevel::Part | NodeLevel::Chapter | NodeLevel::Section) {
+            out.push(OutlineEntry {
+                node: n.id.clone(),
+                number: n.number,
+                title: n.title.clone(),
+            });
+        }
+        headings(&n.children, out);
     }
 }
 
@@ -106,6 +120,8 @@ pub fn draft(ex: &Extraction, source: Option<&str>) -> PlanDoc {
         .collect();
     let mut tasks = Vec::new();
     items(&ex.outline, &mut tasks);
+    let mut outline = Vec::new();
+    headings(&ex.outline, &mut outline);
     let projects = ex
         .projects
         .iter()
@@ -145,6 +161,7 @@ pub fn draft(ex: &Extraction, source: Option<&str>) -> PlanDoc {
             source: source.map(str::to_string),
         },
         settings: PlanSettings::default(),
+        outline,
         departments: Vec::new(),
         indicators,
         tasks,

@@ -95,6 +95,7 @@ pub fn plan(n: usize) -> PlanDoc {
             source: None,
         },
         settings: PlanSettings::default(),
+        outline: Vec::new(),
         departments: (0..10)
             .map(|d| DepartmentDoc {
                 code: format!("d{d}"),

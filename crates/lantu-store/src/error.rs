@@ -108,6 +108,12 @@ pub enum StoreError {
         to: ObservationState,
     },
 
+    #[error("{0}")]
+    Account(#[from] lantu_core::account::AccountError),
+
+    #[error("用户名 {0} 已存在 / the user name `{0}` is taken")]
+    UsernameTaken(String),
+
     #[error("{field}: `{value}` {what}")]
     InvalidInput {
         field: &'static str,

@@ -30,6 +30,7 @@
 //! happens entirely or not at all.
 
 mod audit;
+mod comments;
 mod db;
 mod error;
 mod migrations;
@@ -37,13 +38,16 @@ mod observations;
 mod plans;
 mod status;
 pub mod testing;
+mod users;
 mod work;
 
 pub use audit::{AuditEntry, AuditProblem, AuditProblemKind, AuditReport};
+pub use comments::{Comment, NewComment};
 pub use error::{Result, RowError, RowProblem, StoreError};
 pub use observations::{Figures, ImportProgress, ImportReport, ObservationQuery, ObservationRecord, Transition, View};
 pub use plans::{ApplyOptions, ApplyReport, Change, PlanSummary, TargetVersion};
 pub use status::{rollups, target_spec, Counted, IndicatorStatus, Rollups, StatusOptions};
+pub use users::{NewUser, User, UserUpdate};
 pub use work::{
     Department, NewWorkPlanEntry, Project, ProjectProgress, ProjectStatus, Task, WorkPlanEntry, WorkPlanUpdate,
     WorkStatus,

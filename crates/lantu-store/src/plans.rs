@@ -9,8 +9,8 @@ use crate::db::{code_cmp, col, current_year, enum_str, parse_dec, parse_enum, pa
 use crate::error::{Ctx, Result, StoreError};
 use crate::Store;
 use lantu_core::plan::{
-    BaselineDoc, DepartmentDoc, IndicatorDoc, PlanDoc, PlanDocError, PlanLevel, PlanMeta, PlanSettings, PlanState,
-    ProjectDoc, Source, TargetDoc, TaskDoc,
+    BaselineDoc, DepartmentDoc, IndicatorDoc, OutlineEntry, PlanDoc, PlanDocError, PlanLevel, PlanMeta, PlanSettings,
+    PlanState, ProjectDoc, Source, TargetDoc, TaskDoc,
 };
 use serde::{Deserialize, Serialize};
 use sqlx::any::AnyRow;
@@ -61,7 +61,7 @@ pub struct ApplyOptions {
 /// One added, changed or removed definition.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Change {
-    /// `plan`, `department`, `indicator`, `task` or `project`.
+    /// `plan`, `outline`, `department`, `indicator`, `task` or `project`.
     pub entity: String,
     pub code: String,
 }
@@ -117,6 +117,7 @@ struct Stored<T> {
 pub(crate) struct StoredPlan {
     pub(crate) meta: PlanMeta,
     pub(crate) settings: PlanSettings,
+    outline: Vec<OutlineEntry>,
     departments: Vec<Stored<DepartmentDoc>>,
     pub(crate) indicators: Vec<StoredIndicator>,
     tasks: Vec<Stored<TaskDoc>>,
@@ -176,6 +177,7 @@ impl StoredPlan {
         PlanDoc {
             plan: self.meta.clone(),
             settings: self.settings.clone(),
+            outline: self.outline.clone(),
             departments,
             indicators,
             tasks,
@@ -458,9 +460,25 @@ pub(crate) async fn load_plan(conn: &mut AnyConnection, plan_id: i64) -> Result<
             },
         });
     }
+    let rows = sqlx::query("SELECT node, number, title FROM outline_nodes WHERE plan_id = $1 ORDER BY position")
+        .bind(plan_id)
+        .fetch_all(&mut *conn)
+        .await
+        .ctx(|| format!("reading the outline of plan {plan_id}"))?;
+    let outline = rows
+        .iter()
+        .map(|r| {
+            Ok(OutlineEntry {
+                node: col(r, "node")?,
+                number: col::<Option<i32>>(r, "number")?.and_then(|n| u32::try_from(n).ok()),
+                title: col(r, "title")?,
+            })
+        })
+        .collect::<Result<Vec<_>>>()?;
     Ok(StoredPlan {
         meta,
         settings,
+        outline,
         departments,
         indicators,
         tasks,
@@ -483,6 +501,30 @@ struct Writer<'a> {
 impl Writer<'_> {
     fn at(&self) -> String {
         self.audit.at().to_string()
+    }
+
+    /// Replaces the plan's outline headings.
+    async fn write_outline(&mut self, outline: &[OutlineEntry]) -> Result<()> {
+        let plan_id = self.plan_id;
+        sqlx::query("DELETE FROM outline_nodes WHERE plan_id = $1")
+            .bind(plan_id)
+            .execute(&mut *self.conn)
+            .await
+            .ctx(|| format!("clearing the outline of plan {plan_id}"))?;
+        for (position, n) in outline.iter().enumerate() {
+            sqlx::query(
+                "INSERT INTO outline_nodes (plan_id, position, node, number, title) VALUES ($1, $2, $3, $4, $5)",
+            )
+            .bind(plan_id)
+            .bind(i32::try_from(position).unwrap_or(i32::MAX))
+            .bind(n.node.clone())
+            .bind(n.number.and_then(|v| i32::try_from(v).ok()))
+            .bind(n.title.clone())
+            .execute(&mut *self.conn)
+            .await
+            .ctx(|| format!("writing outline node `{}` of plan {plan_id}", n.node))?;
+        }
+        Ok(())
     }
 
     async fn insert_plan(&mut self, meta: &PlanMeta, settings: &PlanSettings) -> Result<i64> {
@@ -906,6 +948,7 @@ impl Store {
             };
             let plan_id = wr.insert_plan(&doc.plan, &doc.settings).await?;
             wr.plan_id = plan_id;
+            wr.write_outline(&doc.outline).await?;
             for d in &doc.departments {
                 wr.insert_department(d).await?;
             }
@@ -1109,6 +1152,18 @@ impl Store {
                 wr.audit
                     .push(actor, "update_plan", "plan", Some(plan_id), Some(&before), Some(&after));
                 report.changed.push(Change::new("plan", &plan_id.to_string()));
+            }
+            if doc.outline != stored.outline {
+                wr.write_outline(&doc.outline).await?;
+                wr.audit.push(
+                    actor,
+                    "update_outline",
+                    "plan",
+                    Some(plan_id),
+                    Some(&stored.outline),
+                    Some(&doc.outline),
+                );
+                report.changed.push(Change::new("outline", &plan_id.to_string()));
             }
 
             // Departments.

@@ -63,6 +63,7 @@ pub fn plan() -> PlanDoc {
             source: None,
         },
         settings: PlanSettings::default(),
+        outline: Vec::new(),
         departments: vec![
             DepartmentDoc {
                 code: "fgw".into(),

@@ -151,6 +151,7 @@ pub fn sample_doc(state: PlanState) -> PlanDoc {
             source: Some("plan.pdf".to_string()),
         },
         settings: PlanSettings::default(),
+        outline: Vec::new(),
         departments: vec![
             DepartmentDoc {
                 code: "wj".into(),
