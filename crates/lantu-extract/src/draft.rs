@@ -5,8 +5,8 @@
 use crate::lexicon::lower_is_better;
 use crate::model::{Extraction, NodeLevel, OutlineNode};
 use lantu_core::plan::{
-    BaselineDoc, Frequency, IndicatorDoc, OutlineEntry, PlanDoc, PlanLevel, PlanMeta, PlanSettings, PlanState, ProjectDoc, Source,
-    TargetDoc, TaskDoc,
+    BaselineDoc, Frequency, IndicatorDoc, OutlineEntry, PlanDoc, PlanLevel, PlanMeta, PlanSettings, PlanState,
+    ProjectDoc, Source, TargetDoc, TaskDoc,
 };
 use lantu_core::{Attribute, Comparator, Direction, Measure};
 

@@ -40,6 +40,7 @@ pub fn router() -> Router<AppState> {
         .route("/plans/{id}/status", get(status))
         .route("/plans/{id}/tasks", get(tasks))
         .route("/plans/{id}/projects", get(projects))
+        .route("/plans/{id}/comments", get(comments).post(post_comment))
         .fallback(|| async { WebError::NotFound.json() })
 }
 
@@ -542,4 +543,54 @@ async fn openapi() -> Response {
         include_str!("../assets/openapi.json"),
     )
         .into_response()
+}
+
+/// Staff only: the public never sees evaluation comments.
+fn staff(ctx: &Ctx) -> Result<crate::auth::User, WebError> {
+    match &ctx.user {
+        Some(u) if u.role.internal() => Ok(u.clone()),
+        Some(_) => Err(WebError::Forbidden("evaluation comments are for staff".into())),
+        None => Err(WebError::LoginRequired { next: String::new() }),
+    }
+}
+
+async fn comments(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> ApiResult {
+    staff(&ctx)?;
+    let indicator = query_param(&ctx.query, "indicator").filter(|c| !c.is_empty());
+    let list = state
+        .store()
+        .comments(id, indicator.as_deref())
+        .await
+        .map_err(WebError::from)?;
+    Ok(Json(list).into_response())
+}
+
+#[derive(Deserialize)]
+struct CommentBody {
+    #[serde(default)]
+    indicator: Option<String>,
+    #[serde(default)]
+    year: Option<i32>,
+    body: String,
+}
+
+async fn post_comment(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    Json(body): Json<CommentBody>,
+) -> ApiResult {
+    let user = staff(&ctx)?;
+    let new = crate::comments::new_comment(
+        &user,
+        body.indicator.as_deref().unwrap_or(""),
+        &body.year.map(|y| y.to_string()).unwrap_or_default(),
+        &body.body,
+    )?;
+    let c = state
+        .store()
+        .add_comment(id, &new, &user)
+        .await
+        .map_err(WebError::from)?;
+    Ok((axum::http::StatusCode::CREATED, Json(c)).into_response())
 }

@@ -13,63 +13,31 @@
 //!   address) lock further attempts for 5·2^(n−10) seconds, at most 15
 //!   minutes: the response is 429 with `Retry-After`.
 //!
-//! The user registry ([`Users`]) lives in memory until the store has user
-//! tables (see the crate's report for the SQL); `lantu serve` seeds it.
+//! Accounts are kept by the store ([`lantu_store::User`]); [`Users`] reads
+//! them with a short-lived cache. Sessions live in this process's memory:
+//! a restart signs everyone out.
 
 use crate::error::WebError;
 use crate::i18n::{t, Lang};
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
-use serde::{Deserialize, Serialize};
+use lantu_store::Store;
+use serde::Deserialize;
 use sha2::{Digest, Sha256};
 use std::collections::HashMap;
 use std::sync::{Mutex, RwLock};
 use std::time::{Duration, Instant};
 
-/// What a user may do (角色).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Role {
-    /// 系统管理员: users, departments, plan settings; everything.
-    Administrator,
-    /// 规划部门: reads everything, publishes, edits plan settings.
-    Planner,
-    /// 部门填报员: enters and submits its own department's figures only.
-    Reporter,
-    /// 统计审核: approves or returns submitted figures, publishes.
-    Reviewer,
-    /// 第三方评估: reads everything, writes nothing but comments.
-    Evaluator,
-    /// 公众: what the public portal shows.
-    Public,
+pub use lantu_core::account::Role;
+pub use lantu_store::User;
+
+/// A role's name in the page's language.
+pub trait RoleLabel {
+    fn label(self, lang: Lang) -> &'static str;
 }
 
-impl Role {
-    pub const ALL: [Role; 6] = [
-        Role::Administrator,
-        Role::Planner,
-        Role::Reporter,
-        Role::Reviewer,
-        Role::Evaluator,
-        Role::Public,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Role::Administrator => "administrator",
-            Role::Planner => "planner",
-            Role::Reporter => "reporter",
-            Role::Reviewer => "reviewer",
-            Role::Evaluator => "evaluator",
-            Role::Public => "public",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Role> {
-        Role::ALL.into_iter().find(|r| r.as_str() == s.trim())
-    }
-
-    pub fn label(self, lang: Lang) -> &'static str {
+impl RoleLabel for Role {
+    fn label(self, lang: Lang) -> &'static str {
         let key = match self {
             Role::Administrator => "role_administrator",
             Role::Planner => "role_planner",
@@ -80,56 +48,6 @@ impl Role {
         };
         t(lang, key)
     }
-
-    /// Sees the internal site (dashboard with reviewed figures, tasks,
-    /// projects).
-    pub fn internal(self) -> bool {
-        self != Role::Public
-    }
-
-    pub fn can_enter_data(self) -> bool {
-        matches!(self, Role::Reporter | Role::Administrator | Role::Planner)
-    }
-
-    pub fn can_review(self) -> bool {
-        matches!(self, Role::Reviewer | Role::Administrator)
-    }
-
-    pub fn can_publish(self) -> bool {
-        matches!(self, Role::Reviewer | Role::Planner | Role::Administrator)
-    }
-
-    pub fn can_admin(self) -> bool {
-        self == Role::Administrator
-    }
-
-    pub fn can_edit_settings(self) -> bool {
-        matches!(self, Role::Administrator | Role::Planner)
-    }
-
-    /// Sees every department's figures, drafts included.
-    pub fn sees_all_departments(self) -> bool {
-        matches!(
-            self,
-            Role::Administrator | Role::Planner | Role::Reviewer | Role::Evaluator
-        )
-    }
-}
-
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct User {
-    pub id: i64,
-    pub username: String,
-    pub display_name: String,
-    pub role: Role,
-    /// The department (code) a reporter reports for.
-    pub department: Option<String>,
-    #[serde(skip_serializing)]
-    pub password_hash: String,
-    /// SHA-256 (hex) of the user's API token, if one was issued.
-    #[serde(skip_serializing)]
-    pub api_token_hash: Option<String>,
-    pub active: bool,
 }
 
 /// A new user as the administrator enters it.
@@ -202,119 +120,151 @@ pub fn same(a: &str, b: &str) -> bool {
     a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
-/// The user registry (in memory until the store has user tables).
+/// Minimum password length, in characters.
+pub const MIN_PASSWORD: usize = 8;
+
+fn check_password(password: &str) -> Result<(), WebError> {
+    if password.chars().count() < MIN_PASSWORD {
+        return Err(WebError::BadRequest(
+            "密码至少 8 个字符 / the password needs at least 8 characters".into(),
+        ));
+    }
+    Ok(())
+}
+
+/// Hashes off the async threads: argon2id takes tens of milliseconds.
+pub async fn hash_password_blocking(password: String, cost: HashCost) -> Result<String, WebError> {
+    tokio::task::spawn_blocking(move || hash_password(&password, cost))
+        .await
+        .map_err(|e| WebError::Internal(format!("hashing a password: {e}")))?
+}
+
+/// How long an account read from the store is reused. A change made by
+/// another server of the same database (role, deactivation) takes effect
+/// within this time; changes made here take effect at once.
+const USER_TTL: Duration = Duration::from_secs(5);
+
+/// The accounts, kept by the store, with a short-lived cache so that a
+/// page view does not cost a query for its user.
 #[derive(Debug, Default)]
 pub struct Users {
-    inner: RwLock<Vec<User>>,
+    cache: RwLock<HashMap<i64, (Instant, User)>>,
     /// A hash to verify against when the user name is unknown, so that
     /// unknown names take as long as wrong passwords.
-    dummy: RwLock<Option<String>>,
+    dummy: tokio::sync::OnceCell<String>,
 }
 
 impl Users {
-    pub fn all(&self) -> Vec<User> {
-        self.inner.read().unwrap().clone()
-    }
-
-    pub fn get(&self, id: i64) -> Option<User> {
-        self.inner.read().unwrap().iter().find(|u| u.id == id).cloned()
-    }
-
-    pub fn by_name(&self, username: &str) -> Option<User> {
-        let name = username.trim().to_lowercase();
-        self.inner
-            .read()
-            .unwrap()
-            .iter()
-            .find(|u| u.username.to_lowercase() == name)
-            .cloned()
-    }
-
-    pub fn by_token(&self, token: &str) -> Option<User> {
-        let h = sha256_hex(token);
-        self.inner
-            .read()
-            .unwrap()
-            .iter()
-            .find(|u| u.active && u.api_token_hash.as_deref().is_some_and(|x| same(x, &h)))
-            .cloned()
-    }
-
-    pub fn add(&self, new: NewUser, cost: HashCost) -> Result<User, WebError> {
-        let username = new.username.trim().to_string();
-        if username.is_empty() || username.len() > 64 || username.chars().any(char::is_whitespace) {
-            return Err(WebError::BadRequest(
-                "用户名不能为空，不能含空格，最长 64 个字符 / the user name must be 1–64 characters without spaces"
-                    .into(),
-            ));
+    /// The account of a session, if it exists and is active.
+    pub async fn get(&self, store: &Store, id: i64) -> Result<Option<User>, WebError> {
+        if let Some((at, u)) = self.cache.read().unwrap().get(&id) {
+            if at.elapsed() < USER_TTL {
+                return Ok(Some(u.clone()).filter(|u| u.active));
+            }
         }
-        if new.password.chars().count() < 8 {
-            return Err(WebError::BadRequest(
-                "密码至少 8 个字符 / the password needs at least 8 characters".into(),
-            ));
+        let u = store.user(id).await?;
+        let mut cache = self.cache.write().unwrap();
+        match &u {
+            Some(u) => {
+                cache.insert(id, (Instant::now(), u.clone()));
+            }
+            None => {
+                cache.remove(&id);
+            }
         }
-        if new.role == Role::Reporter && new.department.as_deref().is_none_or(|d| d.trim().is_empty()) {
-            return Err(WebError::BadRequest(
-                "部门填报员必须指定部门 / a department reporter needs a department".into(),
-            ));
-        }
-        if self.by_name(&username).is_some() {
+        Ok(u.filter(|u| u.active))
+    }
+
+    /// The active account of an API token.
+    pub async fn by_token(&self, store: &Store, token: &str) -> Result<Option<User>, WebError> {
+        Ok(store.user_by_token_hash(&sha256_hex(token)).await?)
+    }
+
+    pub async fn all(&self, store: &Store) -> Result<Vec<User>, WebError> {
+        Ok(store.users().await?)
+    }
+
+    pub async fn add(&self, store: &Store, new: NewUser, cost: HashCost, actor: &str) -> Result<User, WebError> {
+        lantu_core::account::parse_username(&new.username).map_err(|e| WebError::BadRequest(e.to_string()))?;
+        lantu_core::account::department_for(new.role, new.department.as_deref())
+            .map_err(|e| WebError::BadRequest(e.to_string()))?;
+        check_password(&new.password)?;
+        if store.user_by_name(&new.username).await?.is_some() {
             return Err(WebError::BadRequest(format!(
-                "用户名 {username} 已存在 / user {username} exists"
+                "用户名 {0} 已存在 / user {0} exists",
+                new.username.trim()
             )));
         }
-        let hash = hash_password(&new.password, cost)?;
-        let mut users = self.inner.write().unwrap();
-        let id = users.iter().map(|u| u.id).max().unwrap_or(0) + 1;
-        let user = User {
-            id,
-            username,
-            display_name: if new.display_name.trim().is_empty() {
-                new.username.trim().to_string()
-            } else {
-                new.display_name.trim().to_string()
-            },
-            role: new.role,
-            department: new
-                .department
-                .filter(|d| !d.trim().is_empty())
-                .map(|d| d.trim().to_string()),
-            password_hash: hash,
-            api_token_hash: None,
-            active: true,
-        };
-        users.push(user.clone());
+        let hash = hash_password_blocking(new.password, cost).await?;
+        let user = store
+            .add_user(
+                &lantu_store::NewUser {
+                    username: new.username,
+                    display_name: new.display_name,
+                    role: new.role,
+                    department: new.department,
+                    password_hash: hash,
+                },
+                actor,
+            )
+            .await?;
         Ok(user)
     }
 
-    pub fn update(&self, id: i64, f: impl FnOnce(&mut User)) -> Option<User> {
-        let mut users = self.inner.write().unwrap();
-        let u = users.iter_mut().find(|u| u.id == id)?;
-        f(u);
-        Some(u.clone())
+    /// Changes an account and forgets the cached copy.
+    pub async fn update(
+        &self,
+        store: &Store,
+        id: i64,
+        update: &lantu_store::UserUpdate,
+        actor: &str,
+    ) -> Result<User, WebError> {
+        let u = store.update_user(id, update, actor).await;
+        self.cache.write().unwrap().remove(&id);
+        Ok(u?)
+    }
+
+    /// Sets a new password (checked for length, then hashed).
+    pub async fn set_password(
+        &self,
+        store: &Store,
+        id: i64,
+        password: &str,
+        cost: HashCost,
+        actor: &str,
+    ) -> Result<User, WebError> {
+        check_password(password)?;
+        let hash = hash_password_blocking(password.to_string(), cost).await?;
+        let update = lantu_store::UserUpdate {
+            password_hash: Some(hash),
+            ..Default::default()
+        };
+        self.update(store, id, &update, actor).await
     }
 
     /// The user whose name and password match, if active.
-    pub fn authenticate(&self, username: &str, password: &str, cost: HashCost) -> Option<User> {
-        match self.by_name(username) {
-            Some(u) if u.active => verify_password(password, &u.password_hash).then_some(u),
-            _ => {
-                // Spend the same time as a real check.
-                let dummy = {
-                    let d = self.dummy.read().unwrap().clone();
-                    match d {
-                        Some(d) => d,
-                        None => {
-                            let h = hash_password("not a password", cost).unwrap_or_default();
-                            *self.dummy.write().unwrap() = Some(h.clone());
-                            h
-                        }
-                    }
-                };
-                let _ = verify_password(password, &dummy);
-                None
-            }
-        }
+    pub async fn authenticate(
+        &self,
+        store: &Store,
+        username: &str,
+        password: &str,
+        cost: HashCost,
+    ) -> Result<Option<User>, WebError> {
+        let found = store.user_by_name(username).await?.filter(|u| u.active);
+        let phc = match &found {
+            Some(u) => u.password_hash.clone(),
+            // Spend the same time as a real check.
+            None => self
+                .dummy
+                .get_or_try_init(|| hash_password_blocking("not a password".into(), cost))
+                .await?
+                .clone(),
+        };
+        let password = password.to_string();
+        let ok = tokio::task::spawn_blocking(move || verify_password(&password, &phc))
+            .await
+            .map_err(|e| WebError::Internal(format!("checking a password: {e}")))?;
+        Ok(found.filter(|_| ok))
     }
 }
 

@@ -3,7 +3,7 @@
 //! goes through the store, which audits it; the web checks who may do
 //! what: a department reporter touches its own department's figures only.
 
-use crate::auth::{NewUser, Role, User};
+use crate::auth::{NewUser, Role, RoleLabel, User};
 use crate::error::WebError;
 use crate::format::{dec, with_unit};
 use crate::i18n::t;
@@ -17,20 +17,13 @@ use axum::Form;
 use lantu_core::observation::{NewObservation, ObservationState};
 use lantu_core::plan::{DepartmentDoc, Frequency, IndicatorDoc, PlanDoc};
 use lantu_core::Period;
-use lantu_store::{Figures, ObservationRecord};
+use lantu_store::{Figures, ObservationRecord, UserUpdate};
 use rust_decimal::Decimal;
 use serde::Serialize;
 use std::collections::HashMap;
 use std::str::FromStr;
 
-type PageResult = Result<Response, WebError>;
-
-fn respond(ctx: &Ctx, r: PageResult) -> Response {
-    match r {
-        Ok(r) => r,
-        Err(e) => ctx.fail(e).into_response(),
-    }
-}
+use crate::{respond, PageResult};
 
 /// The value of a form or query field.
 fn field<'a>(pairs: &'a [(String, String)], name: &str) -> Option<&'a str> {
@@ -833,6 +826,7 @@ struct UserRow {
     display_name: String,
     role: &'static str,
     role_label: &'static str,
+    /// Code, for the edit form.
     department: Option<String>,
     active: bool,
 }
@@ -848,12 +842,13 @@ async fn render_admin(state: &AppState, ctx: &Ctx, plan: i64, flash: Option<(Str
     let users: Vec<UserRow> = if user.role.can_admin() {
         state
             .users()
+            .await?
             .into_iter()
             .map(|u| UserRow {
                 id: u.id,
                 role: u.role.as_str(),
                 role_label: u.role.label(ctx.lang),
-                department: u.department.as_ref().map(|d| v.department_name(d)),
+                department: u.department,
                 username: u.username,
                 display_name: u.display_name,
                 active: u.active,
@@ -901,13 +896,18 @@ pub async fn admin_users(
         let msg = match get("action").as_str() {
             "create" => {
                 let role = Role::parse(&get("role")).ok_or_else(|| WebError::BadRequest("unknown role".into()))?;
-                let u = state.add_user(NewUser {
-                    username: get("username"),
-                    display_name: get("display_name"),
-                    role,
-                    department: Some(get("department")).filter(|d| !d.is_empty() && role == Role::Reporter),
-                    password: field(&pairs, "password").unwrap_or("").to_string(),
-                })?;
+                let u = state
+                    .add_user(
+                        NewUser {
+                            username: get("username"),
+                            display_name: get("display_name"),
+                            role,
+                            department: Some(get("department")).filter(|d| !d.is_empty() && role == Role::Reporter),
+                            password: field(&pairs, "password").unwrap_or("").to_string(),
+                        },
+                        &me.username,
+                    )
+                    .await?;
                 tracing::info!(admin = %me.username, user = %u.username, role = u.role.as_str(), "user created");
                 format!("{} {}", t(ctx.lang, "add"), u.username)
             }
@@ -917,11 +917,15 @@ pub async fn admin_users(
                     return Err(WebError::BadRequest("you cannot deactivate yourself".into()));
                 }
                 let active = a == "activate";
+                let update = UserUpdate {
+                    active: Some(active),
+                    ..Default::default()
+                };
                 let u = state
                     .inner
                     .users
-                    .update(id, |u| u.active = active)
-                    .ok_or(WebError::NotFound)?;
+                    .update(state.store(), id, &update, &me.username)
+                    .await?;
                 if !active {
                     state.inner.sessions.remove_user(id);
                 }
@@ -931,17 +935,33 @@ pub async fn admin_users(
             "reset" => {
                 let id: i64 = get("id").parse().map_err(|_| WebError::BadRequest("id".into()))?;
                 let pw = field(&pairs, "password").unwrap_or("");
-                if pw.chars().count() < 8 {
-                    return Err(WebError::BadRequest("密码至少 8 个字符 / at least 8 characters".into()));
-                }
-                let hash = crate::auth::hash_password(pw, state.config().hash_cost)?;
                 let u = state
                     .inner
                     .users
-                    .update(id, |u| u.password_hash = hash)
-                    .ok_or(WebError::NotFound)?;
+                    .set_password(state.store(), id, pw, state.config().hash_cost, &me.username)
+                    .await?;
                 state.inner.sessions.remove_user(id);
                 tracing::info!(admin = %me.username, user = %u.username, "password reset");
+                format!("{} {}", t(ctx.lang, "updated"), u.username)
+            }
+            "update" => {
+                let id: i64 = get("id").parse().map_err(|_| WebError::BadRequest("id".into()))?;
+                let role = Role::parse(&get("role")).ok_or_else(|| WebError::BadRequest("unknown role".into()))?;
+                if id == me.id && role != me.role {
+                    return Err(WebError::BadRequest("you cannot change your own role".into()));
+                }
+                let update = UserUpdate {
+                    display_name: Some(get("display_name")).filter(|n| !n.is_empty()),
+                    role: Some(role),
+                    department: Some(Some(get("department")).filter(|d| !d.is_empty())),
+                    ..Default::default()
+                };
+                let u = state
+                    .inner
+                    .users
+                    .update(state.store(), id, &update, &me.username)
+                    .await?;
+                tracing::info!(admin = %me.username, user = %u.username, role = u.role.as_str(), "user changed");
                 format!("{} {}", t(ctx.lang, "updated"), u.username)
             }
             _ => return Err(WebError::BadRequest("unknown action".into())),

@@ -51,7 +51,9 @@ impl WebError {
                 | StoreError::ReasonRequired { .. }
                 | StoreError::InvalidObservations { .. }
                 | StoreError::Transition { .. }
-                | StoreError::InvalidInput { .. } => StatusCode::UNPROCESSABLE_ENTITY,
+                | StoreError::InvalidInput { .. }
+                | StoreError::Account(_)
+                | StoreError::UsernameTaken(_) => StatusCode::UNPROCESSABLE_ENTITY,
                 _ => StatusCode::INTERNAL_SERVER_ERROR,
             },
             WebError::Template(_) | WebError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,

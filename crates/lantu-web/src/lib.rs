@@ -19,6 +19,7 @@
 pub mod api;
 pub mod auth;
 pub mod chart;
+mod comments;
 mod entry;
 pub mod error;
 pub mod format;
@@ -30,7 +31,7 @@ pub mod templates;
 pub mod view;
 mod work;
 
-use crate::auth::{HashCost, Limiter, NewUser, Role, Session, Sessions, User, Users};
+use crate::auth::{HashCost, Limiter, NewUser, Role, RoleLabel, Session, Sessions, User, Users};
 use crate::error::{PageError, WebError};
 use crate::i18n::{t, Lang};
 use crate::view::PlanView;
@@ -52,16 +53,6 @@ use std::time::{Duration, Instant};
 
 /// Changes whenever the stylesheet changes (cache busting).
 pub const ASSET_VERSION: &str = env!("CARGO_PKG_VERSION");
-
-/// A node of a plan's outline with its title (chapters and sections), for
-/// headings the store does not keep.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
-pub struct OutlineNode {
-    /// `c3`, `c3.s1`, `p1.c2`.
-    pub id: String,
-    pub number: Option<u32>,
-    pub title: String,
-}
 
 /// Settings of the web application.
 #[derive(Debug, Clone)]
@@ -107,7 +98,6 @@ pub(crate) struct Inner {
     pub(crate) sessions: Sessions,
     pub(crate) limiter: Limiter,
     pub(crate) cache: RwLock<HashMap<CacheKey, Cached>>,
-    pub(crate) outlines: RwLock<HashMap<i64, Vec<OutlineNode>>>,
     /// Rendered page bodies that depend on nothing but the key (no user,
     /// no CSRF token): write generation, when, HTML.
     pub(crate) fragments: RwLock<HashMap<String, Fragment>>,
@@ -130,7 +120,6 @@ impl AppState {
                 sessions: Sessions::default(),
                 limiter: Limiter::default(),
                 cache: RwLock::new(HashMap::new()),
-                outlines: RwLock::new(HashMap::new()),
                 fragments: RwLock::new(HashMap::new()),
                 generation: AtomicU64::new(0),
             }),
@@ -145,20 +134,17 @@ impl AppState {
         &self.inner.config
     }
 
-    /// Adds a user (for `lantu serve`/`demo` and tests).
-    pub fn add_user(&self, user: NewUser) -> Result<User, WebError> {
-        self.inner.users.add(user, self.inner.config.hash_cost)
+    /// Adds an account to the store (for `lantu serve`/`demo` and tests);
+    /// `actor` is who the audit log names.
+    pub async fn add_user(&self, user: NewUser, actor: &str) -> Result<User, WebError> {
+        self.inner
+            .users
+            .add(&self.inner.store, user, self.inner.config.hash_cost, actor)
+            .await
     }
 
-    pub fn users(&self) -> Vec<User> {
-        self.inner.users.all()
-    }
-
-    /// Gives the chapter and section titles of a plan's outline (the store
-    /// keeps node ids only).
-    pub fn set_outline(&self, plan_id: i64, nodes: Vec<OutlineNode>) {
-        self.inner.outlines.write().unwrap().insert(plan_id, nodes);
-        self.changed();
+    pub async fn users(&self) -> Result<Vec<User>, WebError> {
+        self.inner.users.all(&self.inner.store).await
     }
 
     fn generation(&self) -> u64 {
@@ -177,6 +163,17 @@ impl AppState {
 }
 
 // ---------------------------------------------------------------- request
+
+/// What a page handler returns.
+pub(crate) type PageResult = Result<Response, WebError>;
+
+/// The response, or the error as a page (or JSON, for the API).
+pub(crate) fn respond(ctx: &Ctx, r: PageResult) -> Response {
+    match r {
+        Ok(r) => r,
+        Err(e) => ctx.fail(e).into_response(),
+    }
+}
 
 /// The session cookie's token and session, found by [`session_layer`].
 #[derive(Debug, Clone, Default)]
@@ -264,19 +261,30 @@ impl FromRequestParts<AppState> for Ctx {
             .unwrap_or_default();
         let info = parts.extensions.get::<SessionInfo>().cloned().unwrap_or_default();
         let mut by_token = false;
-        let mut user = info
-            .session
-            .as_ref()
-            .and_then(|s| s.user_id)
-            .and_then(|id| state.inner.users.get(id))
-            .filter(|u| u.active);
+        // A store that cannot be read leaves the request anonymous: it
+        // then sees public data only, never more.
+        let mut user = match info.session.as_ref().and_then(|s| s.user_id) {
+            Some(id) => state.inner.users.get(&state.inner.store, id).await.unwrap_or_else(|e| {
+                tracing::error!(error = %e, "reading a session's user");
+                None
+            }),
+            None => None,
+        };
         if let Some(token) = parts
             .headers
             .get(header::AUTHORIZATION)
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.strip_prefix("Bearer "))
         {
-            user = state.inner.users.by_token(token.trim());
+            user = state
+                .inner
+                .users
+                .by_token(&state.inner.store, token.trim())
+                .await
+                .unwrap_or_else(|e| {
+                    tracing::error!(error = %e, "reading an API token's user");
+                    None
+                });
             by_token = true;
         }
         let addr = parts
@@ -411,6 +419,7 @@ impl AppState {
             if !ctx.public {
                 item("tasks", format!("/plans/{id}/tasks"));
                 item("projects", format!("/plans/{id}/projects"));
+                item("comments", format!("/plans/{id}/comments"));
                 let role = ctx.role();
                 if role.can_enter_data() {
                     item("data_entry", format!("/entry?plan={id}"));
@@ -654,6 +663,7 @@ pub fn router(state: AppState) -> Router {
         .route("/plans/{id}", get(pages::dashboard))
         .route("/plans/{id}/indicators/{code}", get(pages::indicator))
         .route("/plans/{id}/report/{file}", get(pages::report))
+        .route("/plans/{id}/comments", get(comments::page).post(comments::add))
         .route("/plans/{id}/tasks", get(pages::tasks))
         .route("/plans/{id}/projects", get(pages::projects))
         .route("/plans/{id}/tasks/{code}/entries", post(work::add_entry))

@@ -7,8 +7,9 @@
 
 use crate::error::WebError;
 use crate::view::{chapter_of, PlanView, WorkEntry};
-use crate::{AppState, OutlineNode};
+use crate::AppState;
 use lantu_core::observation::ObservationState;
+use lantu_core::plan::OutlineEntry;
 use lantu_core::plan::{PlanDoc, TargetDoc};
 use lantu_core::progress::{assess, Assessment, Baseline, Observation, Reason, Status, TargetSpec};
 use lantu_core::snapshot::{Chapter, DataNotes, Figure, IndicatorRow, ProjectRow, Snapshot, TaskRow};
@@ -123,7 +124,6 @@ pub async fn build(
     plan_id: i64,
     year: Option<i32>,
     vis: Visibility,
-    outline: &[OutlineNode],
     sample_data: bool,
 ) -> Result<PlanView, WebError> {
     let records = store
@@ -210,7 +210,8 @@ pub async fn build(
 
     // Chapters: every chapter an indicator or task points at, with its
     // title where the outline gives one.
-    let titles: HashMap<&str, &OutlineNode> = outline.iter().map(|n| (n.id.as_str(), n)).collect();
+    let outline = &latest_doc.outline;
+    let titles: HashMap<&str, &OutlineEntry> = outline.iter().map(|n| (n.node.as_str(), n)).collect();
     let mut chapter_ids: BTreeMap<Vec<u32>, String> = BTreeMap::new();
     let nodes = doc
         .indicators
@@ -226,13 +227,14 @@ pub async fn build(
     }
     for n in outline
         .iter()
-        .filter(|n| chapter_of(&n.id).as_deref() == Some(n.id.as_str()))
+        .filter(|n| chapter_of(&n.node).as_deref() == Some(n.node.as_str()))
     {
-        let key =
-            n.id.split('.')
-                .map(|p| p.get(1..).and_then(|x| x.parse().ok()).unwrap_or(0))
-                .collect();
-        chapter_ids.entry(key).or_insert(n.id.clone());
+        let key = n
+            .node
+            .split('.')
+            .map(|p| p.get(1..).and_then(|x| x.parse().ok()).unwrap_or(0))
+            .collect();
+        chapter_ids.entry(key).or_insert(n.node.clone());
     }
     let chapters = chapter_ids
         .into_values()
@@ -247,8 +249,8 @@ pub async fn build(
         .collect();
     let sections: BTreeMap<String, String> = outline
         .iter()
-        .filter(|n| crate::view::section_of(&n.id).as_deref() == Some(n.id.as_str()))
-        .map(|n| (n.id.clone(), n.title.clone()))
+        .filter(|n| crate::view::section_of(&n.node).as_deref() == Some(n.node.as_str()))
+        .map(|n| (n.node.clone(), n.title.clone()))
         .collect();
 
     // Tasks with this year's work-plan entries.
@@ -356,25 +358,7 @@ impl AppState {
                 return Ok(v.clone());
             }
         }
-        let outline = self
-            .inner
-            .outlines
-            .read()
-            .unwrap()
-            .get(&plan_id)
-            .cloned()
-            .unwrap_or_default();
-        let v = Arc::new(
-            build(
-                &self.inner.store,
-                plan_id,
-                year,
-                vis,
-                &outline,
-                self.inner.config.sample_data,
-            )
-            .await?,
-        );
+        let v = Arc::new(build(&self.inner.store, plan_id, year, vis, self.inner.config.sample_data).await?);
         let mut cache = self.inner.cache.write().unwrap();
         if cache.len() > 64 {
             cache.clear();

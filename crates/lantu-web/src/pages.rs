@@ -13,14 +13,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
 use serde::{Deserialize, Serialize};
 
-type PageResult = Result<Response, WebError>;
-
-fn respond(ctx: &Ctx, r: PageResult) -> Response {
-    match r {
-        Ok(r) => r,
-        Err(e) => ctx.fail(e).into_response(),
-    }
-}
+use crate::{respond, PageResult};
 
 fn year_param(ctx: &Ctx) -> Option<i32> {
     query_param(&ctx.query, "year").and_then(|y| y.trim().parse().ok())
@@ -147,12 +140,30 @@ pub async fn indicator(State(state): State<AppState>, ctx: Ctx, Path((id, code))
                 )
                 .to_string()];
         }
+        // Evaluation comments are for staff, never the public portal.
+        let comments = match &ctx.user {
+            Some(u) if !ctx.public && u.role.internal() => Some(crate::comments::views(
+                state.store().comments(id, Some(&code)).await?,
+                id,
+                |_| None,
+                ctx.lang,
+            )),
+            _ => None,
+        };
+        let can_comment = !ctx.public && ctx.role().can_comment();
         state.page(
             &ctx,
             Some(&v),
             "blueprint",
             "indicator.html",
-            minijinja::context! { p => p, show_states => !ctx.public },
+            minijinja::context! {
+                p => p,
+                show_states => !ctx.public,
+                comments => comments,
+                can_comment => can_comment,
+                plan_id => id,
+                year => v.snapshot.evaluation_year,
+            },
         )
     }
     .await;
@@ -266,10 +277,15 @@ pub async fn login(State(state): State<AppState>, ctx: Ctx, Form(form): Form<Log
             .into_response();
     }
     let cost = state.config().hash_cost;
-    let (username, password) = (form.username.clone(), form.password.clone());
-    // argon2 takes tens of milliseconds: off the async threads.
-    let state2 = state.clone();
-    let found = tokio::task::spawn_blocking(move || state2.inner.users.authenticate(&username, &password, cost)).await;
+    let found = state
+        .inner
+        .users
+        .authenticate(state.store(), &form.username, &form.password, cost)
+        .await;
+    if let Err(e) = &found {
+        tracing::error!(error = %e, "checking a login");
+        return ctx.fail(WebError::Internal(e.to_string())).into_response();
+    }
     match found {
         Ok(Some(user)) => {
             limiter.succeeded(&form.username, &ctx.addr);
@@ -342,20 +358,26 @@ pub async fn account_post(State(state): State<AppState>, ctx: Ctx, Form(form): F
                 if !auth::verify_password(&form.current, &u.password_hash) {
                     return Err(WebError::BadRequest(t(ctx.lang, "login_failed").into()));
                 }
-                if form.new.chars().count() < 8 {
-                    return Err(WebError::BadRequest(
-                        "密码至少 8 个字符 / the password needs at least 8 characters".into(),
-                    ));
-                }
-                let hash = auth::hash_password(&form.new, cost)?;
-                state.inner.users.update(u.id, |x| x.password_hash = hash);
+                state
+                    .inner
+                    .users
+                    .set_password(state.store(), u.id, &form.new, cost, &u.username)
+                    .await?;
                 state.inner.sessions.remove_user(u.id);
                 return Ok(Redirect::to("/login").into_response());
             }
             "token" if u.role != Role::Public => {
                 let token = auth::hex(&auth::random_bytes::<32>());
                 let h = auth::sha256_hex(&token);
-                state.inner.users.update(u.id, |x| x.api_token_hash = Some(h));
+                let update = lantu_store::UserUpdate {
+                    api_token_hash: Some(Some(h)),
+                    ..Default::default()
+                };
+                state
+                    .inner
+                    .users
+                    .update(state.store(), u.id, &update, &u.username)
+                    .await?;
                 (Some(t(ctx.lang, "api_token_hint").to_string()), Some(token))
             }
             _ => return Err(WebError::BadRequest("unknown action".into())),

@@ -24,6 +24,7 @@ pub const SOURCES: &[(&str, &str)] = &[
     ("review.html", include_str!("../templates/review.html")),
     ("reminders.html", include_str!("../templates/reminders.html")),
     ("admin.html", include_str!("../templates/admin.html")),
+    ("comments.html", include_str!("../templates/comments.html")),
 ];
 
 /// The stylesheet, served at `/static/style.css`.

@@ -15,12 +15,7 @@ use lantu_store::{NewWorkPlanEntry, ProjectProgress, ProjectStatus, WorkPlanUpda
 use rust_decimal::Decimal;
 use std::str::FromStr;
 
-fn respond(ctx: &Ctx, r: Result<Response, WebError>) -> Response {
-    match r {
-        Ok(r) => r,
-        Err(e) => ctx.fail(e).into_response(),
-    }
-}
+use crate::respond;
 
 /// Whether `user` may edit the work plan of `task`.
 pub fn may_edit_task(user: Option<&User>, task: &TaskDoc) -> bool {

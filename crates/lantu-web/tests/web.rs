@@ -323,13 +323,7 @@ fn a_reporter_cannot_read_or_write_another_departments_figures() {
         "latest view is limited to the own department"
     );
     // API: writes, with a token.
-    let account = rep.get("/account");
-    let token_page = rep.post_form("/account", &[("csrf", &account.csrf()), ("action", "token")]);
-    let token = {
-        let i = token_page.body.find("word-break: break-all\">").unwrap();
-        let rest = &token_page.body[i + 23..];
-        rest[..rest.find('<').unwrap()].to_string()
-    };
+    let token = rep.issue_token();
     let auth = format!("Bearer {token}");
     let body = format!(r#"[{{"indicator":"{other}","period":"2024","value":"1"}}]"#);
     let w = rep.post_body(
@@ -577,4 +571,221 @@ fn the_dashboard_offers_the_report_of_the_year() {
         303,
         "staff reports need a login"
     );
+}
+
+/// Accounts live in the store: what the administrator creates or changes
+/// is there for the next server on the same database, and audited.
+#[test]
+fn accounts_outlive_the_server_and_their_changes_are_audited() {
+    let app = start();
+    let admin = app.client();
+    admin.login("admin", PASSWORD);
+    let page = admin.get(&format!("/admin?plan={}", app.plan));
+    assert_eq!(page.status, 200, "{}", page.body);
+    let csrf = page.csrf();
+    let r = admin.post_form(
+        "/admin/users",
+        &[
+            ("csrf", &csrf),
+            ("action", "create"),
+            ("username", "jyj"),
+            ("display_name", "区教育局 填报员"),
+            ("role", "reporter"),
+            ("department", "jyj"),
+            ("password", "jyj-password-1"),
+        ],
+    );
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert!(r.body.contains("jyj"));
+    let short = admin.post_form(
+        "/admin/users",
+        &[
+            ("csrf", &csrf),
+            ("action", "create"),
+            ("username", "short"),
+            ("role", "planner"),
+            ("password", "2short"),
+        ],
+    );
+    assert_eq!(short.status, 400, "a short password is refused");
+
+    // A second server on the same database: the account is there.
+    let (store, id) = app.rt.block_on(async {
+        let store = app.state.store().clone();
+        let u = store.user_by_name("jyj").await.unwrap().expect("the account is stored");
+        (store, u.id)
+    });
+    let second = app.rt.block_on(async {
+        let state = lantu_web::AppState::new(store.clone(), app.state.config().clone());
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        tokio::spawn(lantu_web::serve_on(state, listener));
+        format!("http://{addr}")
+    });
+    let jyj = common::Client::new(&second);
+    assert_eq!(jyj.login("jyj", "jyj-password-1").status, 303);
+    let me = jyj.get("/api/v1/me").json();
+    assert_eq!(me["user"]["role"], "reporter");
+    assert_eq!(me["user"]["department"], "jyj");
+    assert!(
+        me["user"].get("password_hash").is_none(),
+        "hashes never leave the server"
+    );
+
+    // The administrator makes jyj an evaluator, then deactivates it.
+    let r = admin.post_form(
+        "/admin/users",
+        &[
+            ("csrf", &csrf),
+            ("action", "update"),
+            ("id", &id.to_string()),
+            ("role", "evaluator"),
+            ("department", ""),
+            ("display_name", "评估专家"),
+        ],
+    );
+    assert_eq!(r.status, 200, "{}", r.body);
+    // The first server forgets its copy at once; the second within the
+    // cache's few seconds — read the store instead of waiting.
+    let u = app.rt.block_on(store.user(id)).unwrap().unwrap();
+    assert_eq!((u.role.as_str(), u.department.as_deref()), ("evaluator", None));
+    let r = admin.post_form(
+        "/admin/users",
+        &[("csrf", &csrf), ("action", "deactivate"), ("id", &id.to_string())],
+    );
+    assert_eq!(r.status, 200, "{}", r.body);
+    let again = common::Client::new(&app.base);
+    assert_eq!(
+        again.login("jyj", "jyj-password-1").status,
+        401,
+        "a deactivated account cannot sign in"
+    );
+
+    let log = app.rt.block_on(store.audit_of("user", id)).unwrap();
+    let actions: Vec<&str> = log.iter().map(|e| e.action.as_str()).collect();
+    assert_eq!(actions, ["add_user", "update_user", "update_user"]);
+    assert!(log.iter().all(|e| e.actor == "admin"));
+    assert!(log
+        .iter()
+        .all(|e| !format!("{:?}{:?}", e.before, e.after).contains("argon2")));
+}
+
+/// The third-party evaluator comments on an indicator and on the plan;
+/// staff read the comments, the public never does, and a reporter cannot
+/// write one.
+#[test]
+fn evaluators_comment_and_the_public_never_sees_it() {
+    let app = start();
+    let plan = app.plan;
+    let code = app.doc.indicators[0].code.clone();
+    let ev = app.client();
+    ev.login("evaluator", PASSWORD);
+    let page = ev.get(&format!("/plans/{plan}/indicators/{code}"));
+    assert_eq!(page.status, 200, "{}", page.body);
+    assert!(page.body.contains("评估意见") && page.body.contains("发表意见"));
+    let csrf = page.csrf();
+    let r = ev.post_form(
+        &format!("/plans/{plan}/comments"),
+        &[
+            ("csrf", &csrf),
+            ("indicator", &code),
+            ("year", "2023"),
+            ("body", "该指标数据口径与上年不一致，建议注明。"),
+            ("back", "indicator"),
+        ],
+    );
+    assert_eq!(r.status, 303, "{}", r.body);
+    assert!(r.header("location").unwrap().ends_with("#comments"));
+    let r = ev.post_form(
+        &format!("/plans/{plan}/comments"),
+        &[("csrf", &csrf), ("indicator", ""), ("body", "规划总体实施情况良好。")],
+    );
+    assert_eq!(r.status, 303, "{}", r.body);
+    let missing = ev.post_form(&format!("/plans/{plan}/comments"), &[("csrf", &csrf), ("body", "   ")]);
+    assert_eq!(missing.status, 422, "an empty comment is refused: {}", missing.body);
+    let no_csrf = ev.post_form(&format!("/plans/{plan}/comments"), &[("body", "x")]);
+    assert_eq!(no_csrf.status, 403);
+
+    let ind = ev.get(&format!("/plans/{plan}/indicators/{code}"));
+    assert!(ind.body.contains("该指标数据口径与上年不一致"));
+    assert!(
+        !ind.body.contains("规划总体实施情况良好"),
+        "the indicator page shows its own comments"
+    );
+    let all = ev.get(&format!("/plans/{plan}/comments"));
+    assert_eq!(all.status, 200, "{}", all.body);
+    assert!(all.body.contains("该指标数据口径与上年不一致") && all.body.contains("规划总体实施情况良好"));
+    assert!(
+        all.body.find("规划总体实施情况良好") < all.body.find("该指标数据口径与上年不一致"),
+        "newest first"
+    );
+
+    // A planner reads them; a reporter reads them but cannot write.
+    let rep = app.client();
+    rep.login("fgw", PASSWORD);
+    let p = rep.get(&format!("/plans/{plan}/comments"));
+    assert_eq!(p.status, 200);
+    assert!(!p.body.contains("comment-form"), "no form for a reporter");
+    let r = rep.post_form(
+        &format!("/plans/{plan}/comments"),
+        &[("csrf", &p.csrf()), ("body", "填报员的意见")],
+    );
+    assert_eq!(r.status, 403);
+
+    // The public: not on the portal, not in the API.
+    let public = app.client();
+    let pi = public.get(&format!("/public/plans/{plan}/indicators/{code}"));
+    assert_eq!(pi.status, 200);
+    assert!(!pi.body.contains("该指标数据口径与上年不一致"));
+    assert_eq!(
+        public.get(&format!("/plans/{plan}/comments")).status,
+        303,
+        "to the login"
+    );
+    assert_eq!(public.get(&format!("/api/v1/plans/{plan}/comments")).status, 401);
+
+    // The API, with the evaluator's token.
+    let auth = format!("Bearer {}", ev.issue_token());
+    let r = public.post_body(
+        &format!("/api/v1/plans/{plan}/comments"),
+        "application/json",
+        br#"{"body": "API: mid-term note", "year": 2023}"#,
+        &[("Authorization", &auth)],
+    );
+    assert_eq!(r.status, 201, "{}", r.body);
+    assert_eq!(r.json()["author_role"], "evaluator");
+    let list = public.get_with(&format!("/api/v1/plans/{plan}/comments"), &[("Authorization", &auth)]);
+    assert_eq!(list.json().as_array().unwrap().len(), 3);
+    let one = public.get_with(
+        &format!("/api/v1/plans/{plan}/comments?indicator={code}"),
+        &[("Authorization", &auth)],
+    );
+    assert_eq!(one.json().as_array().unwrap().len(), 1);
+}
+
+/// The outline's chapter titles come from the store with the plan.
+#[test]
+fn chapter_titles_come_from_the_stored_outline() {
+    let app = start();
+    let node = app.doc.indicators[0]
+        .source
+        .node
+        .clone()
+        .expect("the indicator has a node");
+    let chapter = node
+        .split('.')
+        .take_while(|p| !p.starts_with('s') && !p.starts_with('i'))
+        .collect::<Vec<_>>()
+        .join(".");
+    let title = &app
+        .doc
+        .outline
+        .iter()
+        .find(|n| n.node == chapter)
+        .unwrap_or_else(|| panic!("chapter {chapter} in the outline"))
+        .title;
+    let dash = app.client().get(&format!("/public/plans/{}", app.plan));
+    assert!(dash.body.contains(title.as_str()), "dashboard lacks the title {title}");
+    let outline = app.client().get(&format!("/api/v1/plans/{}/outline", app.plan)).json();
+    assert!(outline.to_string().contains(title.as_str()), "{outline}");
 }

@@ -4,6 +4,7 @@
 mod demo;
 mod stored;
 mod table;
+mod users;
 
 use anyhow::{Context, Result};
 use clap::{Parser, Subcommand, ValueEnum};
@@ -94,7 +95,13 @@ enum Command {
         #[arg(short, long)]
         output: PathBuf,
     },
-    /// Serve the dashboard, data entry, review and the public portal.
+    /// Manage the accounts of the web application.
+    #[command(subcommand)]
+    User(UserCmd),
+    /// Serve the dashboard, data entry, review and the public portal. On
+    /// the first start (no account yet) it creates the administrator
+    /// `admin` with the password in LANTU_ADMIN_PASSWORD, or a fresh one
+    /// it prints.
     Serve {
         #[arg(long, env = "LANTU_ADDR", default_value = "127.0.0.1:8080")]
         addr: std::net::SocketAddr,
@@ -176,6 +183,34 @@ enum DataCmd {
         #[arg(long)]
         comment: Option<String>,
     },
+}
+
+#[derive(Subcommand)]
+enum UserCmd {
+    /// The accounts of the web application.
+    List {
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
+    },
+    /// Create an account; the password comes from LANTU_PASSWORD or the
+    /// first line of standard input.
+    Add {
+        username: String,
+        /// administrator, planner, reporter, reviewer, evaluator or public.
+        #[arg(long)]
+        role: String,
+        /// The department code a reporter reports for.
+        #[arg(long)]
+        department: Option<String>,
+        #[arg(long)]
+        display_name: Option<String>,
+    },
+    /// Set a password (LANTU_PASSWORD or the first line of standard input).
+    Passwd { username: String },
+    /// Let an account sign in again.
+    Activate { username: String },
+    /// Stop an account from signing in (accounts are never deleted).
+    Deactivate { username: String },
 }
 
 #[derive(Subcommand)]
@@ -272,6 +307,31 @@ fn run(cli: Cli) -> Result<()> {
             let store = stored::open(&db).await?;
             stored::report(&store, plan, year, &kind, &format, &lang, &output).await
         }),
+        Command::User(cmd) => rt()?.block_on(async {
+            let store = stored::open(&db).await?;
+            match cmd {
+                UserCmd::List { format } => users::list(&store, format).await,
+                UserCmd::Add {
+                    username,
+                    role,
+                    department,
+                    display_name,
+                } => {
+                    users::add(
+                        &store,
+                        &username,
+                        &role,
+                        department.as_deref(),
+                        display_name.as_deref(),
+                        &actor,
+                    )
+                    .await
+                }
+                UserCmd::Passwd { username } => users::passwd(&store, &username, &actor).await,
+                UserCmd::Activate { username } => users::set_active(&store, &username, true, &actor).await,
+                UserCmd::Deactivate { username } => users::set_active(&store, &username, false, &actor).await,
+            }
+        }),
         Command::Serve { addr, insecure_cookies } => serve(&db, addr, insecure_cookies),
         Command::Demo { addr, no_serve } => demo(&db, addr, no_serve),
     }
@@ -316,6 +376,12 @@ async fn demo_load(store: &lantu_store::Store) -> Result<i64> {
     let ex = lantu_extract::extract(DEMO_PLAN);
     let doc = demo::sample_baselines(demo::confirm(lantu_extract::draft::draft(&ex, Some(DEMO_SOURCE))));
     if let Some(p) = store.plans().await?.into_iter().find(|p| p.name == doc.plan.name) {
+        // A database made before the store kept outlines gets its headings.
+        let mut stored = store.plan_doc(p.id).await?;
+        if stored.outline.is_empty() && !doc.outline.is_empty() {
+            stored.outline = doc.outline;
+            store.apply_plan(p.id, &stored, "demo").await?;
+        }
         return Ok(p.id);
     }
     let id = store.import_plan(&doc, "demo").await?;
@@ -354,21 +420,6 @@ const DEMO_SOURCE: &str = "jinnan-14th-five-year-plan.txt";
 /// The year the demo's illustrative figures run to.
 const DEMO_YEAR: i32 = 2023;
 
-/// Chapter and section titles of an extraction, for the web's headings.
-fn outline_nodes(nodes: &[lantu_extract::OutlineNode], out: &mut Vec<lantu_web::OutlineNode>) {
-    use lantu_extract::NodeLevel;
-    for n in nodes {
-        if matches!(n.level, NodeLevel::Part | NodeLevel::Chapter | NodeLevel::Section) {
-            out.push(lantu_web::OutlineNode {
-                id: n.id.clone(),
-                number: n.number,
-                title: n.title.clone(),
-            });
-        }
-        outline_nodes(&n.children, out);
-    }
-}
-
 /// A password that is new on every start (printed, never stored in clear).
 fn fresh_password() -> String {
     let mut bytes = [0u8; 9];
@@ -393,20 +444,31 @@ fn serve(db: &str, addr: std::net::SocketAddr, insecure_cookies: bool) -> Result
             secure_cookies: !insecure_cookies,
             ..Default::default()
         };
+        let first_start = !store.has_users().await?;
         let state = lantu_web::AppState::new(store, config);
-        let password = std::env::var("LANTU_ADMIN_PASSWORD").unwrap_or_else(|_| fresh_password());
-        state
-            .add_user(lantu_web::auth::NewUser {
-                username: "admin".into(),
-                display_name: "系统管理员".into(),
-                role: lantu_web::auth::Role::Administrator,
-                department: None,
-                password: password.clone(),
-            })
-            .map_err(|e| anyhow::anyhow!("{e}"))?;
-        emit(&format!(
-            "Lantu serves on http://{addr}/  (account admin, password {password})\n"
-        ))?;
+        if first_start {
+            let password = std::env::var("LANTU_ADMIN_PASSWORD").unwrap_or_else(|_| fresh_password());
+            state
+                .add_user(
+                    lantu_web::auth::NewUser {
+                        username: "admin".into(),
+                        display_name: "系统管理员".into(),
+                        role: lantu_web::auth::Role::Administrator,
+                        department: None,
+                        password: password.clone(),
+                    },
+                    "lantu serve",
+                )
+                .await
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
+            emit(&format!(
+                "Lantu serves on http://{addr}/  (first start: account admin, password {password})\n"
+            ))?;
+        } else {
+            emit(&format!(
+                "Lantu serves on http://{addr}/  (accounts as stored; `lantu user` manages them)\n"
+            ))?;
+        }
         lantu_web::serve_state(state, addr)
             .await
             .with_context(|| format!("cannot serve on {addr}"))
@@ -434,14 +496,8 @@ fn demo(db: &str, addr: std::net::SocketAddr, no_serve: bool) -> Result<()> {
             report.baselines.f1,
             report.links.f1
         ))?;
-        if no_serve {
-            return stored::status(&store, id, DEMO_YEAR, false, Format::Table).await;
-        }
         let config = lantu_web::Config { sample_data: true, ..Default::default() };
         let state = lantu_web::AppState::new(store, config);
-        let mut nodes = Vec::new();
-        outline_nodes(&ex.outline, &mut nodes);
-        state.set_outline(id, nodes);
         let password = std::env::var("LANTU_DEMO_PASSWORD").unwrap_or_else(|_| "lantu-demo".into());
         use lantu_web::auth::Role;
         let accounts = [
@@ -454,16 +510,28 @@ fn demo(db: &str, addr: std::net::SocketAddr, no_serve: bool) -> Result<()> {
         ];
         let mut lines = String::new();
         for (user, name, role, dept) in accounts {
-            state
-                .add_user(lantu_web::auth::NewUser {
-                    username: user.into(),
-                    display_name: name.into(),
-                    role,
-                    department: dept.map(str::to_string),
-                    password: password.clone(),
-                })
-                .map_err(|e| anyhow::anyhow!("{e}"))?;
+            // A database that already holds the account keeps it (and the
+            // password its owner may have changed).
+            if state.store().user_by_name(user).await?.is_none() {
+                state
+                    .add_user(
+                        lantu_web::auth::NewUser {
+                            username: user.into(),
+                            display_name: name.into(),
+                            role,
+                            department: dept.map(str::to_string),
+                            password: password.clone(),
+                        },
+                        "demo",
+                    )
+                    .await
+                    .map_err(|e| anyhow::anyhow!("{e}"))?;
+            }
             lines.push_str(&format!("  {user:<10} {name}\n"));
+        }
+        if no_serve {
+            emit(&format!("Accounts (password {password}):\n{lines}\n"))?;
+            return stored::status(state.store(), id, DEMO_YEAR, false, Format::Table).await;
         }
         emit(&format!(
             "Dashboard: http://{addr}/\nPublic portal: http://{addr}/public/\nAccounts (password {password}):\n{lines}"

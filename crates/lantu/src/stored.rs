@@ -291,17 +291,10 @@ pub async fn audit_verify(store: &Store) -> Result<()> {
 /// Where a plan stands in `year`, from reviewed (approved or published)
 /// figures: the same view the office's dashboard shows.
 pub async fn snapshot(store: &Store, plan: i64, year: i32) -> Result<lantu_core::snapshot::Snapshot> {
-    let view = lantu_web::load::build(
-        store,
-        plan,
-        Some(year),
-        lantu_web::load::Visibility::Internal,
-        &[],
-        false,
-    )
-    .await
-    .map_err(|e| anyhow::anyhow!("{e}"))
-    .with_context(|| format!("cannot build the status of plan {plan} in {year}"))?;
+    let view = lantu_web::load::build(store, plan, Some(year), lantu_web::load::Visibility::Internal, false)
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))
+        .with_context(|| format!("cannot build the status of plan {plan} in {year}"))?;
     Ok(view.snapshot)
 }
 

@@ -249,3 +249,74 @@ fn report_agrees_with_status() {
     let differ: Vec<_> = from_report.iter().zip(&from_status).filter(|(a, b)| a != b).collect();
     assert!(differ.is_empty(), "report and status disagree: {differ:?}");
 }
+
+/// `lantu user`: the accounts the web application signs in with, kept in
+/// the database; `lantu demo` creates one per role.
+#[test]
+fn user_accounts_from_the_command_line() {
+    let rt = runtime();
+    let store = rt.block_on(lantu_store::testing::fresh_store());
+    let db = store.url();
+    let with_pw = |args: &[&str], pw: &str| {
+        Command::new(env!("CARGO_BIN_EXE_lantu"))
+            .args(["--db", db, "--as", "tester"])
+            .args(args)
+            .env("LANTU_PASSWORD", pw)
+            .output()
+            .unwrap()
+    };
+    let out = ok(&with_pw(
+        &["user", "add", "tjj", "--role", "reviewer", "--display-name", "区统计局"],
+        "a-long-password",
+    ));
+    assert!(out.contains("added user tjj (reviewer)"), "{out}");
+    let short = with_pw(&["user", "add", "x", "--role", "planner"], "short");
+    assert!(!short.status.success());
+    assert!(String::from_utf8_lossy(&short.stderr).contains("at least 8 characters"));
+    let bad_role = with_pw(&["user", "add", "x", "--role", "boss"], "a-long-password");
+    assert!(String::from_utf8_lossy(&bad_role.stderr).contains("unknown role `boss`"));
+    let no_dept = with_pw(&["user", "add", "x", "--role", "reporter"], "a-long-password");
+    assert!(String::from_utf8_lossy(&no_dept.stderr).contains("needs a department"));
+    let taken = with_pw(&["user", "add", "TJJ", "--role", "planner"], "a-long-password");
+    assert!(String::from_utf8_lossy(&taken.stderr).contains("is taken"));
+
+    let before = rt.block_on(store.user_by_name("tjj")).unwrap().unwrap();
+    ok(&with_pw(&["user", "passwd", "tjj"], "another-password"));
+    ok(&lantu(db, &["user", "deactivate", "tjj"]));
+    let after = rt.block_on(store.user_by_name("tjj")).unwrap().unwrap();
+    assert_ne!(before.password_hash, after.password_hash);
+    assert!(!after.active);
+    let missing = lantu(db, &["user", "passwd", "nobody"]);
+    assert!(String::from_utf8_lossy(&missing.stderr).contains("there is no user `nobody`"));
+
+    ok(&lantu(db, &["demo", "--no-serve"]));
+    let list: serde_json::Value = serde_json::from_str(&ok(&lantu(db, &["user", "list", "--format", "json"]))).unwrap();
+    let roles: Vec<(String, String)> = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|u| {
+            (
+                u["username"].as_str().unwrap().to_string(),
+                u["role"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    for (name, role) in [
+        ("admin", "administrator"),
+        ("planner", "planner"),
+        ("sthj", "reporter"),
+        ("reviewer", "reviewer"),
+        ("evaluator", "evaluator"),
+        ("tjj", "reviewer"),
+    ] {
+        assert!(
+            roles.contains(&(name.to_string(), role.to_string())),
+            "{name} in {roles:?}"
+        );
+    }
+    assert!(!list.to_string().contains("argon2"), "no hashes in the listing");
+    let audit = rt.block_on(store.audit_of("user", before.id)).unwrap();
+    assert_eq!(audit.len(), 3);
+    assert!(audit.iter().all(|e| e.actor == "tester"));
+}

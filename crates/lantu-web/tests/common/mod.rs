@@ -11,7 +11,7 @@ use lantu_core::{Measure, TargetKind};
 use lantu_store::testing::{fresh_store, TestStore};
 use lantu_store::Figures;
 use lantu_web::auth::{HashCost, NewUser, Role};
-use lantu_web::{AppState, Config, OutlineNode};
+use lantu_web::{AppState, Config};
 use rust_decimal::prelude::{FromPrimitive, ToPrimitive};
 use rust_decimal::Decimal;
 use std::collections::HashMap;
@@ -37,7 +37,7 @@ pub const DEPARTMENTS: [(&str, &str); 4] = [
 
 /// The bundled plan's draft indicator system with departments assigned
 /// round-robin.
-pub fn plan_doc() -> (PlanDoc, Vec<OutlineNode>) {
+pub fn plan_doc() -> PlanDoc {
     let text = include_str!("../../../../data/plans/jinnan-14th-five-year-plan.txt");
     let ex = lantu_extract::extract(text);
     let mut doc = lantu_extract::draft::draft(&ex, Some("jinnan-14th-five-year-plan.txt"));
@@ -75,22 +75,7 @@ pub fn plan_doc() -> (PlanDoc, Vec<OutlineNode>) {
     for (i, t) in doc.tasks.iter_mut().enumerate() {
         t.departments = vec![DEPARTMENTS[i % 3].0.to_string()];
     }
-    let mut outline = Vec::new();
-    fn walk(nodes: &[lantu_extract::model::OutlineNode], out: &mut Vec<OutlineNode>) {
-        use lantu_extract::model::NodeLevel;
-        for n in nodes {
-            if matches!(n.level, NodeLevel::Chapter | NodeLevel::Section | NodeLevel::Part) {
-                out.push(OutlineNode {
-                    id: n.id.clone(),
-                    number: n.number,
-                    title: n.title.clone(),
-                });
-            }
-            walk(&n.children, out);
-        }
-    }
-    walk(&ex.outline, &mut outline);
-    (doc, outline)
+    doc
 }
 
 /// Illustrative figures for 2021–2023: each indicator moves from its
@@ -147,7 +132,7 @@ pub fn start_with(cache_ttl: std::time::Duration) -> App {
         .enable_all()
         .build()
         .unwrap();
-    let (doc, outline) = plan_doc();
+    let doc = plan_doc();
     let (store, plan, state, listener) = rt.block_on(async {
         let store = fresh_store().await;
         let plan = store.import_plan(&doc, "test").await.unwrap();
@@ -184,7 +169,6 @@ pub fn start_with(cache_ttl: std::time::Duration) -> App {
             ..Config::default()
         };
         let state = AppState::new(store.store().clone(), config);
-        state.set_outline(plan, outline);
         for (name, role, dept) in [
             ("admin", Role::Administrator, None),
             ("planner", Role::Planner, None),
@@ -194,13 +178,17 @@ pub fn start_with(cache_ttl: std::time::Duration) -> App {
             ("sthj", Role::Reporter, Some("sthj")),
         ] {
             state
-                .add_user(NewUser {
-                    username: name.into(),
-                    display_name: format!("{name} 用户"),
-                    role,
-                    department: dept.map(str::to_string),
-                    password: PASSWORD.into(),
-                })
+                .add_user(
+                    NewUser {
+                        username: name.into(),
+                        display_name: format!("{name} 用户"),
+                        role,
+                        department: dept.map(str::to_string),
+                        password: PASSWORD.into(),
+                    },
+                    "test",
+                )
+                .await
                 .unwrap();
         }
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
@@ -363,6 +351,22 @@ impl Client {
             req = req.header(*k, *v);
         }
         self.finish(req.send(body))
+    }
+
+    /// Issues an API token on the account page and returns it.
+    pub fn issue_token(&self) -> String {
+        let account = self.get("/account");
+        let page = self.post_form("/account", &[("csrf", &account.csrf()), ("action", "token")]);
+        let i = page
+            .body
+            .find("word-break: break-all\">")
+            .unwrap_or_else(|| panic!("the token is shown: {}", page.body));
+        let token: String = page.body[i + 23..]
+            .chars()
+            .take_while(|c| c.is_ascii_hexdigit())
+            .collect();
+        assert_eq!(token.len(), 64, "{}", page.body);
+        token
     }
 
     /// Logs in through the form; returns the response to the POST.
