@@ -468,6 +468,19 @@ async fn run(c: Client, w: Walk) {
     let indicator = screenshot(&c, &w, "indicator.png", true).await;
     logout(&c).await;
 
+    // The third-party evaluator comments on the indicator.
+    const NOTE: &str = "浏览器测试：该指标新增数据已核实。";
+    login(&c, &w, "evaluator").await;
+    c.goto(&format!("{}/plans/{}/indicators/{}", w.base, w.plan, w.code))
+        .await
+        .unwrap();
+    find(&c, "#comments textarea[name=body]").await.send_keys(NOTE).await.unwrap();
+    click_and_wait(&c, "#comments form.comment-form button[type=submit]").await;
+    let comments = text(&c, "#comments").await;
+    assert!(comments.contains(NOTE), "the comment is under the indicator: {comments}");
+    screenshot(&c, &w, "indicator-comments.png", true).await;
+    logout(&c).await;
+
     // After: the public portal shows the figure and the changed status.
     c.goto(&public_page).await.unwrap();
     let figures_after = text(&c, "table.figures").await;
@@ -484,6 +497,10 @@ async fn run(c: Client, w: Walk) {
     assert!(side_after.contains(&w.year.to_string()), "{side_after}");
     assert_ne!(status_before, status_after, "the status changed");
     assert_eq!(status_after, "提前实现", "the target is reached ahead of time");
+    assert!(
+        !text(&c, "main").await.contains(NOTE),
+        "the public portal shows no evaluation comment"
+    );
     screenshot(&c, &w, "public-indicator.png", true).await;
     eprintln!(
         "walk: {} {} {} → {}; status {status_before} → {status_after}; screenshots {} {}",
