@@ -605,6 +605,57 @@ impl Writer<'_> {
         Ok(())
     }
 
+    /// Audits a definition that `apply` added, restored or changed, and
+    /// lists it in the report. `before`: the stored definition and whether
+    /// it was retired; `None` for a new one.
+    fn note_written<T: Serialize>(
+        &mut self,
+        report: &mut ApplyReport,
+        kind: &str,
+        id: i64,
+        code: &str,
+        before: Option<(&T, bool)>,
+        after: &T,
+    ) {
+        let (action, list) = match before {
+            None => ("add", &mut report.added),
+            Some((_, true)) => ("restore", &mut report.added),
+            Some((_, false)) => ("update", &mut report.changed),
+        };
+        let actor = self.actor;
+        self.audit.push(
+            actor,
+            &format!("{action}_{kind}"),
+            kind,
+            Some(id),
+            before.map(|(b, _)| b),
+            Some(after),
+        );
+        list.push(Change::new(kind, code));
+    }
+
+    /// Retires the active definitions of `table` whose code the document no
+    /// longer has, audited and listed in the report.
+    async fn retire_missing<'d, T: Serialize + 'd>(
+        &mut self,
+        report: &mut ApplyReport,
+        (kind, table): (&str, &'static str),
+        stored: impl Iterator<Item = (i64, bool, &'d str, &'d T)>,
+        keep: &std::collections::HashSet<&str>,
+    ) -> Result<()> {
+        let actor = self.actor;
+        for (id, retired, code, doc) in stored {
+            if retired || keep.contains(code) {
+                continue;
+            }
+            self.retire(table, id).await?;
+            self.audit
+                .push(actor, &format!("retire_{kind}"), kind, Some(id), Some(doc), None::<&()>);
+            report.removed.push(Change::new(kind, code));
+        }
+        Ok(())
+    }
+
     async fn retire(&mut self, table: &'static str, id: i64) -> Result<()> {
         let at = self.at();
         sqlx::query(&format!("UPDATE {table} SET retired_at = $1 WHERE id = $2"))
@@ -1178,24 +1229,11 @@ impl Store {
                 match stored_depts.get(d.code.as_str()) {
                     None => {
                         let id = wr.insert_department(d).await?;
-                        wr.audit
-                            .push(actor, "add_department", "department", Some(id), None::<&()>, Some(d));
-                        report.added.push(Change::new("department", &d.code));
+                        wr.note_written(&mut report, "department", id, &d.code, None, d);
                     }
                     Some(s) if s.retired || s.doc != *d => {
                         wr.update_department(s.id, d).await?;
-                        let action = if s.retired {
-                            "restore_department"
-                        } else {
-                            "update_department"
-                        };
-                        wr.audit
-                            .push(actor, action, "department", Some(s.id), Some(&s.doc), Some(d));
-                        if s.retired {
-                            report.added.push(Change::new("department", &d.code));
-                        } else {
-                            report.changed.push(Change::new("department", &d.code));
-                        }
+                        wr.note_written(&mut report, "department", s.id, &d.code, Some((&s.doc, s.retired)), d);
                     }
                     Some(_) => {}
                 }
@@ -1207,27 +1245,14 @@ impl Store {
                 match by_code.get(i.code.as_str()) {
                     None => {
                         let id = wr.insert_indicator(i, doc.plan.start_year).await?;
-                        wr.audit
-                            .push(actor, "add_indicator", "indicator", Some(id), None::<&()>, Some(i));
-                        report.added.push(Change::new("indicator", &i.code));
+                        wr.note_written(&mut report, "indicator", id, &i.code, None, i);
                     }
                     Some(s) => {
                         let current = in_force(&s.versions, None);
                         let definition_changed = s.retired || !same_definition(&s.doc, i);
                         if definition_changed {
                             wr.update_indicator(s.id, i).await?;
-                            let action = if s.retired {
-                                "restore_indicator"
-                            } else {
-                                "update_indicator"
-                            };
-                            wr.audit
-                                .push(actor, action, "indicator", Some(s.id), Some(&s.doc), Some(i));
-                            if s.retired {
-                                report.added.push(Change::new("indicator", &i.code));
-                            } else {
-                                report.changed.push(Change::new("indicator", &i.code));
-                            }
+                            wr.note_written(&mut report, "indicator", s.id, &i.code, Some((&s.doc, s.retired)), i);
                         }
                         if !same_target_value(&current.target, &i.target) {
                             if old_state == PlanState::Draft {
@@ -1280,22 +1305,12 @@ impl Store {
                 }
             }
             let keep_ind: std::collections::HashSet<&str> = doc.indicators.iter().map(|i| i.code.as_str()).collect();
-            for s in stored
+            let stored_ind = stored
                 .indicators
                 .iter()
-                .filter(|s| !s.retired && !keep_ind.contains(s.doc.code.as_str()))
-            {
-                wr.retire("indicators", s.id).await?;
-                wr.audit.push(
-                    actor,
-                    "retire_indicator",
-                    "indicator",
-                    Some(s.id),
-                    Some(&s.doc),
-                    None::<&()>,
-                );
-                report.removed.push(Change::new("indicator", &s.doc.code));
-            }
+                .map(|s| (s.id, s.retired, s.doc.code.as_str(), &s.doc));
+            wr.retire_missing(&mut report, ("indicator", "indicators"), stored_ind, &keep_ind)
+                .await?;
 
             // Tasks.
             let tasks: HashMap<&str, &Stored<TaskDoc>> =
@@ -1304,34 +1319,22 @@ impl Store {
                 match tasks.get(t.code.as_str()) {
                     None => {
                         let id = wr.insert_task(t).await?;
-                        wr.audit.push(actor, "add_task", "task", Some(id), None::<&()>, Some(t));
-                        report.added.push(Change::new("task", &t.code));
+                        wr.note_written(&mut report, "task", id, &t.code, None, t);
                     }
                     Some(s) if s.retired || s.doc != *t => {
                         wr.update_task(s.id, t).await?;
-                        let action = if s.retired { "restore_task" } else { "update_task" };
-                        wr.audit.push(actor, action, "task", Some(s.id), Some(&s.doc), Some(t));
-                        let list = if s.retired {
-                            &mut report.added
-                        } else {
-                            &mut report.changed
-                        };
-                        list.push(Change::new("task", &t.code));
+                        wr.note_written(&mut report, "task", s.id, &t.code, Some((&s.doc, s.retired)), t);
                     }
                     Some(_) => {}
                 }
             }
             let keep_task: std::collections::HashSet<&str> = doc.tasks.iter().map(|t| t.code.as_str()).collect();
-            for s in stored
+            let stored_tasks = stored
                 .tasks
                 .iter()
-                .filter(|s| !s.retired && !keep_task.contains(s.doc.code.as_str()))
-            {
-                wr.retire("tasks", s.id).await?;
-                wr.audit
-                    .push(actor, "retire_task", "task", Some(s.id), Some(&s.doc), None::<&()>);
-                report.removed.push(Change::new("task", &s.doc.code));
-            }
+                .map(|s| (s.id, s.retired, s.doc.code.as_str(), &s.doc));
+            wr.retire_missing(&mut report, ("task", "tasks"), stored_tasks, &keep_task)
+                .await?;
 
             // Projects.
             let projects: HashMap<&str, &Stored<ProjectDoc>> =
@@ -1340,60 +1343,30 @@ impl Store {
                 match projects.get(p.code.as_str()) {
                     None => {
                         let id = wr.insert_project(p).await?;
-                        wr.audit
-                            .push(actor, "add_project", "project", Some(id), None::<&()>, Some(p));
-                        report.added.push(Change::new("project", &p.code));
+                        wr.note_written(&mut report, "project", id, &p.code, None, p);
                     }
                     Some(s) if s.retired || s.doc != *p => {
                         wr.update_project(s.id, p).await?;
-                        let action = if s.retired { "restore_project" } else { "update_project" };
-                        wr.audit
-                            .push(actor, action, "project", Some(s.id), Some(&s.doc), Some(p));
-                        let list = if s.retired {
-                            &mut report.added
-                        } else {
-                            &mut report.changed
-                        };
-                        list.push(Change::new("project", &p.code));
+                        wr.note_written(&mut report, "project", s.id, &p.code, Some((&s.doc, s.retired)), p);
                     }
                     Some(_) => {}
                 }
             }
             let keep_project: std::collections::HashSet<&str> = doc.projects.iter().map(|p| p.code.as_str()).collect();
-            for s in stored
+            let stored_projects = stored
                 .projects
                 .iter()
-                .filter(|s| !s.retired && !keep_project.contains(s.doc.code.as_str()))
-            {
-                wr.retire("projects", s.id).await?;
-                wr.audit.push(
-                    actor,
-                    "retire_project",
-                    "project",
-                    Some(s.id),
-                    Some(&s.doc),
-                    None::<&()>,
-                );
-                report.removed.push(Change::new("project", &s.doc.code));
-            }
+                .map(|s| (s.id, s.retired, s.doc.code.as_str(), &s.doc));
+            wr.retire_missing(&mut report, ("project", "projects"), stored_projects, &keep_project)
+                .await?;
 
             // Departments last: links to them are gone by now.
-            for d in stored
+            let stored_depts = stored
                 .departments
                 .iter()
-                .filter(|d| !d.retired && !keep.contains(d.doc.code.as_str()))
-            {
-                wr.retire("departments", d.id).await?;
-                wr.audit.push(
-                    actor,
-                    "retire_department",
-                    "department",
-                    Some(d.id),
-                    Some(&d.doc),
-                    None::<&()>,
-                );
-                report.removed.push(Change::new("department", &d.doc.code));
-            }
+                .map(|d| (d.id, d.retired, d.doc.code.as_str(), &d.doc));
+            wr.retire_missing(&mut report, ("department", "departments"), stored_depts, &keep)
+                .await?;
 
             let audit = wr.audit;
             if audit.is_empty() {

@@ -133,6 +133,26 @@ async fn apply_updates_definitions_in_place_and_retires_what_is_gone() {
     assert!(has(&report.added, "indicator", "t002"), "{report:?}");
     let restored = store.plan_doc(id).await.unwrap();
     assert_eq!(restored.indicators.iter().find(|i| i.code == "t002").unwrap(), &removed);
+
+    // The audit log names each kind of change.
+    let actions: Vec<String> = store
+        .audit_log(100)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|e| format!("{} {}", e.action, e.entity))
+        .collect();
+    for a in [
+        "update_indicator indicator",
+        "add_indicator indicator",
+        "add_department department",
+        "retire_indicator indicator",
+        "update_task task",
+        "retire_project project",
+        "restore_indicator indicator",
+    ] {
+        assert!(actions.iter().any(|x| x == a), "{a} in {actions:?}");
+    }
 }
 
 #[tokio::test]
