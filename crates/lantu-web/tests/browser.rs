@@ -474,10 +474,17 @@ async fn run(c: Client, w: Walk) {
     c.goto(&format!("{}/plans/{}/indicators/{}", w.base, w.plan, w.code))
         .await
         .unwrap();
-    find(&c, "#comments textarea[name=body]").await.send_keys(NOTE).await.unwrap();
+    find(&c, "#comments textarea[name=body]")
+        .await
+        .send_keys(NOTE)
+        .await
+        .unwrap();
     click_and_wait(&c, "#comments form.comment-form button[type=submit]").await;
     let comments = text(&c, "#comments").await;
-    assert!(comments.contains(NOTE), "the comment is under the indicator: {comments}");
+    assert!(
+        comments.contains(NOTE),
+        "the comment is under the indicator: {comments}"
+    );
     screenshot(&c, &w, "indicator-comments.png", true).await;
     logout(&c).await;
 
