@@ -3,6 +3,7 @@
 //! figures and judgement, the tasks and projects, and notes on the data.
 //! Built by the store, read by the web and the report writers; plain data.
 
+use crate::account::Role;
 use crate::plan::{BaselineDoc, PlanMeta, TargetDoc};
 use crate::progress::{Assessment, Period};
 use crate::{Attribute, Measure};
@@ -142,6 +143,21 @@ pub struct DataNotes {
     pub sample_data: bool,
 }
 
+/// An evaluation comment (评估意见) as a report quotes it: only in reports
+/// for staff, never in the public portal's.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CommentNote {
+    /// The indicator's name; `None`: the plan as a whole.
+    pub indicator: Option<String>,
+    /// The evaluation year it is about.
+    pub year: Option<i32>,
+    pub author: String,
+    pub role: Role,
+    /// `YYYY-MM-DD`.
+    pub date: String,
+    pub body: String,
+}
+
 /// The state of one plan in one evaluation year.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Snapshot {
@@ -155,6 +171,9 @@ pub struct Snapshot {
     pub projects: Vec<ProjectRow>,
     #[serde(default)]
     pub notes: DataNotes,
+    /// Evaluation comments up to the evaluation year, oldest first.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub comments: Vec<CommentNote>,
 }
 
 impl Snapshot {

@@ -8,7 +8,7 @@ use crate::num::{self, dec};
 use crate::words::{self, with_unit};
 use crate::Lang;
 use lantu_core::progress::{Granularity, Period, Projection, Status, StatusCounts};
-use lantu_core::snapshot::{Figure, IndicatorRow, ReportKind, Snapshot};
+use lantu_core::snapshot::{CommentNote, Figure, IndicatorRow, ReportKind, Snapshot};
 use lantu_core::{Attribute, Comparator, Measure, TargetKind};
 use rust_decimal::Decimal;
 use std::collections::{BTreeMap, BTreeSet};
@@ -47,6 +47,9 @@ pub struct Report {
     pub sections: Vec<Section>,
     /// Charts referred to by [`Block::Chart`].
     pub charts: Vec<Chart>,
+    /// Evaluation comments, for the spreadsheet's own sheet (the other
+    /// formats quote them in their section).
+    pub comments: Vec<CommentNote>,
 }
 
 #[derive(Debug, Clone)]
@@ -960,6 +963,7 @@ impl<'a> Builder<'a> {
         }
         self.chapter_section();
         self.work_section();
+        self.comments_section();
         self.notes_section();
     }
 
@@ -1393,6 +1397,66 @@ impl<'a> Builder<'a> {
         self.push("分领域进展情况", "Progress chapter by chapter", true, blocks);
     }
 
+    /// 评估意见: what the third-party evaluator and the offices said, quoted
+    /// in the order they said it. Left out when there is none.
+    fn comments_section(&mut self) {
+        let lang = self.lang;
+        let comments = &self.s.comments;
+        if comments.is_empty() {
+            return;
+        }
+        let evaluators = comments
+            .iter()
+            .filter(|c| c.role == lantu_core::account::Role::Evaluator)
+            .count();
+        let intro = match lang {
+            Lang::Zh => format!(
+                "规划实施以来，各方通过蓝图系统提出评估意见{}条，其中第三方评估机构{}条，按提出时间摘录如下。",
+                comments.len(),
+                evaluators
+            ),
+            Lang::En => format!(
+                "{} evaluation comments have been recorded in Lantu, {} of them by the third-party evaluator; they are quoted below in the order they were made.",
+                comments.len(),
+                evaluators
+            ),
+        };
+        let items = comments
+            .iter()
+            .map(|c| {
+                let scope = match &c.indicator {
+                    Some(name) => name.clone(),
+                    None => lang.pick("规划总体", "The plan as a whole").to_string(),
+                };
+                let year = c.year.map(|y| words::year(lang, y));
+                match lang {
+                    Lang::Zh => format!(
+                        "【{scope}{}】{}（{}，{}）：{}",
+                        year.map(|y| format!("·{y}")).unwrap_or_default(),
+                        c.author,
+                        words::role(lang, c.role),
+                        c.date,
+                        c.body
+                    ),
+                    Lang::En => format!(
+                        "[{scope}{}] {} ({}, {}): {}",
+                        year.map(|y| format!(", {y}")).unwrap_or_default(),
+                        c.author,
+                        words::role(lang, c.role),
+                        c.date,
+                        c.body
+                    ),
+                }
+            })
+            .collect();
+        self.push(
+            "评估意见",
+            "Evaluation comments",
+            false,
+            vec![Block::Para(intro), Block::List(items)],
+        );
+    }
+
     fn work_section(&mut self) {
         let lang = self.lang;
         let s = self.s;
@@ -1786,6 +1850,7 @@ impl<'a> Builder<'a> {
             warnings,
             sections: self.sections,
             charts: self.charts,
+            comments: s.comments.clone(),
         };
         // Fill the indicator table's place.
         let all: Vec<usize> = (0..report.lines.len()).collect();

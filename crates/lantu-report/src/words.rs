@@ -3,6 +3,7 @@
 //! `lantu-core` (`Status::label_zh`, `Reason::zh`).
 
 use crate::Lang;
+use lantu_core::account::Role;
 use lantu_core::progress::{Likelihood, Reason, Status};
 use lantu_core::Attribute;
 
@@ -32,6 +33,18 @@ pub fn attribute(lang: Lang, a: Attribute) -> &'static str {
     match a {
         Attribute::Binding => lang.pick("约束性", "Binding"),
         Attribute::Expected => lang.pick("预期性", "Expected"),
+    }
+}
+
+/// Who wrote an evaluation comment.
+pub fn role(lang: Lang, r: Role) -> &'static str {
+    match r {
+        Role::Administrator => lang.pick("系统管理员", "administrator"),
+        Role::Planner => lang.pick("规划部门", "planning office"),
+        Role::Reporter => lang.pick("责任部门", "responsible department"),
+        Role::Reviewer => lang.pick("统计部门", "statistics bureau"),
+        Role::Evaluator => lang.pick("第三方评估机构", "third-party evaluator"),
+        Role::Public => lang.pick("公众", "public"),
     }
 }
 

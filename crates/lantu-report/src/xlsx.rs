@@ -454,6 +454,52 @@ fn summary_sheet(ws: &mut Worksheet, r: &Report, f: &Formats) -> Result<(), Repo
     Ok(())
 }
 
+/// Evaluation comments, one row each, oldest first.
+fn comments_sheet(ws: &mut Worksheet, r: &Report, f: &Formats) -> Result<(), ReportError> {
+    let lang = r.lang;
+    let mut widths = Widths::new(6);
+    let head = [
+        lang.pick("日期", "Date"),
+        lang.pick("对象", "About"),
+        lang.pick("年度", "Year"),
+        lang.pick("提出人", "Author"),
+        lang.pick("身份", "Role"),
+        lang.pick("意见", "Comment"),
+    ];
+    for (c, h) in head.iter().enumerate() {
+        ws.write_string_with_format(0, c as u16, *h, &f.header)?;
+        widths.see(c, h);
+    }
+    for (i, c) in r.comments.iter().enumerate() {
+        let row = i as u32 + 1;
+        let about = c
+            .indicator
+            .clone()
+            .unwrap_or_else(|| lang.pick("规划总体", "The plan as a whole").to_string());
+        let role = crate::words::role(lang, c.role);
+        ws.write_string_with_format(row, 0, &c.date, &f.center)?;
+        ws.write_string_with_format(row, 1, &about, &f.text)?;
+        match c.year {
+            Some(y) => ws.write_number_with_format(row, 2, f64::from(y), &f.year)?,
+            None => ws.write_blank(row, 2, &f.year)?,
+        };
+        ws.write_string_with_format(row, 3, &c.author, &f.text)?;
+        ws.write_string_with_format(row, 4, role, &f.text)?;
+        ws.write_string_with_format(row, 5, &c.body, &f.wrap)?;
+        for (col, text) in [
+            (0, c.date.as_str()),
+            (1, about.as_str()),
+            (3, c.author.as_str()),
+            (4, role),
+        ] {
+            widths.see(col, text);
+        }
+    }
+    widths.0[5] = 70.0;
+    widths.apply(ws, 9.0, 72.0)?;
+    Ok(())
+}
+
 /// The `.xlsx` bytes.
 pub fn write(r: &Report) -> Result<Vec<u8>, ReportError> {
     let f = Formats::new();
@@ -482,6 +528,11 @@ pub fn write(r: &Report) -> Result<Vec<u8>, ReportError> {
             Lang::En => format!("{}: indicators", ch.title),
         };
         indicator_sheet(ws, r, &title, &ch.lines, &f)?;
+    }
+    if !r.comments.is_empty() {
+        let ws = wb.add_worksheet();
+        ws.set_name(sheet_name(lang.pick("评估意见", "Comments"), &mut used))?;
+        comments_sheet(ws, r, &f)?;
     }
     Ok(wb.save_to_buffer()?)
 }

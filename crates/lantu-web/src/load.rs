@@ -9,10 +9,9 @@ use crate::error::WebError;
 use crate::view::{chapter_of, PlanView, WorkEntry};
 use crate::AppState;
 use lantu_core::observation::ObservationState;
-use lantu_core::plan::OutlineEntry;
-use lantu_core::plan::{PlanDoc, TargetDoc};
+use lantu_core::plan::{OutlineEntry, PlanDoc, TargetDoc};
 use lantu_core::progress::{assess, Assessment, Baseline, Observation, Reason, Status, TargetSpec};
-use lantu_core::snapshot::{Chapter, DataNotes, Figure, IndicatorRow, ProjectRow, Snapshot, TaskRow};
+use lantu_core::snapshot::{Chapter, CommentNote, DataNotes, Figure, IndicatorRow, ProjectRow, Snapshot, TaskRow};
 use lantu_core::{Attribute, TargetKind};
 use lantu_store::{ObservationQuery, ObservationRecord, ProjectStatus, Store, View, WorkStatus};
 use std::collections::{BTreeMap, HashMap};
@@ -115,6 +114,36 @@ pub fn default_year(doc: &PlanDoc, records: &[ObservationRecord]) -> i32 {
         .max()
         .unwrap_or(now - 1);
     latest.clamp(doc.plan.start_year, doc.plan.end_year)
+}
+
+/// Adds the evaluation comments about years up to the snapshot's (or no
+/// year), oldest first, for a report to staff. Public reports never call
+/// this.
+pub async fn add_comments(store: &Store, plan_id: i64, s: &mut Snapshot) -> Result<(), WebError> {
+    let mut list = store.comments(plan_id, None).await?;
+    list.reverse();
+    let names: HashMap<&str, &str> = s
+        .indicators
+        .iter()
+        .map(|i| (i.code.as_str(), i.name.as_str()))
+        .collect();
+    let year = s.evaluation_year;
+    let notes = list
+        .into_iter()
+        .filter(|c| c.year.is_none_or(|y| y <= year))
+        .map(|c| CommentNote {
+            indicator: c
+                .indicator
+                .map(|code| names.get(code.as_str()).map_or(code.clone(), |n| n.to_string())),
+            year: c.year,
+            author: c.author_name,
+            role: c.author_role,
+            date: c.created_at.get(..10).unwrap_or(&c.created_at).to_string(),
+            body: c.body,
+        })
+        .collect();
+    s.comments = notes;
+    Ok(())
 }
 
 /// Builds the view of plan `plan_id` for `vis` in evaluation year `year`
@@ -340,6 +369,7 @@ pub async fn build(
             without_data,
             sample_data: sample,
         },
+        comments: Vec::new(),
     };
     let mut doc = doc;
     doc.plan.id = Some(plan_id);

@@ -415,7 +415,10 @@ pub async fn report(State(state): State<AppState>, ctx: Ctx, Path((id, file)): P
             lantu_report::Lang::Zh
         };
         let v = state.plan_view(id, year_param(&ctx), ctx.visibility()).await?;
-        let snapshot = v.snapshot.clone();
+        let mut snapshot = v.snapshot.clone();
+        if ctx.visibility() == crate::load::Visibility::Internal {
+            crate::load::add_comments(state.store(), id, &mut snapshot).await?;
+        }
         let bytes = tokio::task::spawn_blocking(move || lantu_report::render(&snapshot, kind, lang, format))
             .await
             .map_err(|e| WebError::Internal(format!("the report writer stopped: {e}")))?

@@ -761,6 +761,14 @@ fn evaluators_comment_and_the_public_never_sees_it() {
         &[("Authorization", &auth)],
     );
     assert_eq!(one.json().as_array().unwrap().len(), 1);
+
+    // The staff's report quotes the comments; the public portal's does not.
+    let report = ev.get(&format!("/plans/{plan}/report/midterm.html?year=2023"));
+    assert_eq!(report.status, 200);
+    assert!(report.body.contains("评估意见") && report.body.contains("规划总体实施情况良好"));
+    let public_report = public.get(&format!("/public/plans/{plan}/report/midterm.html?year=2023"));
+    assert_eq!(public_report.status, 200);
+    assert!(!public_report.body.contains("规划总体实施情况良好"));
 }
 
 /// The outline's chapter titles come from the store with the plan.

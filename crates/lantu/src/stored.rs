@@ -321,7 +321,11 @@ pub async fn report(
         _ => F::Pdf,
     };
     let lang = if lang == "en" { Lang::En } else { Lang::Zh };
-    let snap = snapshot(store, plan, year).await?;
+    let mut snap = snapshot(store, plan, year).await?;
+    lantu_web::load::add_comments(store, plan, &mut snap)
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))
+        .context("cannot read the evaluation comments")?;
     let bytes = lantu_report::render(&snap, kind, lang, format).context("cannot write the report")?;
     std::fs::write(out, bytes).with_context(|| format!("cannot write {}", out.display()))?;
     emit(&format!("wrote {}\n", out.display()))

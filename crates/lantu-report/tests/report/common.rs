@@ -9,9 +9,12 @@
 
 #![allow(dead_code)]
 
+use lantu_core::account::Role;
 use lantu_core::plan::{BaselineDoc, PlanLevel, PlanMeta, PlanState, TargetDoc};
 use lantu_core::progress::{assess, Assessment, Baseline, Observation, Period, Reason, Status, TargetSpec, Tolerances};
-use lantu_core::snapshot::{Chapter, DataNotes, Figure, IndicatorRow, ProjectRow, Revision, Snapshot, TaskRow};
+use lantu_core::snapshot::{
+    Chapter, CommentNote, DataNotes, Figure, IndicatorRow, ProjectRow, Revision, Snapshot, TaskRow,
+};
 use lantu_core::{Attribute, Comparator, Measure, TargetKind};
 use rust_decimal::Decimal;
 use std::str::FromStr;
@@ -372,6 +375,24 @@ fn assemble(specs: &[Spec], chapters: Vec<Chapter>, year: i32) -> Snapshot {
             without_data,
             sample_data: true,
         },
+        comments: vec![
+            CommentNote {
+                indicator: None,
+                year: Some(year),
+                author: "某评估机构".into(),
+                role: Role::Evaluator,
+                date: format!("{}-11-20", year + 1),
+                body: "规划总体实施情况良好，建议加强数据质量管理。".into(),
+            },
+            CommentNote {
+                indicator: Some("森林覆盖率".into()),
+                year: None,
+                author: "区发展改革委".into(),
+                role: Role::Planner,
+                date: format!("{}-11-21", year + 1),
+                body: "已会同林业部门核实。".into(),
+            },
+        ],
     }
 }
 

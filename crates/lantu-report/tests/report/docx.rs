@@ -226,7 +226,8 @@ fn word_report_has_the_table_headings_footer_page_field_and_charts() {
         "四、对照时序进度评估",
         "五、分领域进展情况",
         "六、重点任务和重大项目",
-        "七、数据说明",
+        "七、评估意见",
+        "八、数据说明",
     ] {
         assert!(h1.contains(&want), "Heading 1 {want} in {h1:?}");
     }

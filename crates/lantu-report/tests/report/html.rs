@@ -63,3 +63,24 @@ fn english_page() {
     }
     assert!(html.contains("illustrative sample data"));
 }
+
+/// Evaluation comments are quoted in their own section, in order; a
+/// snapshot without comments has no such section.
+#[test]
+fn evaluation_comments_have_their_section() {
+    let s = common::snapshot(2023);
+    let html = render_html(&s, ReportKind::Midterm, Lang::Zh);
+    assert!(html.contains("评估意见"), "the section is there");
+    let first = html.find(&s.comments[0].body).expect("the first comment is quoted");
+    let second = html.find(&s.comments[1].body).expect("the second comment is quoted");
+    assert!(first < second, "oldest first");
+    assert!(html.contains("【规划总体·2023年】某评估机构（第三方评估机构，2024-11-20）"));
+    assert!(html.contains("其中第三方评估机构1条"));
+    let en = render_html(&s, ReportKind::Midterm, Lang::En);
+    assert!(en.contains("Evaluation comments") && en.contains("third-party evaluator"));
+
+    let mut quiet = s.clone();
+    quiet.comments.clear();
+    let html = render_html(&quiet, ReportKind::Midterm, Lang::Zh);
+    assert!(!html.contains("评估意见"));
+}

@@ -110,9 +110,29 @@ fn workbook_has_summary_full_table_and_a_sheet_per_chapter() {
             "概况",
             "指标总表",
             "第三章 推动经济高质量发展和民生改善",
-            "第五章 推进绿色低碳发展"
+            "第五章 推进绿色低碳发展",
+            "评估意见"
         ]
     );
+    let comments = wb.worksheet_range("评估意见").unwrap();
+    let rows: Vec<Vec<String>> = comments
+        .rows()
+        .map(|r| {
+            r.iter()
+                .map(|d| match d {
+                    Data::Float(_) | Data::Int(_) => number(d).to_string(),
+                    _ => text(d),
+                })
+                .collect()
+        })
+        .collect();
+    assert_eq!(rows[0], ["日期", "对象", "年度", "提出人", "身份", "意见"]);
+    assert_eq!(rows[1][2], "2023", "the year is a number");
+    assert_eq!(rows.len(), 1 + s.comments.len());
+    assert_eq!(rows[1][1], "规划总体");
+    assert_eq!(rows[1][4], "第三方评估机构");
+    assert_eq!(rows[2][1], "森林覆盖率");
+    assert_eq!(rows[2][5], s.comments[1].body);
 
     let all: Vec<&str> = s.indicators.iter().map(|i| i.code.as_str()).collect();
     let (header, rows) = sheet(&mut wb, "指标总表");
