@@ -379,6 +379,25 @@ async fn screenshot(c: &Client, w: &Walk, name: &str, whole_page: bool) -> PathB
     path
 }
 
+/// The page at a phone's width (390 px): nothing may stick out sideways
+/// (wide tables scroll inside their own box); saved as a screenshot.
+async fn phone(c: &Client, w: &Walk, name: &str) {
+    c.set_window_size(390, 844).await.unwrap();
+    let overflow = c
+        .execute(
+            "return document.documentElement.scrollWidth - document.documentElement.clientWidth;",
+            vec![],
+        )
+        .await
+        .unwrap()
+        .as_i64()
+        .unwrap_or(i64::MAX);
+    let png = c.screenshot().await.unwrap();
+    c.set_window_size(1366, 900).await.unwrap();
+    std::fs::write(w.artifacts.join(name), &png).unwrap();
+    assert!(overflow <= 1, "{name}: the page is {overflow} px wider than a phone's screen");
+}
+
 /// The status badge and the latest value on an indicator page.
 async fn status_and_latest(c: &Client) -> (String, String) {
     let status = text(c, ".status-box .badge").await;
@@ -460,6 +479,7 @@ async fn run(c: Client, w: Walk) {
     find(&c, "main").await;
     let dashboard = screenshot(&c, &w, "dashboard.png", false).await;
     screenshot(&c, &w, "dashboard-full.png", true).await;
+    phone(&c, &w, "phone-dashboard.png").await;
     c.goto(&format!("{}/plans/{}/indicators/{}", w.base, w.plan, w.code))
         .await
         .unwrap();
