@@ -395,7 +395,10 @@ async fn phone(c: &Client, w: &Walk, name: &str) {
     let png = c.screenshot().await.unwrap();
     c.set_window_size(1366, 900).await.unwrap();
     std::fs::write(w.artifacts.join(name), &png).unwrap();
-    assert!(overflow <= 1, "{name}: the page is {overflow} px wider than a phone's screen");
+    assert!(
+        overflow <= 1,
+        "{name}: the page is {overflow} px wider than a phone's screen"
+    );
 }
 
 /// The status badge and the latest value on an indicator page.

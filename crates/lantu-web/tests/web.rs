@@ -701,6 +701,21 @@ fn evaluators_comment_and_the_public_never_sees_it() {
         &[("csrf", &csrf), ("indicator", ""), ("body", "规划总体实施情况良好。")],
     );
     assert_eq!(r.status, 303, "{}", r.body);
+    let markup = ev.post_form(
+        &format!("/plans/{plan}/comments"),
+        &[
+            ("csrf", &csrf),
+            ("indicator", &code),
+            ("body", "<script>alert(1)</script>"),
+        ],
+    );
+    assert_eq!(markup.status, 303);
+    let shown = ev.get(&format!("/plans/{plan}/indicators/{code}"));
+    assert!(
+        shown.body.contains("&lt;script&gt;alert(1)"),
+        "markup in a comment is text"
+    );
+    assert!(!shown.body.contains("<script>alert(1)"));
     let missing = ev.post_form(&format!("/plans/{plan}/comments"), &[("csrf", &csrf), ("body", "   ")]);
     assert_eq!(missing.status, 422, "an empty comment is refused: {}", missing.body);
     let no_csrf = ev.post_form(&format!("/plans/{plan}/comments"), &[("body", "x")]);
@@ -755,12 +770,12 @@ fn evaluators_comment_and_the_public_never_sees_it() {
     assert_eq!(r.status, 201, "{}", r.body);
     assert_eq!(r.json()["author_role"], "evaluator");
     let list = public.get_with(&format!("/api/v1/plans/{plan}/comments"), &[("Authorization", &auth)]);
-    assert_eq!(list.json().as_array().unwrap().len(), 3);
+    assert_eq!(list.json().as_array().unwrap().len(), 4);
     let one = public.get_with(
         &format!("/api/v1/plans/{plan}/comments?indicator={code}"),
         &[("Authorization", &auth)],
     );
-    assert_eq!(one.json().as_array().unwrap().len(), 1);
+    assert_eq!(one.json().as_array().unwrap().len(), 2);
 
     // The staff's report quotes the comments; the public portal's does not.
     let report = ev.get(&format!("/plans/{plan}/report/midterm.html?year=2023"));
