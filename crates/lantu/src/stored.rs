@@ -276,8 +276,8 @@ pub async fn audit_verify(store: &Store) -> Result<()> {
     let report = store.audit_verify().await?;
     if report.is_clean() {
         return emit(&format!(
-            "audit log intact: {} entries, chain verified\n",
-            report.entries
+            "audit log intact: {} entries, chain verified\nnewest entry {}: {}\n(keep this hash elsewhere: a log cut short later will no longer end in it)\n",
+            report.entries, report.last_seq, report.last_hash
         ));
     }
     let mut text = String::new();
