@@ -209,7 +209,8 @@ pub struct PlanDoc {
     pub plan: PlanMeta,
     #[serde(default)]
     pub settings: PlanSettings,
-    /// Chapter and section headings, in the plan's order.
+    /// Chapter and section headings, in the plan's order. A document
+    /// applied without any keeps the stored ones.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub outline: Vec<OutlineEntry>,
     #[serde(default)]

@@ -1204,7 +1204,9 @@ impl Store {
                     .push(actor, "update_plan", "plan", Some(plan_id), Some(&before), Some(&after));
                 report.changed.push(Change::new("plan", &plan_id.to_string()));
             }
-            if doc.outline != stored.outline {
+            // A document without headings (written by hand, or before
+            // they were kept) leaves the stored ones alone.
+            if !doc.outline.is_empty() && doc.outline != stored.outline {
                 wr.write_outline(&doc.outline).await?;
                 wr.audit.push(
                     actor,

@@ -46,7 +46,9 @@ pub struct NewUser {
     pub password_hash: String,
 }
 
-/// Fields to change on an account; `None` keeps the stored value.
+/// Fields to change on an account; `None` keeps the stored value. A new
+/// password or a deactivation revokes the API token (unless the same update
+/// issues a new one).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct UserUpdate {
     pub display_name: Option<String>,
@@ -204,7 +206,14 @@ impl Store {
                 .bind(actor.to_string())
                 .fetch_one(&mut *w.tx)
                 .await
-                .ctx(|| format!("adding user `{username}`"))?;
+                .map_err(|e| match &e {
+                    // Another server took the name since the check above.
+                    sqlx::Error::Database(d) if d.is_unique_violation() => StoreError::UsernameTaken(username.clone()),
+                    _ => StoreError::Db {
+                        action: format!("adding user `{username}`"),
+                        source: e,
+                    },
+                })?;
                 let id: i64 = col(&r, "id")?;
                 let user = User {
                     id,
@@ -260,6 +269,11 @@ impl Store {
             }
             if let Some(h) = &update.password_hash {
                 after.password_hash = h.clone();
+            }
+            // A new password or a deactivation also revokes the API token:
+            // whoever held the account's credentials holds nothing now.
+            if after.password_hash != before.password_hash || (before.active && !after.active) {
+                after.api_token_hash = None;
             }
             if let Some(t) = &update.api_token_hash {
                 after.api_token_hash = t.clone();

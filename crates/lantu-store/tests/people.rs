@@ -97,6 +97,10 @@ async fn accounts_are_kept_changed_and_audited_without_their_hashes() {
         (Role::Evaluator, None, false)
     );
     assert_ne!(u3.password_hash, u2.password_hash);
+    assert_eq!(
+        u3.api_token_hash, None,
+        "a new password or a deactivation revokes the token"
+    );
     assert!(
         store.user_by_token_hash(&"ab".repeat(32)).await.unwrap().is_none(),
         "a deactivated account's token no longer works"
@@ -247,6 +251,15 @@ async fn the_outline_travels_with_the_plan_document() {
     assert_eq!(store.plan_doc(plan).await.unwrap().outline, edited.outline);
     let again = store.apply_plan(plan, &edited, "planner").await.unwrap();
     assert!(again.changed.is_empty(), "an unchanged outline is left alone");
+
+    let mut bare = edited.clone();
+    bare.outline.clear();
+    let kept = store.apply_plan(plan, &bare, "planner").await.unwrap();
+    assert!(
+        kept.changed.is_empty(),
+        "no headings in the document: the stored ones stay"
+    );
+    assert_eq!(store.plan_doc(plan).await.unwrap().outline, edited.outline);
 
     let mut dup = edited.clone();
     dup.outline.push(dup.outline[0].clone());

@@ -555,14 +555,15 @@ fn staff(ctx: &Ctx) -> Result<crate::auth::User, WebError> {
 }
 
 async fn comments(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> ApiResult {
-    staff(&ctx)?;
+    let user = staff(&ctx)?;
     let indicator = query_param(&ctx.query, "indicator").filter(|c| !c.is_empty());
     let list = state
         .store()
         .comments(id, indicator.as_deref())
         .await
         .map_err(WebError::from)?;
-    Ok(Json(list).into_response())
+    let doc = state.store().plan_doc(id).await.map_err(WebError::from)?;
+    Ok(Json(crate::comments::readable(&user, &doc, list)).into_response())
 }
 
 #[derive(Deserialize)]

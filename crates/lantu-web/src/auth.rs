@@ -25,6 +25,7 @@ use lantu_store::Store;
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Mutex, RwLock};
 use std::time::{Duration, Instant};
 
@@ -139,36 +140,36 @@ pub async fn hash_password_blocking(password: String, cost: HashCost) -> Result<
         .map_err(|e| WebError::Internal(format!("hashing a password: {e}")))?
 }
 
-/// How long an account read from the store is reused. A change made by
-/// another server of the same database (role, deactivation) takes effect
-/// within this time; changes made here take effect at once.
-const USER_TTL: Duration = Duration::from_secs(5);
-
 /// The accounts, kept by the store, with a short-lived cache so that a
 /// page view does not cost a query for its user.
 #[derive(Debug, Default)]
 pub struct Users {
     cache: RwLock<HashMap<i64, (Instant, User)>>,
+    /// Bumped by every change made here: a read that began before a change
+    /// does not put its stale copy in the cache.
+    epoch: AtomicU64,
     /// A hash to verify against when the user name is unknown, so that
     /// unknown names take as long as wrong passwords.
     dummy: tokio::sync::OnceCell<String>,
 }
 
 impl Users {
-    /// The account of a session, if it exists and is active.
-    pub async fn get(&self, store: &Store, id: i64) -> Result<Option<User>, WebError> {
+    /// The account of a session, if it exists and is active; a copy read
+    /// less than `ttl` ago is reused.
+    pub async fn get(&self, store: &Store, id: i64, ttl: Duration) -> Result<Option<User>, WebError> {
         if let Some((at, u)) = self.cache.read().unwrap().get(&id) {
-            if at.elapsed() < USER_TTL {
+            if at.elapsed() < ttl {
                 return Ok(Some(u.clone()).filter(|u| u.active));
             }
         }
+        let epoch = self.epoch.load(Ordering::Acquire);
         let u = store.user(id).await?;
         let mut cache = self.cache.write().unwrap();
         match &u {
-            Some(u) => {
+            Some(u) if self.epoch.load(Ordering::Acquire) == epoch => {
                 cache.insert(id, (Instant::now(), u.clone()));
             }
-            None => {
+            _ => {
                 cache.remove(&id);
             }
         }
@@ -220,6 +221,7 @@ impl Users {
         actor: &str,
     ) -> Result<User, WebError> {
         let u = store.update_user(id, update, actor).await;
+        self.epoch.fetch_add(1, Ordering::AcqRel);
         self.cache.write().unwrap().remove(&id);
         Ok(u?)
     }
@@ -278,6 +280,9 @@ const ABSOLUTE: Duration = Duration::from_secs(24 * 3600);
 #[derive(Debug, Clone)]
 pub struct Session {
     pub user_id: Option<i64>,
+    /// [`credential`] of the account at login: a session outlives neither
+    /// a new password nor a deactivation, wherever they were made.
+    pub credential: String,
     pub csrf: String,
     created: Instant,
     last_seen: Instant,
@@ -289,12 +294,14 @@ pub struct Sessions {
 }
 
 impl Sessions {
-    /// A new session; returns the cookie token and the session.
-    pub fn create(&self, user_id: Option<i64>) -> (String, Session) {
+    /// A new session (anonymous, or of a user who has just signed in);
+    /// returns the cookie token and the session.
+    pub fn create(&self, user: Option<&User>) -> (String, Session) {
         let token = hex(&random_bytes::<32>());
         let now = Instant::now();
         let s = Session {
-            user_id,
+            user_id: user.map(|u| u.id),
+            credential: user.map(credential).unwrap_or_default(),
             csrf: hex(&random_bytes::<32>()),
             created: now,
             last_seen: now,
@@ -335,6 +342,12 @@ impl Sessions {
     pub fn remove_user(&self, user_id: i64) {
         self.inner.write().unwrap().retain(|_, s| s.user_id != Some(user_id));
     }
+}
+
+/// What a session remembers of the account's password: a short digest of
+/// its hash, which changes with every new password.
+pub fn credential(u: &User) -> String {
+    sha256_hex(&u.password_hash)[..16].to_string()
 }
 
 /// The `Set-Cookie` value of a session token.

@@ -865,6 +865,7 @@ async fn render_admin(state: &AppState, ctx: &Ctx, plan: i64, flash: Option<(Str
         roles => roles,
         is_admin => user.role.can_admin(),
         departments => v.doc.departments.iter().map(|d| (d.code.clone(), d.name.clone())).collect::<Vec<_>>(),
+        department_codes => v.doc.departments.iter().map(|d| d.code.clone()).collect::<Vec<_>>(),
         ahead_ratio => dec(s.ahead_ratio),
         on_track_ratio => dec(s.on_track_ratio),
         approx_tolerance => dec(s.approx_tolerance),

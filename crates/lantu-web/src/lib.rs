@@ -66,6 +66,10 @@ pub struct Config {
     pub sample_data: bool,
     /// How long a built plan view is reused.
     pub cache_ttl: Duration,
+    /// How long a signed-in account read from the store is reused: a change
+    /// made by another server of the same database (role, deactivation, new
+    /// password) takes effect within this time; changes made here at once.
+    pub account_ttl: Duration,
     /// Cost of password hashing.
     pub hash_cost: HashCost,
     /// Month and day (`MM-DD`) of the year after a period by which annual
@@ -79,6 +83,7 @@ impl Default for Config {
             secure_cookies: true,
             sample_data: false,
             cache_ttl: Duration::from_secs(5),
+            account_ttl: Duration::from_secs(5),
             hash_cost: HashCost::default(),
             annual_deadline: "03-31".into(),
         }
@@ -263,11 +268,31 @@ impl FromRequestParts<AppState> for Ctx {
         let mut by_token = false;
         // A store that cannot be read leaves the request anonymous: it
         // then sees public data only, never more.
-        let mut user = match info.session.as_ref().and_then(|s| s.user_id) {
-            Some(id) => state.inner.users.get(&state.inner.store, id).await.unwrap_or_else(|e| {
-                tracing::error!(error = %e, "reading a session's user");
-                None
-            }),
+        let mut user = match info.session.as_ref().filter(|s| s.user_id.is_some()) {
+            Some(session) => {
+                let id = session.user_id.unwrap_or_default();
+                match state
+                    .inner
+                    .users
+                    .get(&state.inner.store, id, state.inner.config.account_ttl)
+                    .await
+                {
+                    // Signed out for good once the account is deactivated or
+                    // its password changed (here, on another server or by
+                    // `lantu user`).
+                    Ok(Some(u)) if auth::same(&auth::credential(&u), &session.credential) => Some(u),
+                    Ok(_) => {
+                        if let Some(t) = &info.token {
+                            state.inner.sessions.remove(t);
+                        }
+                        None
+                    }
+                    Err(e) => {
+                        tracing::error!(error = %e, "reading a session's user");
+                        None
+                    }
+                }
+            }
             None => None,
         };
         if let Some(token) = parts

@@ -143,7 +143,7 @@ pub async fn indicator(State(state): State<AppState>, ctx: Ctx, Path((id, code))
         // Evaluation comments are for staff, never the public portal.
         let comments = match &ctx.user {
             Some(u) if !ctx.public && u.role.internal() => Some(crate::comments::views(
-                state.store().comments(id, Some(&code)).await?,
+                crate::comments::readable(u, &v.doc, state.store().comments(id, Some(&code)).await?),
                 id,
                 |_| None,
                 ctx.lang,
@@ -292,7 +292,7 @@ pub async fn login(State(state): State<AppState>, ctx: Ctx, Form(form): Form<Log
             if let Some(old) = crate::cookie_token(&ctx) {
                 state.inner.sessions.remove(&old);
             }
-            let (token, _) = state.inner.sessions.create(Some(user.id));
+            let (token, _) = state.inner.sessions.create(Some(&user));
             tracing::info!(user = %user.username, "logged in");
             let next = match safe_next(form.next.as_deref()).as_str() {
                 "/" | "/login" => "/".to_string(),
@@ -333,7 +333,12 @@ pub async fn account(State(state): State<AppState>, ctx: Ctx) -> Response {
             None,
             "account",
             "account.html",
-            minijinja::context! { me => u, token => None::<String>, message => None::<String> },
+            minijinja::context! {
+                me => u,
+                has_token => u.api_token_hash.is_some(),
+                token => None::<String>,
+                message => None::<String>,
+            },
         )
     }
     .await;
@@ -380,6 +385,18 @@ pub async fn account_post(State(state): State<AppState>, ctx: Ctx, Form(form): F
                     .await?;
                 (Some(t(ctx.lang, "api_token_hint").to_string()), Some(token))
             }
+            "revoke" => {
+                let update = lantu_store::UserUpdate {
+                    api_token_hash: Some(None),
+                    ..Default::default()
+                };
+                state
+                    .inner
+                    .users
+                    .update(state.store(), u.id, &update, &u.username)
+                    .await?;
+                (Some(t(ctx.lang, "api_token_revoke").to_string()), None)
+            }
             _ => return Err(WebError::BadRequest("unknown action".into())),
         };
         state.page(
@@ -387,7 +404,7 @@ pub async fn account_post(State(state): State<AppState>, ctx: Ctx, Form(form): F
             None,
             "account",
             "account.html",
-            minijinja::context! { me => u, token => token, message => message },
+            minijinja::context! { me => u, has_token => token.is_some(), token => token, message => message },
         )
     }
     .await;
@@ -417,7 +434,7 @@ pub async fn report(State(state): State<AppState>, ctx: Ctx, Path((id, file)): P
         let v = state.plan_view(id, year_param(&ctx), ctx.visibility()).await?;
         let mut snapshot = v.snapshot.clone();
         if ctx.visibility() == crate::load::Visibility::Internal {
-            crate::load::add_comments(state.store(), id, &mut snapshot).await?;
+            crate::load::add_comments(state.store(), id, &mut snapshot, ctx.user.as_ref()).await?;
         }
         let bytes = tokio::task::spawn_blocking(move || lantu_report::render(&snapshot, kind, lang, format))
             .await

@@ -735,12 +735,29 @@ fn evaluators_comment_and_the_public_never_sees_it() {
         "newest first"
     );
 
-    // A planner reads them; a reporter reads them but cannot write.
+    // A reporter reads the comments on the plan and on its department's
+    // indicators, never on another department's, and cannot write one.
+    assert_eq!(app.doc.indicators[0].departments, ["fgw"]);
     let rep = app.client();
     rep.login("fgw", PASSWORD);
     let p = rep.get(&format!("/plans/{plan}/comments"));
     assert_eq!(p.status, 200);
     assert!(!p.body.contains("comment-form"), "no form for a reporter");
+    assert!(p.body.contains("该指标数据口径与上年不一致") && p.body.contains("规划总体实施情况良好"));
+    let other = app.client();
+    other.login("sthj", PASSWORD);
+    let p2 = other.get(&format!("/plans/{plan}/comments"));
+    assert!(p2.body.contains("规划总体实施情况良好"));
+    assert!(
+        !p2.body.contains("该指标数据口径与上年不一致"),
+        "another department's indicator"
+    );
+    let ind2 = other.get(&format!("/plans/{plan}/indicators/{code}"));
+    assert!(!ind2.body.contains("该指标数据口径与上年不一致"));
+    let api2 = other.get(&format!("/api/v1/plans/{plan}/comments")).json();
+    assert!(!api2.to_string().contains("该指标数据口径与上年不一致"), "{api2}");
+    let rep2 = other.get(&format!("/plans/{plan}/report/midterm.html?year=2023"));
+    assert!(rep2.body.contains("规划总体实施情况良好") && !rep2.body.contains("该指标数据口径与上年不一致"));
     let r = rep.post_form(
         &format!("/plans/{plan}/comments"),
         &[("csrf", &p.csrf()), ("body", "填报员的意见")],
@@ -811,4 +828,69 @@ fn chapter_titles_come_from_the_stored_outline() {
     assert!(dash.body.contains(title.as_str()), "dashboard lacks the title {title}");
     let outline = app.client().get(&format!("/api/v1/plans/{}/outline", app.plan)).json();
     assert!(outline.to_string().contains(title.as_str()), "{outline}");
+}
+
+/// A session ends for good when its account's password changes or the
+/// account is deactivated, wherever that happens (here `lantu user` is
+/// played by the store directly); the API token goes with the password.
+#[test]
+fn a_new_password_or_a_deactivation_ends_sessions_and_tokens_everywhere() {
+    let app = start();
+    let c = app.client();
+    assert_eq!(c.login("planner", PASSWORD).status, 303);
+    let token = c.issue_token();
+    let auth = format!("Bearer {token}");
+    assert_eq!(c.get("/account").status, 200);
+    let store = app.state.store().clone();
+    let id = app.rt.block_on(store.user_by_name("planner")).unwrap().unwrap().id;
+    let set_password = |hash: &str| {
+        let update = lantu_store::UserUpdate {
+            password_hash: Some(hash.to_string()),
+            ..Default::default()
+        };
+        app.rt.block_on(store.update_user(id, &update, "operator")).unwrap();
+    };
+    // Another process sets a new password (as `lantu user passwd` does).
+    let new_hash = lantu_web::auth::hash_password(
+        "a-new-password",
+        lantu_web::auth::HashCost {
+            memory_kib: 1024,
+            passes: 1,
+        },
+    )
+    .unwrap();
+    set_password(&new_hash);
+    let page = c.get("/account");
+    assert_eq!(page.status, 303, "signed out: {}", page.body);
+    let me = c.get_with("/api/v1/me", &[("Authorization", &auth)]).json();
+    assert!(me["user"].is_null(), "the old token no longer works: {me}");
+
+    // Deactivation ends the new session; reactivation does not revive it.
+    assert_eq!(c.login("planner", "a-new-password").status, 303);
+    assert_eq!(c.get("/account").status, 200);
+    let active = |a: bool| {
+        let update = lantu_store::UserUpdate {
+            active: Some(a),
+            ..Default::default()
+        };
+        app.rt.block_on(store.update_user(id, &update, "operator")).unwrap();
+    };
+    active(false);
+    assert_eq!(c.get("/account").status, 303);
+    active(true);
+    assert_eq!(c.get("/account").status, 303, "the session stays ended");
+
+    // A token can be revoked from the account page.
+    assert_eq!(c.login("planner", "a-new-password").status, 303);
+    let token = c.issue_token();
+    let auth = format!("Bearer {token}");
+    assert_eq!(
+        c.get_with("/api/v1/me", &[("Authorization", &auth)]).json()["user"]["username"],
+        "planner"
+    );
+    let page = c.get("/account");
+    assert!(page.body.contains("撤销令牌"));
+    let r = c.post_form("/account", &[("csrf", &page.csrf()), ("action", "revoke")]);
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert!(c.get_with("/api/v1/me", &[("Authorization", &auth)]).json()["user"].is_null());
 }

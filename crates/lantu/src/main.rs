@@ -109,6 +109,10 @@ enum Command {
         /// without TLS); by default they are `Secure`.
         #[arg(long)]
         insecure_cookies: bool,
+        /// Serve even though demo accounts still have the demo's published
+        /// password (a demonstration on a shared machine).
+        #[arg(long)]
+        allow_demo_passwords: bool,
     },
     /// The main job: load the bundled plan (天津市津南区“十四五”规划) with its
     /// indicator system confirmed and illustrative sample data into the
@@ -332,7 +336,11 @@ fn run(cli: Cli) -> Result<()> {
                 UserCmd::Deactivate { username } => users::set_active(&store, &username, false, &actor).await,
             }
         }),
-        Command::Serve { addr, insecure_cookies } => serve(&db, addr, insecure_cookies),
+        Command::Serve {
+            addr,
+            insecure_cookies,
+            allow_demo_passwords,
+        } => serve(&db, addr, insecure_cookies, allow_demo_passwords),
         Command::Demo { addr, no_serve } => demo(&db, addr, no_serve),
     }
 }
@@ -420,6 +428,40 @@ const DEMO_SOURCE: &str = "jinnan-14th-five-year-plan.txt";
 /// The year the demo's illustrative figures run to.
 const DEMO_YEAR: i32 = 2023;
 
+/// The demo's accounts: (user name, display name, role, department).
+const DEMO_ACCOUNTS: [(&str, &str, lantu_web::auth::Role, Option<&str>); 6] = {
+    use lantu_web::auth::Role;
+    [
+        ("admin", "系统管理员", Role::Administrator, None),
+        ("planner", "区发展改革委 规划科", Role::Planner, None),
+        ("sthj", "区生态环境局 填报员", Role::Reporter, Some("sthj")),
+        ("kjj", "区科学技术局 填报员", Role::Reporter, Some("kjj")),
+        ("reviewer", "区统计局 审核员", Role::Reviewer, None),
+        ("evaluator", "第三方评估机构", Role::Evaluator, None),
+    ]
+};
+
+/// The demo accounts' password: `LANTU_DEMO_PASSWORD`, else `lantu-demo`.
+fn demo_password() -> String {
+    std::env::var("LANTU_DEMO_PASSWORD").unwrap_or_else(|_| "lantu-demo".into())
+}
+
+/// Demo accounts of `store` that still sign in with the demo's published
+/// password: a database made by `lantu demo` must not be served as is.
+async fn demo_accounts_left(store: &lantu_store::Store) -> Result<Vec<String>> {
+    let mut left = Vec::new();
+    for (name, ..) in DEMO_ACCOUNTS {
+        if let Some(u) = store.user_by_name(name).await? {
+            let (pw, hash) = (demo_password(), u.password_hash.clone());
+            let same = tokio::task::spawn_blocking(move || lantu_web::auth::verify_password(&pw, &hash)).await?;
+            if u.active && same {
+                left.push(u.username);
+            }
+        }
+    }
+    Ok(left)
+}
+
 /// A password that is new on every start (printed, never stored in clear).
 fn fresh_password() -> String {
     let mut bytes = [0u8; 9];
@@ -433,7 +475,7 @@ fn fresh_password() -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-fn serve(db: &str, addr: std::net::SocketAddr, insecure_cookies: bool) -> Result<()> {
+fn serve(db: &str, addr: std::net::SocketAddr, insecure_cookies: bool, allow_demo_passwords: bool) -> Result<()> {
     let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -445,6 +487,15 @@ fn serve(db: &str, addr: std::net::SocketAddr, insecure_cookies: bool) -> Result
             ..Default::default()
         };
         let first_start = !store.has_users().await?;
+        let demo_left = demo_accounts_left(&store).await?;
+        if !demo_left.is_empty() && !allow_demo_passwords {
+            anyhow::bail!(
+                "{db} holds the demo's accounts with its published password ({}); set new passwords \
+                 (`lantu user passwd NAME`) or deactivate them (`lantu user deactivate NAME`) before serving it, \
+                 or serve the demonstration with `lantu demo`",
+                demo_left.join(", ")
+            );
+        }
         let state = lantu_web::AppState::new(store, config);
         if first_start {
             let password = std::env::var("LANTU_ADMIN_PASSWORD").unwrap_or_else(|_| fresh_password());
@@ -498,35 +549,28 @@ fn demo(db: &str, addr: std::net::SocketAddr, no_serve: bool) -> Result<()> {
         ))?;
         let config = lantu_web::Config { sample_data: true, ..Default::default() };
         let state = lantu_web::AppState::new(store, config);
-        let password = std::env::var("LANTU_DEMO_PASSWORD").unwrap_or_else(|_| "lantu-demo".into());
-        use lantu_web::auth::Role;
-        let accounts = [
-            ("admin", "系统管理员", Role::Administrator, None),
-            ("planner", "区发展改革委 规划科", Role::Planner, None),
-            ("sthj", "区生态环境局 填报员", Role::Reporter, Some("sthj")),
-            ("kjj", "区科学技术局 填报员", Role::Reporter, Some("kjj")),
-            ("reviewer", "区统计局 审核员", Role::Reviewer, None),
-            ("evaluator", "第三方评估机构", Role::Evaluator, None),
-        ];
+        let password = demo_password();
         let mut lines = String::new();
-        for (user, name, role, dept) in accounts {
+        for (user, name, role, dept) in DEMO_ACCOUNTS {
             // A database that already holds the account keeps it (and the
             // password its owner may have changed).
-            if state.store().user_by_name(user).await?.is_none() {
-                state
-                    .add_user(
-                        lantu_web::auth::NewUser {
-                            username: user.into(),
-                            display_name: name.into(),
-                            role,
-                            department: dept.map(str::to_string),
-                            password: password.clone(),
-                        },
-                        "demo",
-                    )
-                    .await
-                    .map_err(|e| anyhow::anyhow!("{e}"))?;
+            if state.store().user_by_name(user).await?.is_some() {
+                lines.push_str(&format!("  {user:<10} {name}  (kept as stored, password unchanged)\n"));
+                continue;
             }
+            state
+                .add_user(
+                    lantu_web::auth::NewUser {
+                        username: user.into(),
+                        display_name: name.into(),
+                        role,
+                        department: dept.map(str::to_string),
+                        password: password.clone(),
+                    },
+                    "demo",
+                )
+                .await
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
             lines.push_str(&format!("  {user:<10} {name}\n"));
         }
         if no_serve {

@@ -322,7 +322,7 @@ pub async fn report(
     };
     let lang = if lang == "en" { Lang::En } else { Lang::Zh };
     let mut snap = snapshot(store, plan, year).await?;
-    lantu_web::load::add_comments(store, plan, &mut snap)
+    lantu_web::load::add_comments(store, plan, &mut snap, None)
         .await
         .map_err(|e| anyhow::anyhow!("{e}"))
         .context("cannot read the evaluation comments")?;

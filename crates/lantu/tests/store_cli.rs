@@ -316,6 +316,29 @@ fn user_accounts_from_the_command_line() {
         );
     }
     assert!(!list.to_string().contains("argon2"), "no hashes in the listing");
+
+    // The demo's database is not served with the demo's published password.
+    let mut child = Command::new(env!("CARGO_BIN_EXE_lantu"))
+        .args(["--db", db, "serve", "--addr", "127.0.0.1:0"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let started = std::time::Instant::now();
+    while child.try_wait().unwrap().is_none() {
+        if started.elapsed() > std::time::Duration::from_secs(60) {
+            let _ = child.kill();
+            panic!("lantu serve started on a database with demo passwords");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    let out = child.wait_with_output().unwrap();
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("demo's accounts") && err.contains("admin") && err.contains("lantu user passwd"),
+        "{err}"
+    );
     let audit = rt.block_on(store.audit_of("user", before.id)).unwrap();
     assert_eq!(audit.len(), 3);
     assert!(audit.iter().all(|e| e.actor == "tester"));

@@ -166,6 +166,7 @@ pub fn start_with(cache_ttl: std::time::Duration) -> App {
                 passes: 1,
             },
             cache_ttl,
+            account_ttl: cache_ttl,
             ..Config::default()
         };
         let state = AppState::new(store.store().clone(), config);
