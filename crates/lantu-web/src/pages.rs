@@ -371,11 +371,11 @@ pub async fn account_post(State(state): State<AppState>, ctx: Ctx, Form(form): F
                 state.inner.sessions.remove_user(u.id);
                 return Ok(Redirect::to("/login").into_response());
             }
-            "token" if u.role != Role::Public => {
-                let token = auth::hex(&auth::random_bytes::<32>());
-                let h = auth::sha256_hex(&token);
+            // A new token replaces the old one; revoking leaves none.
+            a @ ("token" | "revoke") if u.role != Role::Public => {
+                let token = (a == "token").then(|| auth::hex(&auth::random_bytes::<32>()));
                 let update = lantu_store::UserUpdate {
-                    api_token_hash: Some(Some(h)),
+                    api_token_hash: Some(token.as_deref().map(auth::sha256_hex)),
                     ..Default::default()
                 };
                 state
@@ -383,19 +383,12 @@ pub async fn account_post(State(state): State<AppState>, ctx: Ctx, Form(form): F
                     .users
                     .update(state.store(), u.id, &update, &u.username)
                     .await?;
-                (Some(t(ctx.lang, "api_token_hint").to_string()), Some(token))
-            }
-            "revoke" => {
-                let update = lantu_store::UserUpdate {
-                    api_token_hash: Some(None),
-                    ..Default::default()
+                let said = if token.is_some() {
+                    "api_token_hint"
+                } else {
+                    "api_token_revoke"
                 };
-                state
-                    .inner
-                    .users
-                    .update(state.store(), u.id, &update, &u.username)
-                    .await?;
-                (Some(t(ctx.lang, "api_token_revoke").to_string()), None)
+                (Some(t(ctx.lang, said).to_string()), token)
             }
             _ => return Err(WebError::BadRequest("unknown action".into())),
         };
