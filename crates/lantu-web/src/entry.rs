@@ -1012,6 +1012,18 @@ pub async fn admin_settings(
                 }
                 doc.departments.push(DepartmentDoc { code, name });
             }
+            "rename_department" => {
+                let (code, name) = (get("code"), get("name"));
+                if name.is_empty() {
+                    return Err(WebError::BadRequest("部门名称不能为空 / the name is required".into()));
+                }
+                let d = doc
+                    .departments
+                    .iter_mut()
+                    .find(|d| d.code == code)
+                    .ok_or_else(|| WebError::BadRequest(format!("no department {code}")))?;
+                d.name = name;
+            }
             _ => return Err(WebError::BadRequest("unknown action".into())),
         }
         state.store().apply_plan(plan, &doc, &me.username).await?;

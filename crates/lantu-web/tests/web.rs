@@ -894,3 +894,46 @@ fn a_new_password_or_a_deactivation_ends_sessions_and_tokens_everywhere() {
     assert_eq!(r.status, 200, "{}", r.body);
     assert!(c.get_with("/api/v1/me", &[("Authorization", &auth)]).json()["user"].is_null());
 }
+
+/// The planning office adds and renames departments on the administration
+/// page; the change goes through the plan document and the audit log.
+#[test]
+fn planners_add_and_rename_departments() {
+    let app = start();
+    let planner = app.client();
+    planner.login("planner", PASSWORD);
+    let page = planner.get(&format!("/admin?plan={}", app.plan));
+    assert_eq!(page.status, 200, "{}", page.body);
+    let csrf = page.csrf();
+    let plan = app.plan.to_string();
+    let post = |form: &[(&str, &str)]| {
+        let mut f = vec![("csrf", csrf.as_str()), ("plan", plan.as_str())];
+        f.extend_from_slice(form);
+        planner.post_form("/admin/settings", &f)
+    };
+    let r = post(&[("action", "add_department"), ("code", "wjw"), ("name", "区卫生健康委")]);
+    assert_eq!(r.status, 200, "{}", r.body);
+    let r = post(&[
+        ("action", "rename_department"),
+        ("code", "fgw"),
+        ("name", "区发展和改革委员会"),
+    ]);
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert!(r.body.contains("区卫生健康委") && r.body.contains("区发展和改革委员会"));
+    let r = post(&[("action", "rename_department"), ("code", "fgw"), ("name", "  ")]);
+    assert_eq!(r.status, 400);
+    let doc = app.rt.block_on(app.state.store().plan_doc(app.plan)).unwrap();
+    assert!(doc
+        .departments
+        .iter()
+        .any(|d| d.code == "fgw" && d.name == "区发展和改革委员会"));
+    let log = app.rt.block_on(app.state.store().audit_log(20)).unwrap();
+    assert!(log
+        .iter()
+        .any(|e| e.action == "update_department" && e.actor == "planner"));
+    assert!(log.iter().any(|e| e.action == "add_department" && e.actor == "planner"));
+    // A reporter may not.
+    let rep = app.client();
+    rep.login("fgw", PASSWORD);
+    assert_eq!(rep.get(&format!("/admin?plan={}", app.plan)).status, 403);
+}
