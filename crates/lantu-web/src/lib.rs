@@ -720,13 +720,14 @@ pub fn router(state: AppState) -> Router {
         .with_state(state)
 }
 
-/// Serves the application on `addr` until Ctrl-C. Users are added with
-/// [`AppState::add_user`] before, or by the administrator.
+/// Serves the application on `addr` until Ctrl-C, with the accounts the
+/// store holds (`lantu user`, [`AppState::add_user`], the administration
+/// page).
 pub async fn serve(store: Store, addr: SocketAddr) -> std::io::Result<()> {
     serve_state(AppState::new(store, Config::default()), addr).await
 }
 
-/// Serves a prepared state (users, outlines, settings) on `addr`.
+/// Serves a prepared state (its settings) on `addr`.
 pub async fn serve_state(state: AppState, addr: SocketAddr) -> std::io::Result<()> {
     let listener = tokio::net::TcpListener::bind(addr).await?;
     serve_on(state, listener).await
