@@ -562,8 +562,9 @@ async fn comments(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) 
         .comments(id, indicator.as_deref())
         .await
         .map_err(WebError::from)?;
-    let doc = state.store().plan_doc(id).await.map_err(WebError::from)?;
-    Ok(Json(crate::comments::readable(&user, &doc, list)).into_response())
+    // The cached view's plan document: no second read of the plan.
+    let v = state.plan_view(id, None, vis(&ctx)).await?;
+    Ok(Json(crate::comments::readable(&user, &v.doc, list)).into_response())
 }
 
 #[derive(Deserialize)]

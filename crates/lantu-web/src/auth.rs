@@ -154,12 +154,17 @@ pub struct Users {
 }
 
 impl Users {
-    /// The account of a session, if it exists and is active; a copy read
-    /// less than `ttl` ago is reused.
-    pub async fn get(&self, store: &Store, id: i64, ttl: Duration) -> Result<Option<User>, WebError> {
+    /// The account of a session, if it exists, is active and still has the
+    /// password the session signed in with; a copy read less than `ttl` ago
+    /// is reused.
+    pub async fn of_session(&self, store: &Store, session: &Session, ttl: Duration) -> Result<Option<User>, WebError> {
+        let Some(id) = session.user_id else {
+            return Ok(None);
+        };
+        let current = |u: &User| u.active && same(&credential(u), &session.credential);
         if let Some((at, u)) = self.cache.read().unwrap().get(&id) {
             if at.elapsed() < ttl {
-                return Ok(Some(u.clone()).filter(|u| u.active));
+                return Ok(Some(u.clone()).filter(current));
             }
         }
         let epoch = self.epoch.load(Ordering::Acquire);
@@ -173,7 +178,7 @@ impl Users {
                 cache.remove(&id);
             }
         }
-        Ok(u.filter(|u| u.active))
+        Ok(u.filter(current))
     }
 
     /// The active account of an API token.
@@ -181,21 +186,12 @@ impl Users {
         Ok(store.user_by_token_hash(&sha256_hex(token)).await?)
     }
 
-    pub async fn all(&self, store: &Store) -> Result<Vec<User>, WebError> {
-        Ok(store.users().await?)
-    }
-
     pub async fn add(&self, store: &Store, new: NewUser, cost: HashCost, actor: &str) -> Result<User, WebError> {
         lantu_core::account::parse_username(&new.username).map_err(|e| WebError::BadRequest(e.to_string()))?;
         lantu_core::account::department_for(new.role, new.department.as_deref())
             .map_err(|e| WebError::BadRequest(e.to_string()))?;
         check_password(&new.password)?;
-        if store.user_by_name(&new.username).await?.is_some() {
-            return Err(WebError::BadRequest(format!(
-                "用户名 {0} 已存在 / user {0} exists",
-                new.username.trim()
-            )));
-        }
+        // The store checks the name is free, in the same transaction.
         let hash = hash_password_blocking(new.password, cost).await?;
         let user = store
             .add_user(
@@ -336,11 +332,6 @@ impl Sessions {
 
     pub fn remove(&self, token: &str) {
         self.inner.write().unwrap().remove(&sha256_hex(token));
-    }
-
-    /// Ends every session of a user (password change, deactivation).
-    pub fn remove_user(&self, user_id: i64) {
-        self.inner.write().unwrap().retain(|_, s| s.user_id != Some(user_id));
     }
 }
 

@@ -927,9 +927,6 @@ pub async fn admin_users(
                     .users
                     .update(state.store(), id, &update, &me.username)
                     .await?;
-                if !active {
-                    state.inner.sessions.remove_user(id);
-                }
                 tracing::info!(admin = %me.username, user = %u.username, active, "user changed");
                 format!("{} {}", t(ctx.lang, "updated"), u.username)
             }
@@ -941,7 +938,6 @@ pub async fn admin_users(
                     .users
                     .set_password(state.store(), id, pw, state.config().hash_cost, &me.username)
                     .await?;
-                state.inner.sessions.remove_user(id);
                 tracing::info!(admin = %me.username, user = %u.username, "password reset");
                 format!("{} {}", t(ctx.lang, "updated"), u.username)
             }

@@ -149,7 +149,7 @@ impl AppState {
     }
 
     pub async fn users(&self) -> Result<Vec<User>, WebError> {
-        self.inner.users.all(&self.inner.store).await
+        Ok(self.inner.store.users().await?)
     }
 
     fn generation(&self) -> u64 {
@@ -269,30 +269,27 @@ impl FromRequestParts<AppState> for Ctx {
         // A store that cannot be read leaves the request anonymous: it
         // then sees public data only, never more.
         let mut user = match info.session.as_ref().filter(|s| s.user_id.is_some()) {
-            Some(session) => {
-                let id = session.user_id.unwrap_or_default();
-                match state
-                    .inner
-                    .users
-                    .get(&state.inner.store, id, state.inner.config.account_ttl)
-                    .await
-                {
-                    // Signed out for good once the account is deactivated or
-                    // its password changed (here, on another server or by
-                    // `lantu user`).
-                    Ok(Some(u)) if auth::same(&auth::credential(&u), &session.credential) => Some(u),
-                    Ok(_) => {
-                        if let Some(t) = &info.token {
-                            state.inner.sessions.remove(t);
-                        }
-                        None
+            Some(session) => match state
+                .inner
+                .users
+                .of_session(&state.inner.store, session, state.inner.config.account_ttl)
+                .await
+            {
+                Ok(Some(u)) => Some(u),
+                // Signed out for good once the account is deactivated or its
+                // password changed (here, on another server or by `lantu
+                // user`).
+                Ok(None) => {
+                    if let Some(t) = &info.token {
+                        state.inner.sessions.remove(t);
                     }
-                    Err(e) => {
-                        tracing::error!(error = %e, "reading a session's user");
-                        None
-                    }
+                    None
                 }
-            }
+                Err(e) => {
+                    tracing::error!(error = %e, "reading a session's user");
+                    None
+                }
+            },
             None => None,
         };
         if let Some(token) = parts

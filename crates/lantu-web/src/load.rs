@@ -117,17 +117,18 @@ pub fn default_year(doc: &PlanDoc, records: &[ObservationRecord]) -> i32 {
 }
 
 /// Adds the evaluation comments about years up to the snapshot's (or no
-/// year), oldest first, for a report to staff: those `reader` may read, or
-/// all (the command line). Public reports never call this.
+/// year), oldest first, for a report to staff: those `reader` may read in
+/// the plan `doc`, or all (the command line). Public reports never call
+/// this.
 pub async fn add_comments(
     store: &Store,
     plan_id: i64,
     s: &mut Snapshot,
-    reader: Option<&crate::auth::User>,
+    reader: Option<(&crate::auth::User, &PlanDoc)>,
 ) -> Result<(), WebError> {
     let mut list = store.comments(plan_id, None).await?;
-    if let Some(u) = reader {
-        list = crate::comments::readable(u, &store.plan_doc(plan_id).await?, list);
+    if let Some((u, doc)) = reader {
+        list = crate::comments::readable(u, doc, list);
     }
     list.reverse();
     let names: HashMap<&str, &str> = s

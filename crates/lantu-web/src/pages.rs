@@ -368,7 +368,7 @@ pub async fn account_post(State(state): State<AppState>, ctx: Ctx, Form(form): F
                     .users
                     .set_password(state.store(), u.id, &form.new, cost, &u.username)
                     .await?;
-                state.inner.sessions.remove_user(u.id);
+                // The session's credential no longer matches: signed out.
                 return Ok(Redirect::to("/login").into_response());
             }
             // A new token replaces the old one; revoking leaves none.
@@ -427,7 +427,8 @@ pub async fn report(State(state): State<AppState>, ctx: Ctx, Path((id, file)): P
         let v = state.plan_view(id, year_param(&ctx), ctx.visibility()).await?;
         let mut snapshot = v.snapshot.clone();
         if ctx.visibility() == crate::load::Visibility::Internal {
-            crate::load::add_comments(state.store(), id, &mut snapshot, ctx.user.as_ref()).await?;
+            let reader = ctx.user.as_ref().map(|u| (u, &v.doc));
+            crate::load::add_comments(state.store(), id, &mut snapshot, reader).await?;
         }
         let bytes = tokio::task::spawn_blocking(move || lantu_report::render(&snapshot, kind, lang, format))
             .await

@@ -487,7 +487,11 @@ fn serve(db: &str, addr: std::net::SocketAddr, insecure_cookies: bool, allow_dem
             ..Default::default()
         };
         let first_start = !store.has_users().await?;
-        let demo_left = demo_accounts_left(&store).await?;
+        let demo_left = if first_start {
+            Vec::new()
+        } else {
+            demo_accounts_left(&store).await?
+        };
         if !demo_left.is_empty() && !allow_demo_passwords {
             anyhow::bail!(
                 "{db} holds the demo's accounts with its published password ({}); set new passwords \
