@@ -1,7 +1,8 @@
-//! Who may do what (角色与权限): the roles of the people who work with a plan
-//! and the rules for their account names. The store keeps the accounts;
-//! the web checks these permissions on every request.
+//! The roles of the people who work with a plan (角色) and the rules for
+//! their account names. What each role may do is [`crate::policy`]'s; the
+//! store keeps the accounts.
 
+use crate::policy::{Action, Policy};
 use serde::{Deserialize, Serialize};
 
 /// What a user may do (角色).
@@ -47,47 +48,44 @@ impl Role {
         Role::ALL.into_iter().find(|r| r.as_str() == s.trim())
     }
 
+    // What each role may do is [`Policy`]'s; these ask it, for menus and
+    // page guards (each figure is checked with `Policy::allows`).
+
     /// Sees the internal site (dashboard with reviewed figures, tasks,
     /// projects).
     pub fn internal(self) -> bool {
-        self != Role::Public
+        Policy::default().allows_any(self, Action::ReadPlan)
     }
 
     pub fn can_enter_data(self) -> bool {
-        matches!(self, Role::Reporter | Role::Administrator | Role::Planner)
+        Policy::default().allows_any(self, Action::Enter)
     }
 
     pub fn can_review(self) -> bool {
-        matches!(self, Role::Reviewer | Role::Administrator)
+        Policy::default().allows_any(self, Action::Approve)
     }
 
     pub fn can_publish(self) -> bool {
-        matches!(self, Role::Reviewer | Role::Planner | Role::Administrator)
+        Policy::default().allows_any(self, Action::Publish)
     }
 
     pub fn can_admin(self) -> bool {
-        self == Role::Administrator
+        Policy::default().allows_any(self, Action::ManageAccounts)
     }
 
     pub fn can_edit_settings(self) -> bool {
-        matches!(self, Role::Administrator | Role::Planner)
+        Policy::default().allows_any(self, Action::EditPlan)
     }
 
     /// Writes evaluation comments (评估意见): the third-party evaluator,
     /// and the office and the statistics bureau answering it.
     pub fn can_comment(self) -> bool {
-        matches!(
-            self,
-            Role::Evaluator | Role::Planner | Role::Reviewer | Role::Administrator
-        )
+        Policy::default().allows_any(self, Action::Comment)
     }
 
     /// Sees every department's figures, drafts included.
     pub fn sees_all_departments(self) -> bool {
-        matches!(
-            self,
-            Role::Administrator | Role::Planner | Role::Reviewer | Role::Evaluator
-        )
+        Policy::default().every_department(self)
     }
 
     /// Whether the role acts for one department, which must be named.

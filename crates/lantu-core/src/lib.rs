@@ -6,6 +6,7 @@
 pub mod account;
 pub mod observation;
 pub mod plan;
+pub mod policy;
 pub mod progress;
 pub mod snapshot;
 pub mod target;

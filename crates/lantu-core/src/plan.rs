@@ -22,9 +22,10 @@ pub enum PlanLevel {
 }
 
 /// Life cycle of a plan: drafted from text, adopted, adjusted at mid-term.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
 #[serde(rename_all = "snake_case")]
 pub enum PlanState {
+    #[default]
     Draft,
     Adopted,
     Adjusted,
