@@ -126,6 +126,7 @@ impl Store {
                 .await
                 .ctx(|| format!("adding a comment to plan {plan_id}"))?;
                 let id: i64 = col(&r, "id")?;
+                audit.track_new("comments", "id = $1", &[id]);
                 let after = NewComment {
                     indicator: new.indicator.clone(),
                     year: new.year,

@@ -114,6 +114,20 @@ pub enum StoreError {
     #[error("用户名 {0} 已存在 / the user name `{0}` is taken")]
     UsernameTaken(String),
 
+    #[error(
+        "the audit anchor does not match this key: it was made with another key, or the anchor file was \
+         altered; check --key and --anchor"
+    )]
+    AnchorMismatch,
+
+    #[error(
+        "the audit log has {0} problem(s); an anchor would vouch for them: run `lantu audit verify` and resolve them first"
+    )]
+    AuditNotClean(usize),
+
+    #[error("the store changed rows of `{0}` without an audit entry (a bug in the store)")]
+    UnauditedWrite(&'static str),
+
     #[error("{field}: `{value}` {what}")]
     InvalidInput {
         field: &'static str,

@@ -41,7 +41,10 @@ pub mod testing;
 mod users;
 mod work;
 
-pub use audit::{AuditEntry, AuditProblem, AuditProblemKind, AuditReport};
+pub use audit::{
+    audited_columns, audited_tables, unhex, AuditAnchor, AuditEntry, AuditProblem, AuditProblemKind, AuditReport,
+    BASELINE_ACTION, NOT_AUDITED,
+};
 pub use comments::{Comment, NewComment};
 pub use error::{Result, RowError, RowProblem, StoreError};
 pub use observations::{Figures, ImportProgress, ImportReport, ObservationQuery, ObservationRecord, Transition, View};
@@ -187,11 +190,15 @@ impl Store {
                 url: redact(&url),
                 source,
             })?;
-        Ok(Store {
+        let store = Store {
             pool,
             backend,
             write_lock: Arc::new(tokio::sync::Mutex::new(())),
-        })
+        };
+        // A database made before the log recorded rows (or a table newly
+        // registered): the digests of its existing rows, once.
+        audit::ensure_baseline(&store).await?;
+        Ok(store)
     }
 
     pub fn backend(&self) -> Backend {

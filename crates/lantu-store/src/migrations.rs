@@ -26,6 +26,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/sqlite/0002_people.sql"),
         include_str!("../migrations/postgres/0002_people.sql"),
     ),
+    (
+        3,
+        "audit rows",
+        include_str!("../migrations/sqlite/0003_audit_rows.sql"),
+        include_str!("../migrations/postgres/0003_audit_rows.sql"),
+    ),
 ];
 
 pub(crate) fn migrator(backend: Backend) -> Migrator {

@@ -11,7 +11,7 @@
 //! `INSERT`s of up to [`ROWS_PER_INSERT`] rows, each a cached prepared
 //! statement.
 
-use crate::audit::{Audit, RowsDigest, IMPORT_ACTION};
+use crate::audit::{Audit, IMPORT_ACTION};
 use crate::db::{code_cmp, col, geo_from_key, geo_key, parse_dec};
 use crate::error::{Ctx, Result, RowError, RowProblem, StoreError};
 use crate::Store;
@@ -254,7 +254,8 @@ impl Store {
     ///   with the same value is left alone (values compare as numbers:
     ///   1.50 = 1.5); new vintages start as drafts;
     /// * the batch records `actor`, the time, `source_name` and `reason`;
-    ///   one audit entry records the batch with a digest of its vintages.
+    ///   one audit entry records the batch, with a row record (the digest)
+    ///   of each vintage it wrote.
     ///
     /// `progress` is called after each multi-row insert.
     pub async fn import_observations_with_progress(
@@ -393,8 +394,8 @@ impl Store {
         .ctx(|| format!("recording the import of {source_name}"))?;
             let batch_id: i64 = col(&batch, "id")?;
             report.batch_id = Some(batch_id);
-
-            let mut digest = RowsDigest::default();
+            audit.track_new("observation_batches", "id = $1", &[batch_id]);
+            let batch_text = batch_id.to_string();
             let total = writes.len();
             let mut full_sql = None;
             for (n, chunk) in writes.chunks(ROWS_PER_INSERT).enumerate() {
@@ -413,7 +414,23 @@ impl Store {
                 for ((i, vintage), (period, value)) in chunk.iter().zip(&texts) {
                     let o = &rows[*i];
                     let (ind, _, geo) = keys[*i];
-                    digest.add(ind, period, geo, i64::from(*vintage), value);
+                    // The row as the registry reads it back (canonical text,
+                    // in its column order); new vintages start as drafts.
+                    audit.created(
+                        "observations",
+                        vec![
+                            Some(ind.to_string()),
+                            Some(period.clone()),
+                            Some(geo.to_string()),
+                            Some(vintage.to_string()),
+                            Some(o.period.calendar_year().to_string()),
+                            Some(value.clone()),
+                            o.source.clone(),
+                            o.note.clone(),
+                            Some(ObservationState::Draft.as_str().to_string()),
+                            Some(batch_text.clone()),
+                        ],
+                    );
                     q = q
                         .bind(ind)
                         .bind(period.as_str())
@@ -437,11 +454,10 @@ impl Store {
                 });
             }
 
-            let (count, digest) = digest.finish();
             let after = serde_json::json!({
                 "batch": batch_id, "plan": plan_id, "source_name": source_name, "reason": reason,
                 "inserted": report.inserted, "revised": report.revised, "unchanged": report.unchanged,
-                "rows": count, "digest": digest,
+                "rows": total,
             });
             audit.push(
                 actor,
@@ -656,6 +672,21 @@ impl Store {
             }
             let mut audit = Audit::start(&mut w.tx).await?;
             let at = audit.at().to_string();
+            for chunk in moves.chunks(500) {
+                let ids: Vec<i64> = chunk.iter().map(|(id, _)| *id).collect();
+                let list = crate::db::params(w.backend, 0, ids.len());
+                audit
+                    .track(&mut w.tx, "observations", &format!("id IN ({list})"), &ids)
+                    .await?;
+                audit
+                    .track(
+                        &mut w.tx,
+                        "observation_transitions",
+                        &format!("observation_id IN ({list})"),
+                        &ids,
+                    )
+                    .await?;
+            }
             for chunk in moves.chunks(500) {
                 // The state is inlined (one of four fixed words): every
                 // parameter is then an id, bound in order.

@@ -488,6 +488,33 @@ pub(crate) async fn load_plan(conn: &mut AnyConnection, plan_id: i64) -> Result<
 
 // ------------------------------------------------------------ writing
 
+/// The rows of a plan's definition, by audited table (`$1`: the plan's
+/// id): what importing or applying a plan document may write.
+const DEFINITION: &[(&str, &str)] = &[
+    ("plans", "id = $1"),
+    ("outline_nodes", "plan_id = $1"),
+    ("departments", "plan_id = $1"),
+    ("indicators", "plan_id = $1"),
+    (
+        "indicator_departments",
+        "indicator_id IN (SELECT id FROM indicators WHERE plan_id = $1)",
+    ),
+    (
+        "targets",
+        "indicator_id IN (SELECT id FROM indicators WHERE plan_id = $1)",
+    ),
+    ("tasks", "plan_id = $1"),
+    (
+        "task_departments",
+        "task_id IN (SELECT id FROM tasks WHERE plan_id = $1)",
+    ),
+    ("projects", "plan_id = $1"),
+    (
+        "project_departments",
+        "project_id IN (SELECT id FROM projects WHERE plan_id = $1)",
+    ),
+];
+
 /// Writes definitions within one transaction and audits them.
 struct Writer<'a> {
     conn: &'a mut AnyConnection,
@@ -999,6 +1026,9 @@ impl Store {
             };
             let plan_id = wr.insert_plan(&doc.plan, &doc.settings).await?;
             wr.plan_id = plan_id;
+            for (table, cond) in DEFINITION {
+                wr.audit.track_new(table, cond, &[plan_id]);
+            }
             wr.write_outline(&doc.outline).await?;
             for d in &doc.departments {
                 wr.insert_department(d).await?;
@@ -1183,7 +1213,10 @@ impl Store {
                 }
             }
 
-            let audit = Audit::start(&mut w.tx).await?;
+            let mut audit = Audit::start(&mut w.tx).await?;
+            for (table, cond) in DEFINITION {
+                audit.track(&mut w.tx, table, cond, &[plan_id]).await?;
+            }
             let mut wr = Writer {
                 conn: &mut w.tx,
                 audit,

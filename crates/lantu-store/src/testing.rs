@@ -175,3 +175,29 @@ impl Drop for TestStore {
         }
     }
 }
+
+/// What someone with write access to the database can do after editing
+/// the audit log: recompute every entry's `prev_hash` and `hash` so that
+/// the chain verifies again. Only an anchor kept outside the database
+/// ([`crate::AuditAnchor`]) reveals it.
+pub async fn rechain(store: &Store) {
+    use crate::audit::{entry_hash, entry_of, ENTRY_COLUMNS, GENESIS};
+    let rows = sqlx::query(&format!("SELECT {ENTRY_COLUMNS} FROM audit_log ORDER BY seq"))
+        .fetch_all(store.pool())
+        .await
+        .expect("reading the audit log");
+    let mut prev = GENESIS.to_string();
+    for r in &rows {
+        let mut e = entry_of(r).expect("an audit entry");
+        e.prev_hash = prev;
+        e.hash = entry_hash(&e);
+        sqlx::query("UPDATE audit_log SET prev_hash = $1, hash = $2 WHERE seq = $3")
+            .bind(e.prev_hash.clone())
+            .bind(e.hash.clone())
+            .bind(e.seq)
+            .execute(store.pool())
+            .await
+            .expect("rewriting an audit entry");
+        prev = e.hash;
+    }
+}

@@ -215,6 +215,7 @@ impl Store {
                     },
                 })?;
                 let id: i64 = col(&r, "id")?;
+                audit.track_new("users", "id = $1", &[id]);
                 let user = User {
                     id,
                     username: username.clone(),
@@ -282,6 +283,7 @@ impl Store {
                 return Ok(after);
             }
             let mut audit = Audit::start(&mut w.tx).await?;
+            audit.track(&mut w.tx, "users", "id = $1", &[id]).await?;
             after.updated_at = audit.at().to_string();
             sqlx::query(
                 "UPDATE users SET display_name = $1, role = $2, department = $3, active = $4, password_hash = $5, \

@@ -254,6 +254,7 @@ impl Store {
         .await
         .ctx(|| format!("adding a work-plan entry to task {task_id}"))?;
             let id: i64 = col(&r, "id")?;
+            audit.track_new("work_plan_entries", "id = $1", &[id]);
             audit.push(
                 actor,
                 "add_work_plan_entry",
@@ -319,6 +320,7 @@ impl Store {
                 })?;
             let before = entry_of(&r)?;
             let mut audit = Audit::start(&mut w.tx).await?;
+            audit.track(&mut w.tx, "work_plan_entries", "id = $1", &[id]).await?;
             let mut after = before.clone();
             if let Some(m) = &update.milestone {
                 after.milestone = m.clone();
@@ -422,6 +424,7 @@ impl Store {
                 })?;
             let before = project_of(&r, Vec::new())?;
             let mut audit = Audit::start(&mut w.tx).await?;
+            audit.track(&mut w.tx, "projects", "id = $1", &[project_id]).await?;
             sqlx::query(
                 "UPDATE projects SET completed_investment = $1, started_on = $2, finished_on = $3, status = $4, \
              progress_note = $5, updated_at = $6, updated_by = $7 WHERE id = $8",
