@@ -18,6 +18,7 @@ pub mod fields;
 pub mod import;
 pub mod number;
 pub mod template;
+pub mod testing;
 
 pub use fields::Field;
 pub use import::{Column, ErrorKind, ImportErrors, RowError};

@@ -17,31 +17,59 @@ pub struct Number {
     pub percent: bool,
 }
 
+/// Why a text is not a number that can be stored.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NumberError {
+    /// Not one number at all.
+    NotANumber,
+    /// A number with more digits than a decimal holds exactly (28
+    /// significant digits, 28 after the point): it would be rounded.
+    TooPrecise,
+    /// A number beyond a decimal's range (about ±7.9 × 10²⁸).
+    TooLarge,
+}
+
 /// Parses a number as a person types it (see the module's doc); `None` when
-/// the text is not one number.
+/// the text is not one number, or not one that can be stored exactly.
 pub fn parse(text: &str) -> Option<Number> {
+    parse_exact(text).ok()
+}
+
+/// [`parse`], saying why a text is refused: a number is never rounded.
+pub fn parse_exact(text: &str) -> Result<Number, NumberError> {
     parse_with(text, &mut String::new())
 }
 
-/// [`parse`] with a scratch buffer, so that a loop allocates at most once.
-pub(crate) fn parse_with(text: &str, scratch: &mut String) -> Option<Number> {
+/// [`parse_exact`] with a scratch buffer, so that a loop allocates at most
+/// once.
+pub(crate) fn parse_with(text: &str, scratch: &mut String) -> Result<Number, NumberError> {
     let text = text.trim();
     let b = text.as_bytes();
-    // Fast path: plain ASCII `-123.45`, which is nearly every cell.
+    // Fast path: plain ASCII `-123.45`, which is nearly every cell; with at
+    // most 28 characters it has at most 28 digits and is held exactly.
     let plain = !b.is_empty()
-        && b.len() <= 30
+        && b.len() <= 28
         && b.iter()
             .enumerate()
             .all(|(i, &c)| c.is_ascii_digit() || c == b'.' || (i == 0 && (c == b'-' || c == b'+')));
     if plain {
-        return Decimal::from_str(text)
-            .ok()
-            .map(|value| Number { value, percent: false });
+        if let Ok(value) = Decimal::from_str(text) {
+            return Ok(Number { value, percent: false });
+        }
     }
-    slow(text, scratch)
+    slow(text, scratch).ok_or(NumberError::NotANumber)?
 }
 
-fn slow(text: &str, buf: &mut String) -> Option<Number> {
+/// Whether `value` holds exactly the significant digits `int` `frac` (with
+/// an exponent) were written with: `Decimal` rounds what it cannot hold.
+fn exact(value: Decimal, int: &str, frac: &str) -> bool {
+    let written = format!("{int}{frac}");
+    let written = written.trim_matches('0');
+    let held = value.normalize().mantissa().unsigned_abs().to_string();
+    held.trim_matches('0') == written
+}
+
+fn slow(text: &str, buf: &mut String) -> Option<Result<Number, NumberError>> {
     // Fold to ASCII: full-width digits and signs, other minus signs, blanks.
     buf.clear();
     for c in text.chars() {
@@ -92,7 +120,7 @@ fn slow(text: &str, buf: &mut String) -> Option<Number> {
         clean.push_str(frac);
     }
     let value = match exponent {
-        None => Decimal::from_str(&clean).ok()?,
+        None => Decimal::from_str(&clean),
         Some(e) => {
             let body = e.strip_prefix(['+', '-']).unwrap_or(e);
             if body.is_empty() || body.len() > 3 || !body.bytes().all(|c| c.is_ascii_digit()) {
@@ -100,10 +128,17 @@ fn slow(text: &str, buf: &mut String) -> Option<Number> {
             }
             clean.push('e');
             clean.push_str(e);
-            Decimal::from_scientific(&clean).ok()?
+            Decimal::from_scientific(&clean)
         }
     };
-    Some(Number { value, percent })
+    // The text is one number: a failure now is its size or its precision.
+    Some(match value {
+        Err(_) if exponent.is_some_and(|e| e.starts_with('-')) => Err(NumberError::TooPrecise),
+        Err(_) if exponent.is_some() || digits.trim_start_matches('0').len() > 28 => Err(NumberError::TooLarge),
+        Err(_) => Err(NumberError::TooPrecise),
+        Ok(value) if !exact(value, &digits, frac) => Err(NumberError::TooPrecise),
+        Ok(value) => Ok(Number { value, percent }),
+    })
 }
 
 /// The digits of an integer part, without thousands separators; `None` when

@@ -2,8 +2,9 @@
 //! Excel in China writes); comma-separated, or tab- or semicolon-separated
 //! when the header row says so.
 
+use super::limits::MAX_ROWS;
 use super::validate::{Cell, Header, Validator};
-use super::RowError;
+use super::{ErrorKind, Errors, RowError};
 use crate::fields::FIELD_COUNT;
 use encoding_rs::{Encoding, GB18030, UTF_16BE, UTF_16LE};
 use lantu_core::observation::NewObservation;
@@ -13,8 +14,8 @@ use std::borrow::Cow;
 /// How many rows may stand above the header row (a title, a note).
 pub(super) const HEADER_SEARCH_ROWS: usize = 10;
 
-pub(super) fn read_csv(bytes: &[u8], plan: &PlanDoc) -> Result<Vec<NewObservation>, Vec<RowError>> {
-    let text = decode(bytes).map_err(|msg| vec![RowError::file(msg)])?;
+pub(super) fn read_csv(bytes: &[u8], plan: &PlanDoc) -> Result<Vec<NewObservation>, Errors> {
+    let text = decode(bytes).map_err(RowError::file)?;
     let text = text.as_ref();
     let delimiter = sniff_delimiter(text);
     let mut reader = ::csv::ReaderBuilder::new()
@@ -35,7 +36,7 @@ pub(super) fn read_csv(bytes: &[u8], plan: &PlanDoc) -> Result<Vec<NewObservatio
         match reader.read_byte_record(&mut record) {
             Ok(true) => {}
             Ok(false) => break,
-            Err(e) => return Err(vec![RowError::file(format!("the CSV cannot be read: {e}"))]),
+            Err(e) => return Err(RowError::file(format!("the CSV cannot be read: {e}")).into()),
         }
         let row = rows.next(bytes, &record);
         seen += 1;
@@ -59,13 +60,13 @@ pub(super) fn read_csv(bytes: &[u8], plan: &PlanDoc) -> Result<Vec<NewObservatio
     }
     let Some((header_row, header)) = header else {
         return Err(match best {
-            Some((row, h, shown)) => h.errors(row, if shown.is_empty() { "nothing" } else { &shown }),
-            None => vec![RowError::file("the file has no rows")],
+            Some((row, h, shown)) => h.errors(row, if shown.is_empty() { "nothing" } else { &shown }).into(),
+            None => RowError::file("the file has no rows").into(),
         });
     };
     let errors = header.errors(header_row, "");
     if !errors.is_empty() {
-        return Err(errors);
+        return Err(errors.into());
     }
 
     // One row a line, near enough, to size the output once.
@@ -79,11 +80,21 @@ pub(super) fn read_csv(bytes: &[u8], plan: &PlanDoc) -> Result<Vec<NewObservatio
             Ok(false) => break,
             Err(e) => {
                 let msg = format!("the CSV cannot be read after row {last_row}: {e}");
-                v.errors.push(RowError::file(msg));
+                v.file_error(RowError::file(msg));
                 break;
             }
         }
         let row = rows.next(bytes, &record);
+        if row > MAX_ROWS {
+            v.file_error(RowError {
+                kind: ErrorKind::Limit,
+                ..RowError::file(format!(
+                    "the file has more than {MAX_ROWS} rows (what an Excel sheet holds): \
+                     split it into several files"
+                ))
+            });
+            break;
+        }
         last_row = row;
         let mut cells: [Cell<'_>; FIELD_COUNT] = Default::default();
         for (cell, col) in cells.iter_mut().zip(at) {
@@ -97,11 +108,7 @@ pub(super) fn read_csv(bytes: &[u8], plan: &PlanDoc) -> Result<Vec<NewObservatio
         }
         v.row(row, &cells);
     }
-    if v.errors.is_empty() {
-        Ok(v.out)
-    } else {
-        Err(v.errors)
-    }
+    v.finish()
 }
 
 /// Counts rows as Excel shows a CSV: one per record, and one per blank

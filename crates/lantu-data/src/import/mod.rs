@@ -9,6 +9,14 @@
 //! by their Chinese or English name in any order (see
 //! [`Field::from_header`]); the header row may sit under a few title rows.
 //!
+//! Bounds: nothing read from a file sizes an allocation. A file over
+//! [`limits::MAX_FILE_BYTES`] is refused; a workbook is read as a stream
+//! under the caps of [`limits`] (decompressed size per part and in total,
+//! checked from the zip directory and while inflating; cells far outside
+//! the rows and columns in use); a CSV under a row cap; NUL characters are
+//! refused where they stand. At most [`limits::MAX_ERRORS`] errors are
+//! listed, with a count of the rest.
+//!
 //! Speed: a CSV is decoded once (borrowed when it is UTF-8), split with
 //! `csv::ByteRecord` into one reused record, indicator codes are looked up
 //! in a map built once, and plain numbers take a parse path that does not
@@ -17,6 +25,7 @@
 mod csv;
 mod validate;
 mod xlsx;
+mod zipread;
 
 use crate::fields::Field;
 use lantu_core::observation::NewObservation;
@@ -53,6 +62,34 @@ pub enum ErrorKind {
     WrongGranularity,
     /// The same indicator, period and area appear in an earlier row.
     Duplicate,
+    /// The file passes one of the reader's [`limits`]: too large, too
+    /// many rows, a zip bomb, a cell far outside the sheet in use.
+    Limit,
+    /// A cell holds a NUL character (which no database text column takes).
+    ControlCharacter,
+}
+
+/// The bounds every import is read under.
+pub mod limits {
+    /// Largest file read, `.csv` or `.xlsx` (64 MiB).
+    pub const MAX_FILE_BYTES: usize = 64 * 1024 * 1024;
+    /// Most rows (Excel's own limit); a CSV with more is refused.
+    pub const MAX_ROWS: usize = 1 << 20;
+    /// Errors listed at most; the rest are counted.
+    pub const MAX_ERRORS: usize = 100;
+    /// Largest worksheet XML decompressed from a workbook (128 MiB, some
+    /// 350,000 form rows).
+    pub const MAX_SHEET_XML: u64 = 128 * 1024 * 1024;
+    /// Largest shared-strings part (all the workbook's texts).
+    pub const MAX_SHARED_STRINGS: u64 = 64 * 1024 * 1024;
+    /// Largest of the small parts (workbook, relationships, styles).
+    pub const MAX_SMALL_PART: u64 = 16 * 1024 * 1024;
+    /// A cell with a value in this column (0-based: column AMK) or further
+    /// right is refused: a form has a dozen columns.
+    pub const MAX_COLUMN: usize = 1024;
+    /// A cell with a value more than this many rows below the last row in
+    /// use is refused (a stray cell that inflates the sheet's range).
+    pub const MAX_ROW_GAP: usize = 10_000;
 }
 
 /// A column of the file, as a person finds it.
@@ -103,13 +140,55 @@ impl fmt::Display for RowError {
     }
 }
 
-/// Every error of one file; when there is one, nothing is imported.
+/// Every error of one file (the first [`limits::MAX_ERRORS`], and a count
+/// of the rest); when there is one, nothing is imported.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ImportErrors {
     /// The file's name as the caller gave it.
     pub file: String,
     /// In the order of the file: by row, then by column.
     pub errors: Vec<RowError>,
+    /// Errors found after the listed ones, not listed.
+    pub more: usize,
+}
+
+/// The errors found so far: the first ones, and a count of the others.
+#[derive(Debug, Default)]
+pub(crate) struct Errors {
+    pub(crate) list: Vec<RowError>,
+    pub(crate) more: usize,
+}
+
+impl Errors {
+    /// Adds the errors of one row (or of the file), keeping the first
+    /// [`limits::MAX_ERRORS`].
+    pub(crate) fn extend(&mut self, errors: impl IntoIterator<Item = RowError>) {
+        for e in errors {
+            if self.list.len() < limits::MAX_ERRORS {
+                self.list.push(e);
+            } else {
+                self.more += 1;
+            }
+        }
+    }
+
+    pub(crate) fn is_empty(&self) -> bool {
+        self.list.is_empty()
+    }
+}
+
+impl From<Vec<RowError>> for Errors {
+    fn from(list: Vec<RowError>) -> Errors {
+        let mut e = Errors::default();
+        e.extend(list);
+        e
+    }
+}
+
+impl From<RowError> for Errors {
+    fn from(e: RowError) -> Errors {
+        Errors { list: vec![e], more: 0 }
+    }
 }
 
 impl fmt::Display for ImportErrors {
@@ -122,6 +201,16 @@ impl fmt::Display for ImportErrors {
             let sep = if e.row.is_some() { " " } else { ": " };
             write!(f, "{}{sep}{e}", self.file)?;
         }
+        if self.more > 0 {
+            write!(
+                f,
+                "\n{}: … and {} more error{} (only the first {} are listed)",
+                self.file,
+                self.more,
+                if self.more == 1 { "" } else { "s" },
+                self.errors.len()
+            )?;
+        }
         Ok(())
     }
 }
@@ -133,18 +222,30 @@ impl std::error::Error for ImportErrors {}
 /// content whatever its name). Returns one observation per row with a
 /// value, in the file's order, or every error found.
 pub fn read(bytes: &[u8], name: &str, plan: &PlanDoc) -> Result<Vec<NewObservation>, ImportErrors> {
-    read_inner(bytes, name, plan).map_err(|errors| ImportErrors {
+    read_inner(bytes, name, plan).map_err(|e| ImportErrors {
         file: name.to_string(),
-        errors,
+        errors: e.list,
+        more: e.more,
     })
 }
 
-fn read_inner(bytes: &[u8], name: &str, plan: &PlanDoc) -> Result<Vec<NewObservation>, Vec<RowError>> {
+fn read_inner(bytes: &[u8], name: &str, plan: &PlanDoc) -> Result<Vec<NewObservation>, Errors> {
     let ext = name
         .rsplit_once('.')
         .map(|(_, e)| e.to_ascii_lowercase())
         .unwrap_or_default();
-    let fail = |msg: String| Err(vec![RowError::file(msg)]);
+    let fail = |msg: String| Err(RowError::file(msg).into());
+    if bytes.len() > limits::MAX_FILE_BYTES {
+        return Err(RowError {
+            kind: ErrorKind::Limit,
+            ..RowError::file(format!(
+                "the file is {} bytes, over the limit of {} MiB for a data file: split it into several files",
+                bytes.len(),
+                limits::MAX_FILE_BYTES >> 20
+            ))
+        }
+        .into());
+    }
     if bytes.iter().all(|b| b.is_ascii_whitespace()) {
         return fail("the file is empty: it should hold the form's header row and its rows".into());
     }
@@ -154,7 +255,7 @@ fn read_inner(bytes: &[u8], name: &str, plan: &PlanDoc) -> Result<Vec<NewObserva
         return xlsx::read_xlsx(bytes, plan);
     }
     if bytes.starts_with(OLE) {
-        return xlsx::read_xls(bytes, plan);
+        return Err(xlsx::refuse_xls());
     }
     match ext.as_str() {
         "xlsx" | "xlsm" | "xls" => fail(format!(

@@ -1,8 +1,8 @@
 //! The rules every row of an import must pass, shared by CSV and XLSX.
 
-use super::{Column, ErrorKind, RowError};
+use super::{Column, ErrorKind, Errors, RowError};
 use crate::fields::{column_letter, fold_width, Field, FIELD_COUNT};
-use crate::number;
+use crate::number::{self, NumberError};
 use foldhash::HashMap;
 use lantu_core::observation::NewObservation;
 use lantu_core::plan::{Frequency, PlanDoc};
@@ -184,7 +184,10 @@ pub(crate) struct Validator<'p> {
     geography_names: Vec<String>,
     seen: HashMap<(u32, Period, u32), usize>,
     pub(crate) out: Vec<NewObservation>,
-    pub(crate) errors: Vec<RowError>,
+    /// The errors of the rows checked so far (the first ones listed).
+    pub(crate) errors: Errors,
+    /// The errors of the row being checked, sorted by column at its end.
+    row_errors: Vec<RowError>,
     scratch: String,
 }
 
@@ -206,7 +209,8 @@ impl<'p> Validator<'p> {
             })
             .collect();
         let by_code = indicators.iter().enumerate().map(|(n, i)| (i.code, n as u32)).collect();
-        let rows_hint = rows_hint.min(1 << 24);
+        // A hint only: a file's line count is not trusted with more.
+        let rows_hint = rows_hint.min(1 << 16);
         Validator {
             plan,
             header,
@@ -217,9 +221,24 @@ impl<'p> Validator<'p> {
             geography_names: Vec::new(),
             seen: HashMap::with_capacity_and_hasher(rows_hint, Default::default()),
             out: Vec::with_capacity(rows_hint),
-            errors: Vec::new(),
+            errors: Errors::default(),
+            row_errors: Vec::new(),
             scratch: String::new(),
         }
+    }
+
+    /// The observations, or every error found (the first ones listed).
+    pub(crate) fn finish(self) -> Result<Vec<NewObservation>, Errors> {
+        if self.errors.is_empty() {
+            Ok(self.out)
+        } else {
+            Err(self.errors)
+        }
+    }
+
+    /// Records an error of the file, not of a row (the reader stopped).
+    pub(crate) fn file_error(&mut self, e: RowError) {
+        self.errors.extend([e]);
     }
 
     fn error(&mut self, row: usize, field: Field, kind: ErrorKind, message: String) {
@@ -227,7 +246,7 @@ impl<'p> Validator<'p> {
             letter: column_letter(c),
             header: self.header.names[field as usize].clone(),
         });
-        self.errors.push(RowError {
+        self.row_errors.push(RowError {
             row: Some(row),
             column,
             field: Some(field),
@@ -243,7 +262,29 @@ impl<'p> Validator<'p> {
         if cell(Field::Value).no_figure() {
             return;
         }
-        let errors_before = self.errors.len();
+        for f in Field::ALL {
+            let text = match cell(f) {
+                Cell::Text(s) => *s,
+                Cell::Other(s) => s.as_str(),
+                _ => continue,
+            };
+            {
+                let s = text;
+                if let Some(at) = s.find('\0') {
+                    let msg = format!(
+                        "the cell holds a NUL character (an invisible control character, after {} characters): \
+                         retype the cell or save the file again",
+                        s[..at].chars().count()
+                    );
+                    self.error(row, f, ErrorKind::ControlCharacter, msg);
+                }
+            }
+        }
+        if !self.row_errors.is_empty() {
+            // The row's text is damaged: nothing else of it is trusted.
+            self.end_row();
+            return;
+        }
 
         let indicator = match cell(Field::Code) {
             Cell::Empty => {
@@ -346,9 +387,8 @@ impl<'p> Validator<'p> {
             }
         }
 
-        if self.errors.len() > errors_before {
-            let at = |e: &RowError| e.field.and_then(|f| self.header.at[f as usize]).unwrap_or(usize::MAX);
-            self.errors[errors_before..].sort_by_key(at);
+        if !self.row_errors.is_empty() {
+            self.end_row();
             return;
         }
         if !self.errors.is_empty() {
@@ -368,6 +408,14 @@ impl<'p> Validator<'p> {
         });
     }
 
+    /// Moves the row's errors, in column order, to the file's.
+    fn end_row(&mut self) {
+        let header = &self.header;
+        let at = |e: &RowError| e.field.and_then(|f| header.at[f as usize]).unwrap_or(usize::MAX);
+        self.row_errors.sort_by_key(at);
+        self.errors.extend(self.row_errors.drain(..));
+    }
+
     fn period(&self, cell: &Cell<'_>) -> Result<Period, (ErrorKind, String)> {
         let bad = |msg: String| (ErrorKind::BadPeriod, msg);
         match cell {
@@ -375,7 +423,10 @@ impl<'p> Validator<'p> {
                 ErrorKind::Missing,
                 "no period: write a year (2023), a quarter (2023Q2) or a month (2023-05)".to_string(),
             )),
-            Cell::Text(s) => parse_period(s).map_err(|e| bad(e.to_string())),
+            Cell::Text(s) => match full_date(s) {
+                Some(date) => Err(bad(date_message(s, date))),
+                None => parse_period(s).map_err(|e| bad(e.to_string())),
+            },
             Cell::Number(f) if f.fract() == 0.0 && (1000.0..=9999.0).contains(f) => Ok(Period::year(*f as i32)),
             Cell::Date { year, month, .. } => Period::month(*year, *month).map_err(|e| bad(e.to_string())),
             other => Err(bad(format!(
@@ -389,9 +440,16 @@ impl<'p> Validator<'p> {
         let not_a_number = |msg: String| (ErrorKind::NotANumber, msg);
         let result = match cell {
             Cell::Text(s) => match number::parse_with(s, &mut self.scratch) {
-                None => Err(not_a_number(format!("\"{s}\" is not a number"))),
-                Some(n) if !n.percent => Ok(n.value),
-                Some(n) => match indicator.map(|i| &self.indicators[i as usize]) {
+                Err(NumberError::NotANumber) => Err(not_a_number(format!("\"{s}\" is not a number"))),
+                Err(NumberError::TooPrecise) => Err(not_a_number(format!(
+                    "\"{s}\" has more digits than can be stored exactly (at most 28 significant digits, \
+                     28 after the point); it would be rounded: write it with fewer digits"
+                ))),
+                Err(NumberError::TooLarge) => Err(not_a_number(format!(
+                    "\"{s}\" is too large to be stored (the limit is about 7.9 × 10^28): check the unit"
+                ))),
+                Ok(n) if !n.percent => Ok(n.value),
+                Ok(n) => match indicator.map(|i| &self.indicators[i as usize]) {
                     Some(ind) if ind.unit_key == "%" => Ok(n.value),
                     Some(ind) => Err((
                         ErrorKind::UnitMismatch,
@@ -505,6 +563,67 @@ fn lenient_period(text: &str) -> Option<Period> {
     u8::try_from(quarter).ok().and_then(|q| Period::quarter(year, q).ok())
 }
 
+/// A text that is a whole date — `2023-02-30`, `2023/2/30`, `2023.02.30`,
+/// `2023年2月30日` — as (year, month, day), whether or not the day exists.
+fn full_date(text: &str) -> Option<(i32, u32, u32)> {
+    let t: String = text.chars().map(fold_width).filter(|c| !c.is_whitespace()).collect();
+    let num = |s: &str, max: usize| {
+        (!s.is_empty() && s.len() <= max && s.bytes().all(|b| b.is_ascii_digit())).then(|| s.parse::<u32>().ok())?
+    };
+    let (y, m, d) = if let Some((y, rest)) = t.split_once('年') {
+        let (m, d) = rest.split_once('月')?;
+        (y, m, d.strip_suffix(['日', '号']).unwrap_or(d))
+    } else {
+        let sep = t.chars().find(|c| matches!(c, '-' | '/' | '.'))?;
+        let mut parts = t.split(sep);
+        let (y, m, d) = (parts.next()?, parts.next()?, parts.next()?);
+        if parts.next().is_some() {
+            return None;
+        }
+        (y, m, d)
+    };
+    if y.len() != 4 {
+        return None;
+    }
+    Some((num(y, 4)? as i32, num(m, 2)?, num(d, 2)?))
+}
+
+/// Why a whole date is not a period: the day or month does not exist, or
+/// a period is wanted instead.
+fn date_message(text: &str, (year, month, day): (i32, u32, u32)) -> String {
+    const MONTHS: [&str; 12] = [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ];
+    let wanted = "a period is a year (2023), a quarter (2023Q2) or a month (2023-05)";
+    if !(1..=12).contains(&month) {
+        return format!("`{text}`: there is no month {month} (months are 1 to 12); {wanted}");
+    }
+    let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+    let days = match month {
+        2 if leap => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
+    };
+    let name = MONTHS[month as usize - 1];
+    if day == 0 || day > days {
+        format!("`{text}`: the day {day} does not exist in {name} {year}, which has {days} days; {wanted}")
+    } else {
+        format!("`{text}` is a date, not a period: write its month ({year}-{month:02}); {wanted}")
+    }
+}
+
 /// `5`, `05`, `五`, `十二` → the number.
 fn numeral(s: &str) -> Option<u32> {
     if !s.is_empty() && s.len() <= 2 && s.bytes().all(|b| b.is_ascii_digit()) {
@@ -542,6 +661,24 @@ mod tests {
         assert!(p("23年").is_err());
         assert!(p("2023/5/1").is_err());
         assert!(p("去年").is_err());
+    }
+
+    #[test]
+    fn whole_dates_are_refused_saying_why() {
+        assert_eq!(full_date("2023-02-30"), Some((2023, 2, 30)));
+        assert_eq!(full_date("２０２３年２月３０日"), Some((2023, 2, 30)));
+        assert_eq!(full_date("2023/2/3"), Some((2023, 2, 3)));
+        assert_eq!(full_date("2023-02"), None);
+        assert_eq!(full_date("2023年5月"), None);
+        assert_eq!(full_date("23-02-01"), None);
+        let m = date_message("2023-02-30", (2023, 2, 30));
+        assert!(
+            m.contains("day 30 does not exist in February 2023, which has 28 days"),
+            "{m}"
+        );
+        assert!(date_message("2024-02-30", (2024, 2, 30)).contains("29 days"));
+        assert!(date_message("2023-13-01", (2023, 13, 1)).contains("no month 13"));
+        assert!(date_message("2023-02-15", (2023, 2, 15)).contains("write its month (2023-02)"));
     }
 
     #[test]
