@@ -13,7 +13,6 @@ use crate::prose::{self, Reading};
 use crate::scan::{find, Compact};
 use crate::table::{self, Row};
 use crate::text::CharIndex;
-use lantu_core::TargetKind;
 
 /// Titles of the part of a plan that reviews the last period (发展成就,
 /// “十三五”时期发展回顾, 发展基础).
@@ -73,12 +72,26 @@ pub fn extract(text: &str) -> Extraction {
     let mut baselines: Vec<Baseline> = Vec::new();
     let mut projects: Vec<Project> = Vec::new();
     let toc = outline.toc();
-    let rows = table::rows(text, period.end);
-    read_rows(text, &idx, &outline, &rows, &mut targets, &mut baselines);
+    let tables = table::read(text, period.end);
+    let rows = &tables.rows;
+    let review_of = |byte: usize| is_review(&outline, byte, &prev_name);
+    read_rows(
+        text,
+        &idx,
+        &outline,
+        rows,
+        &review_of,
+        period.start - 1,
+        &mut targets,
+        &mut baselines,
+    );
 
     for sent in &c.sentences {
         let bytes = c.byte_range(sent.start, sent.end);
-        if toc.iter().any(|r| r.contains(&bytes.start)) || rows.iter().any(|r| r.bytes.contains(&bytes.start)) {
+        if toc.iter().any(|r| r.contains(&bytes.start))
+            || rows.iter().any(|r| r.bytes.contains(&bytes.start))
+            || tables.lines.iter().any(|r| r.contains(&bytes.start))
+        {
             continue;
         }
         let review = is_review(&outline, bytes.start, &prev_name);
@@ -180,12 +193,17 @@ pub fn extract(text: &str) -> Extraction {
 }
 
 /// A table row is a target and, when it gives a base-year figure, a baseline
-/// linked to it.
+/// linked to it. In the review of the last period a table reports what was
+/// achieved (指标完成情况): the figures of its last column are baselines of
+/// `base_year`, and its planned figures are the last plan's, not targets.
+#[allow(clippy::too_many_arguments)]
 fn read_rows(
     text: &str,
     idx: &CharIndex,
     outline: &Outline,
     rows: &[Row],
+    review: &dyn Fn(usize) -> bool,
+    base_year: i32,
     targets: &mut Vec<Target>,
     baselines: &mut Vec<Baseline>,
 ) {
@@ -193,6 +211,26 @@ fn read_rows(
         let quote = text[r.bytes.clone()].to_string();
         let span = idx.span(text, r.bytes.clone());
         let node = outline.innermost(r.bytes.start).map(|n| n.id.clone());
+        if review(r.bytes.start) {
+            for (value, unit) in &r.achieved {
+                baselines.push(Baseline {
+                    id: format!("b{:03}", baselines.len() + 1),
+                    indicator: r.indicator.clone(),
+                    value: *value,
+                    unit: unit.clone(),
+                    year: Some(base_year),
+                    quote: quote.clone(),
+                    span,
+                    node: node.clone(),
+                    target_ids: Vec::new(),
+                });
+            }
+            continue;
+        }
+        if r.target.is_none() && r.kind == lantu_core::TargetKind::Numeric {
+            // `—`: the row states no figure for the period.
+            continue;
+        }
         let id = format!("t{:03}", targets.len() + 1);
         if let Some((value, year)) = r.baseline {
             baselines.push(Baseline {
@@ -216,7 +254,7 @@ fn read_rows(
             unit: r.unit.clone(),
             year: r.year,
             quote,
-            kind: TargetKind::Numeric,
+            kind: r.kind,
             measure: r.measure,
             attribute: r.attribute,
             span,
