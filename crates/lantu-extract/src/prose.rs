@@ -256,6 +256,29 @@ fn is_descriptor(s: &[char], q: &Qty, next: Option<&Qty>, lo: usize) -> bool {
     !pre_cue
 }
 
+/// A scale class (万亿级, 100 亿元级) that sizes the things a count counts
+/// (4 个万亿级产业, 百亿级贸易企业 39 家) or a vague number of them (一批,
+/// 更多): the count, not the class, is the figure.
+fn is_size_class(s: &[char], qs: &[Qty], idx: usize, clause_start: usize) -> bool {
+    let q = &qs[idx];
+    if !q.grade && s.get(q.end) != Some(&'级') {
+        return false;
+    }
+    let counted_before = idx > 0 && qs[idx - 1].class == UnitClass::Count && qs[idx - 1].end + 1 >= q.start;
+    let counted_after = qs.get(idx + 1).is_some_and(|n| {
+        n.class == UnitClass::Count && n.start <= q.end + 12 && !s[q.end..n.start].iter().any(|&c| is_list_break(c))
+    });
+    let vague = ["一批", "更多", "若干", "一些", "多个"]
+        .iter()
+        .any(|w| find(s, clause_start, q.start, w).is_some());
+    counted_before || counted_after || vague
+}
+
+/// 连续 6 年, 连续 3 次: how long a streak ran, not a quantity of anything.
+fn is_streak(s: &[char], q: &Qty) -> bool {
+    q.start >= 2 && ends_with(s, q.start, "连续")
+}
+
 /// Reads every figure of sentence `[from, to)`.
 pub fn read_sentence(s: &[char], from: usize, to: usize) -> Vec<Reading> {
     // Nothing past the sentence is looked at: lookahead stays bounded, so
@@ -268,11 +291,11 @@ pub fn read_sentence(s: &[char], from: usize, to: usize) -> Vec<Reading> {
     let mut prev_verb: Option<&'static str> = None;
     // Items of a 分别 list, its predicate, and the next item to hand out.
     let mut fenbie: Option<(Vec<String>, String, usize)> = None;
-    let lizheng = |q: usize| rfind(s, from, q, "力争").is_some();
+    let lizheng = |q: usize| ["力争", "争创", "争取"].iter().any(|w| rfind(s, from, q, w).is_some());
     for (idx, q) in qs.iter().enumerate() {
         let cs = clause_start(s, from, q.start);
         let lo = cs.max(prev_end);
-        if is_descriptor(s, q, qs.get(idx + 1), lo) {
+        if is_descriptor(s, q, qs.get(idx + 1), lo) || is_size_class(s, &qs, idx, cs) || is_streak(s, q) {
             // Part of a name: the clause's subject still runs through it.
             continue;
         }
@@ -431,6 +454,9 @@ pub fn read_sentence(s: &[char], from: usize, to: usize) -> Vec<Reading> {
             c
         } else if q.approx {
             Comparator::Approx
+        } else if s[q.start..q.num_start].iter().any(|&c| c == '超' || c == '逾') {
+            // 培育……企业超 1500 家: 超 makes the count a floor.
+            Comparator::AtLeast
         } else if in_parens {
             Comparator::Exact
         } else if let Some((_, _, c)) = cue.filter(|(k, n, c)| c.is_some() || verb.is_none_or(|(vk, _)| *k + *n > vk)) {

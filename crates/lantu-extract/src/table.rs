@@ -337,11 +337,13 @@ fn qualitative(t: &str, name: &str) -> Option<Comparator> {
         Some(Comparator::AtLeast)
     } else if has(&["完成", "达到", "符合", "满足", "落实"]) && has(&["目标", "指标", "任务", "要求", "标准"])
     {
-        Some(if lower_is_better(name) {
-            Comparator::AtMost
-        } else {
-            Comparator::AtLeast
-        })
+        Some(
+            if lower_is_better(name) && !["下降", "降低", "减少"].iter().any(|w| name.contains(w)) {
+                Comparator::AtMost
+            } else {
+                Comparator::AtLeast
+            },
+        )
     } else {
         None
     }
@@ -358,7 +360,7 @@ fn val(t: &str, name: &str) -> Option<Val> {
         let c = Compact::new(t);
         let r = crate::prose::read_sentence(&c.chars, 0, c.chars.len());
         let q = figures(&c.chars);
-        return (!r.is_empty()).then_some(Val::Phrase(r, q));
+        return (!r.is_empty() || !q.is_empty()).then_some(Val::Phrase(r, q));
     }
     qualitative(t, name).map(Val::Qual)
 }
@@ -613,7 +615,7 @@ fn parse_row(line: &str, st: &mut State) -> Option<Row> {
             row_unit,
             measure,
         ),
-        Some(Val::Phrase(rs, _)) => {
+        Some(Val::Phrase(rs, _)) if !rs.is_empty() => {
             let r = &rs[0];
             let (value, unit) = match &r.unit {
                 Some(u) => (r.value, Some(u.clone())),

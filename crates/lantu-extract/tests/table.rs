@@ -66,13 +66,15 @@ fn group_lines_are_not_rows() {
 #[test]
 fn qualitative_cells_are_relative_targets() {
     check(
-        "序号 指标 2030年目标 属性\n2 全员劳动生产率年均增长（%） 高于地区生产总值年均增长 预期性\n9 金融业增加值占地区生产总值比重（%） 稳中有升 预期性\n13 居民人均可支配收入年均增速（%） 与地区生产总值增长同步 预期性\n20 单位地区生产总值二氧化碳排放下降率（%） 完成省定目标 约束性\n23 细颗粒物（PM2.5）年均浓度（微克/立方米） 完成省定目标 约束性\n",
+        "序号 指标 2030年目标 属性\n2 全员劳动生产率年均增长（%） 高于地区生产总值年均增长 预期性\n9 金融业增加值占地区生产总值比重（%） 稳中有升 预期性\n13 居民人均可支配收入年均增速（%） 与地区生产总值增长同步 预期性\n20 单位地区生产总值二氧化碳排放下降率（%） 完成省定目标 约束性\n23 细颗粒物（PM2.5）年均浓度（微克/立方米） 完成省定目标 约束性\n13 单位地区生产总值二氧化碳排放降低（%） 完成省定目标 约束性\n",
         &[
             ("全员劳动生产率年均增长", ">=", "-", None, Relative),
             ("金融业增加值占地区生产总值比重", ">=", "-", None, Relative),
             ("居民人均可支配收入年均增速", "approx", "-", None, Relative),
             ("单位地区生产总值二氧化碳排放下降率", ">=", "-", None, Relative),
             ("细颗粒物（PM2.5）年均浓度", "<=", "-", None, Relative),
+            // A reduction of emissions is higher-is-better.
+            ("单位地区生产总值二氧化碳排放降低", ">=", "-", None, Relative),
         ],
     );
 }
@@ -112,7 +114,7 @@ fn wide_columns_attribute_before_value_and_wrapped_rows() {
 #[test]
 fn completion_table_reports_the_last_column() {
     let t = read(
-        "序号    指标    属性    规划目标    2025年\n1    地区生产总值（亿元）    预期性    20000以上    6.5%\n左右    19428.78，年均增速4.8%\n11    城镇调查失业率（%）    预期性    5        —\n12    人均预期寿命（岁）    预期性    ＞83.5        85\n",
+        "序号    指标    属性    规划目标    2025年\n1    地区生产总值（亿元）    预期性    20000以上    6.5%\n左右    19428.78，年均增速4.8%\n11    城镇调查失业率（%）    预期性    5        —\n12    人均预期寿命（岁）    预期性    ＞83.5        85\n25    生产安全事故起数和死亡人数下降（%）    约束性        〔＞15〕    分别下降〔53.3〕和〔44.2〕\n",
         2030,
     );
     let achieved: Vec<Vec<(String, Option<String>)>> = t
@@ -134,6 +136,10 @@ fn completion_table_reports_the_last_column() {
             ],
             vec![],
             vec![("85".to_owned(), Some("岁".to_owned()))],
+            vec![
+                ("53.3".to_owned(), Some("%".to_owned())),
+                ("44.2".to_owned(), Some("%".to_owned()))
+            ],
         ]
     );
 }

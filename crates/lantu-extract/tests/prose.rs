@@ -1,0 +1,87 @@
+//! Figures in running prose, one sentence at a time: each case is the
+//! sentence and the figures expected from it, side by side.
+
+use lantu_extract::prose::read_sentence;
+use lantu_extract::scan::Compact;
+
+/// (comparator, value, unit) of every figure read from `sentence`.
+fn read(sentence: &str) -> Vec<(&'static str, String, Option<String>)> {
+    let c = Compact::new(sentence);
+    read_sentence(&c.chars, 0, c.chars.len())
+        .into_iter()
+        .map(|r| {
+            (
+                r.comparator.as_str(),
+                r.value.map_or("-".to_owned(), |v| v.normalize().to_string()),
+                r.unit,
+            )
+        })
+        .collect()
+}
+
+/// A sentence and its expected (comparator, value, unit) figures.
+type Case<'a> = (&'a str, &'a [(&'a str, &'a str, Option<&'a str>)]);
+
+fn check(cases: &[Case]) {
+    for (sentence, want) in cases {
+        let want: Vec<(&str, String, Option<String>)> = want
+            .iter()
+            .map(|(c, v, u)| (*c, v.to_string(), u.map(str::to_owned)))
+            .collect();
+        assert_eq!(read(sentence), want, "{sentence}");
+    }
+}
+
+#[test]
+fn a_scale_class_of_counted_things_is_not_a_figure() {
+    check(&[
+        // The count is the figure; 万亿级/千亿级 size what it counts.
+        (
+            "形成电子信息、装备制造 4个万亿级产业和 15 个千亿级产业集群。",
+            &[("=", "4", Some("个")), ("=", "15", Some("个"))],
+        ),
+        ("培育百亿级贸易企业39家。", &[("=", "39", Some("家"))]),
+        // A vague number of things (一批, 更多) has no figure at all.
+        ("重点招引一批投资100亿元级、50亿元级制造业项目。", &[]),
+        ("推动更多企业迈向千亿级、百亿级营收行列。", &[]),
+        // A scale that is the goal itself stays a figure.
+        ("推动产业规模迈上万亿级台阶。", &[(">=", "1000000000000", Some("元"))]),
+    ]);
+}
+
+#[test]
+fn a_streak_is_not_a_figure() {
+    check(&[
+        ("粮食种植面积、产量连续6年“双增长”。", &[]),
+        (
+            "连续 14 年获评最具吸引力城市，新增乡村140个。",
+            &[("=", "140", Some("个"))],
+        ),
+    ]);
+}
+
+#[test]
+fn chao_before_a_count_is_a_floor_even_after_a_build_verb() {
+    check(&[
+        (
+            "累计培育国家专精特新“小巨人”企业超 1500 家、国家制造业单项冠军企业超 100 家。",
+            &[(">=", "1500", Some("家")), (">=", "100", Some("家"))],
+        ),
+        ("新建公办幼儿园 17 处。", &[("=", "17", Some("处"))]),
+    ]);
+}
+
+#[test]
+fn zheng_chuang_reads_like_li_zheng() {
+    check(&[("争创省级以上创新平台 10 个。", &[(">=", "10", Some("个"))])]);
+}
+
+#[test]
+fn latin_units_touching_the_number() {
+    check(&[
+        ("集装箱吞吐量达到600万TEU。", &[(">=", "6000000", Some("TEU"))]),
+        ("到 2030 年，算力规模达 70EFLOPS。", &[(">=", "70", Some("EFLOPS"))]),
+        // A letter that is no unit makes a code (5G, M8).
+        ("建设5G基站。", &[]),
+    ]);
+}
