@@ -2,7 +2,9 @@
 //! each figure read with the words around it (cue before, 以上/左右 after, the
 //! verb that governs a list).
 
-use crate::lexicon::{lower_is_better, BUILD_VERBS, CUES, FRAME_PREFIXES, FRAME_SUFFIXES, RELATIVE_MARKERS};
+use crate::lexicon::{
+    lower_is_better, BUILD_VERBS, CUES, FRAME_PREFIXES, FRAME_SUFFIXES, PLAN_WORK_WORDS, RELATIVE_MARKERS,
+};
 use crate::quantity::{lex, Qty, UnitClass};
 use crate::scan::{at, ends_with, find, is_cjk, rfind, Words};
 use lantu_core::{Comparator, Measure, TargetKind};
@@ -594,7 +596,8 @@ pub fn read_relative(s: &[char], from: usize, to: usize) -> Vec<Reading> {
         let clause = &s[cs..ce];
         static MARKERS: OnceLock<Words> = OnceLock::new();
         let markers = MARKERS.get_or_init(|| Words::new(&RELATIVE_MARKERS.iter().map(|(m, _)| *m).collect::<Vec<_>>()));
-        let has_marker = (cs..ce).any(|k| markers.at(s, k).is_some());
+        let has_marker = (cs..ce).any(|k| markers.at(s, k).is_some())
+            && !PLAN_WORK_WORDS.iter().any(|w| find(s, cs, ce, w).is_some());
         if has_marker && lex(s, cs, ce).is_empty() {
             for (m, cmp) in RELATIVE_MARKERS {
                 let Some(mk) = find(s, cs, ce, m) else {
@@ -609,8 +612,23 @@ pub fn read_relative(s: &[char], from: usize, to: usize) -> Vec<Reading> {
                 let names: Vec<String>;
                 let cmp = cmp.unwrap_or(Comparator::AtLeast);
                 if m.contains("同步") {
-                    let end = find(s, cs, mk, "与").or_else(|| find(s, cs, mk, "同")).unwrap_or(mk);
-                    names = vec![clean(&s[cs..end])];
+                    // 居民收入增长和经济增长同步、劳动报酬提高和劳动生产率提高同步:
+                    // each item names what keeps pace, before 与/和/同.
+                    let mut items = Vec::new();
+                    let mut a = cs;
+                    while a < ce {
+                        let b = (a..ce).find(|&k| s[k] == '、').unwrap_or(ce);
+                        if let Some(mk) = find(s, a, b, "同步") {
+                            let end = ["与", "和", "同"]
+                                .iter()
+                                .filter_map(|w| find(s, a, mk, w))
+                                .min()
+                                .unwrap_or(mk);
+                            items.push(clean(&s[a..end]));
+                        }
+                        a = b + 1;
+                    }
+                    names = items;
                 } else {
                     let verb = [
                         "完成",

@@ -85,3 +85,37 @@ fn latin_units_touching_the_number() {
         ("建设5G基站。", &[]),
     ]);
 }
+
+/// (indicator, comparator) of every relative target read from `sentence`.
+fn relative(sentence: &str) -> Vec<(String, &'static str)> {
+    let c = Compact::new(sentence);
+    lantu_extract::prose::read_relative(&c.chars, 0, c.chars.len())
+        .into_iter()
+        .map(|r| (r.indicator, r.comparator.as_str()))
+        .collect()
+}
+
+#[test]
+fn keeping_pace_names_each_item() {
+    assert_eq!(
+        relative("居民收入增长和经济增长同步、劳动报酬提高和劳动生产率提高同步，城乡收入差距进一步缩小。"),
+        vec![
+            ("居民收入增长".to_owned(), "approx"),
+            ("劳动报酬提高".to_owned(), "approx"),
+        ]
+    );
+    assert_eq!(
+        relative("坚持居民收入增长和经济增长基本同步。"),
+        vec![("居民收入增长".to_owned(), "approx")]
+    );
+}
+
+#[test]
+fn carrying_out_the_plan_sets_no_quota() {
+    assert!(relative("制定本规划涉及本地区、本部门的主要目标任务实施方案。").is_empty());
+    assert!(relative("合理设置年度落实目标任务，做好综合平衡。").is_empty());
+    assert_eq!(
+        relative("到2025年，单位GDP能源消耗降低完成上级下达的节能减排任务。").len(),
+        1
+    );
+}
