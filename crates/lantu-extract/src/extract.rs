@@ -212,12 +212,12 @@ fn read_rows(
         let span = idx.span(text, r.bytes.clone());
         let node = outline.innermost(r.bytes.start).map(|n| n.id.clone());
         if review(r.bytes.start) {
-            for (value, unit) in &r.achieved {
+            for a in &r.achieved {
                 baselines.push(Baseline {
                     id: format!("b{:03}", baselines.len() + 1),
-                    indicator: r.indicator.clone(),
-                    value: *value,
-                    unit: unit.clone(),
+                    indicator: a.indicator.clone(),
+                    value: a.value,
+                    unit: a.unit.clone(),
                     year: Some(base_year),
                     quote: quote.clone(),
                     span,

@@ -42,9 +42,20 @@ pub struct Row {
     pub year: Option<i32>,
     pub attribute: Option<Attribute>,
     pub kind: TargetKind,
-    /// Figures of the last column, each with its unit: what a completion
-    /// table (`2025年完成情况`) reports as achieved.
-    pub achieved: Vec<(Decimal, Option<String>)>,
+    /// Figures of the last column: what a completion table (`2025年完成情况`)
+    /// reports as achieved.
+    pub achieved: Vec<Achieved>,
+}
+
+/// A figure a table reports as achieved.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Achieved {
+    /// The row's name, with the words the cell puts before the figure
+    /// (`19428.78，年均增速4.8%` → …年均增速), or the one item of a
+    /// `分别` list it belongs to.
+    pub indicator: String,
+    pub value: Decimal,
+    pub unit: Option<String>,
 }
 
 /// Rows and every line the tables occupy (headers and group lines too), so
@@ -307,7 +318,7 @@ enum Val {
     /// No figure, a wording: `完成省定目标` (relative target) with its comparator.
     Qual(Comparator),
     /// A figure inside words: `提高1个百分点以上`, `19428.78，年均增速4.8%`.
-    Phrase(Vec<crate::prose::Reading>, Vec<(Decimal, Option<String>)>),
+    Phrase(Vec<crate::prose::Reading>, Vec<Figure>),
 }
 
 fn is_blank(t: &str) -> bool {
@@ -365,10 +376,14 @@ fn val(t: &str, name: &str) -> Option<Val> {
     qualitative(t, name).map(Val::Qual)
 }
 
+/// A figure of a result cell: value, `%` when it says so, and the words
+/// right before it.
+type Figure = (Decimal, Option<String>, String);
+
 /// Every figure of a cell that reports results (`19428.78，年均增速4.8%`,
 /// `分别下降〔53.3〕和〔44.2〕`): its value and `%` when it says so, else no
 /// unit (the row's unit applies).
-fn figures(s: &[char]) -> Vec<(Decimal, Option<String>)> {
+fn figures(s: &[char]) -> Vec<Figure> {
     let mut out = Vec::new();
     let mut i = 0;
     while i < s.len() {
@@ -382,7 +397,8 @@ fn figures(s: &[char]) -> Vec<(Decimal, Option<String>)> {
         };
         if !(is_year_value(v) && s.get(e) == Some(&'年')) {
             let unit = matches!(s.get(e), Some('%' | '％')).then(|| "%".to_owned());
-            out.push((v, unit));
+            let words = s[..i].iter().rev().take_while(|&&c| is_cjk(c)).count();
+            out.push((v, unit, s[i - words..i].iter().collect()));
         }
         i = e.max(i + 1);
     }
@@ -590,15 +606,34 @@ fn parse_row(line: &str, st: &mut State) -> Option<Row> {
         unit.clone()
     };
     // What the last column reports, each figure with its unit.
-    let achieved: Vec<(Decimal, Option<String>)> = match last.map(|i| &vals[i]) {
-        Some(Val::Cell(c)) => vec![(v(c.value), row_unit.clone())],
-        Some(Val::Phrase(_, qs)) => qs
-            .iter()
-            .map(|(value, unit)| match unit {
-                Some(u) => (*value, Some(u.clone())),
-                None => (v(*value), row_unit.clone()),
-            })
-            .collect(),
+    let achieved: Vec<Achieved> = match last.map(|i| &vals[i]) {
+        Some(Val::Cell(c)) => vec![Achieved {
+            indicator: name.clone(),
+            value: v(c.value),
+            unit: row_unit.clone(),
+        }],
+        Some(Val::Phrase(_, qs)) => {
+            // 起数和死亡人数下降 … 分别下降〔53.3〕和〔44.2〕: one item each.
+            let items = split_items(&name);
+            let each = values.last().is_some_and(|t| t.contains("分别")) && items.len() == qs.len();
+            qs.iter()
+                .enumerate()
+                .map(|(i, (value, unit, words))| {
+                    let indicator = if each {
+                        items[i].clone()
+                    } else if words.is_empty() || words.contains("分别") {
+                        name.clone()
+                    } else {
+                        format!("{name}{words}")
+                    };
+                    let (value, unit) = match unit {
+                        Some(u) => (*value, Some(u.clone())),
+                        None => (v(*value), row_unit.clone()),
+                    };
+                    Achieved { indicator, value, unit }
+                })
+                .collect()
+        }
         _ => Vec::new(),
     };
     let first_cell = match vals.first() {
@@ -658,6 +693,30 @@ fn parse_row(line: &str, st: &mut State) -> Option<Row> {
         kind,
         achieved,
     })
+}
+
+/// The two items of a joint name that share a head and a tail:
+/// `生产安全事故起数和死亡人数下降` → `生产安全事故起数下降`,
+/// `生产安全事故死亡人数下降` (the first item's own noun taken as its last
+/// two characters). Any other name is one item.
+fn split_items(name: &str) -> Vec<String> {
+    let parts: Vec<&str> = name.split('和').collect();
+    if parts.len() != 2 || parts.iter().any(|p| p.chars().count() < 2) {
+        return vec![name.to_owned()];
+    }
+    let (first, second) = (parts[0], parts[1]);
+    let tail = ["下降", "降低", "减少", "增长", "比例", "比重"]
+        .iter()
+        .find(|w| second.ends_with(*w))
+        .copied()
+        .unwrap_or("");
+    let n = first.chars().count();
+    let head: String = if n > 4 {
+        first.chars().take(n - 2).collect()
+    } else {
+        String::new()
+    };
+    vec![format!("{first}{tail}"), format!("{head}{second}")]
 }
 
 /// A group line inside a table: `一、经济强（12 项）`, `（二）百姓富`.

@@ -123,7 +123,7 @@ fn completion_table_reports_the_last_column() {
         .map(|r| {
             r.achieved
                 .iter()
-                .map(|(v, u)| (v.normalize().to_string(), u.clone()))
+                .map(|a| (a.value.normalize().to_string(), a.unit.clone()))
                 .collect()
         })
         .collect();
@@ -140,6 +140,21 @@ fn completion_table_reports_the_last_column() {
                 ("53.3".to_owned(), Some("%".to_owned())),
                 ("44.2".to_owned(), Some("%".to_owned()))
             ],
+        ]
+    );
+    let names: Vec<&str> = t
+        .rows
+        .iter()
+        .flat_map(|r| r.achieved.iter().map(|a| a.indicator.as_str()))
+        .collect();
+    assert_eq!(
+        names,
+        [
+            "地区生产总值",
+            "地区生产总值年均增速",
+            "人均预期寿命",
+            "生产安全事故起数下降",
+            "生产安全事故死亡人数下降",
         ]
     );
 }
