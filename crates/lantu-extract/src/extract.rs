@@ -57,6 +57,38 @@ fn previous_period_name(p: PlanPeriod) -> String {
     format!("{}{}五", tens, D[(n % 10) as usize])
 }
 
+/// The year a sentence opens with when it lies before the plan
+/// (`2020年，科技型中小企业入库数量达到1.82万家`): the sentence reports a result
+/// of that year.
+fn opening_past_year(c: &Compact, from: usize, to: usize, plan_start: i32) -> Option<i32> {
+    let s = &c.chars[from..to];
+    let digits = s.iter().take_while(|ch| ch.is_ascii_digit()).count();
+    if digits != 4 || s.get(4) != Some(&'年') {
+        return None;
+    }
+    let year: i32 = s[..4].iter().collect::<String>().parse().ok()?;
+    // 2020年，… / 2020年底，… / 2020年末，…
+    let k = 5 + usize::from(matches!(s.get(5), Some('底' | '末')));
+    (year < plan_start && year > 1900 && matches!(s.get(k), Some(',' | '，'))).then_some(year)
+}
+
+/// A sentence opening with a clause ending in 以来 (“十四五”以来，…, 近年来…)
+/// reports what the years before the plan achieved.
+fn opens_with_since(c: &Compact, from: usize, to: usize) -> bool {
+    let s = &c.chars[from..to];
+    s.iter()
+        .position(|&ch| matches!(ch, ',' | '，'))
+        .is_some_and(|k| k >= 2 && s[k - 2..k] == ['以', '来'])
+}
+
+/// The line that issues the document (`……办公室 2021年10月27日印发`): no record.
+fn is_issuing_line(c: &Compact, from: usize, to: usize) -> bool {
+    find(&c.chars, from, to, "印发").is_some()
+        && find(&c.chars, from, to, "月").is_some()
+        && find(&c.chars, from, to, "日").is_some()
+        && to - from <= 60
+}
+
 fn has_past_marker(c: &Compact, a: usize, b: usize) -> bool {
     PAST_MARKERS.iter().any(|m| find(&c.chars, a, b, m).is_some())
 }
@@ -94,7 +126,14 @@ pub fn extract(text: &str) -> Extraction {
         {
             continue;
         }
-        let review = is_review(&outline, bytes.start, &prev_name);
+        if is_issuing_line(&c, sent.start, sent.end) {
+            continue;
+        }
+        let future_year = period::target_year(&c.chars, sent.start, sent.end);
+        let past_year = opening_past_year(&c, sent.start, sent.end, period.start)
+            .filter(|_| future_year.is_none_or(|y| y < period.start))
+            .or_else(|| opens_with_since(&c, sent.start, sent.end).then_some(period.start - 1));
+        let review = past_year.is_some() || is_review(&outline, bytes.start, &prev_name);
         let readings = prose::read_sentence(&c.chars, sent.start, sent.end);
         let (found, relative) = if review {
             (Vec::new(), Vec::new())
@@ -111,14 +150,15 @@ pub fn extract(text: &str) -> Extraction {
         let quote = text[bytes.clone()].trim();
         let span = idx.span(text, bytes.clone());
         let node = outline.innermost(bytes.start).map(|n| n.id.clone());
-        let future_year = period::target_year(&c.chars, sent.start, sent.end);
         // Outside the review, a figure is an achievement only when its own
         // clause says so (截至 2020 年底已建成……).
         let past_clause = |r: &Reading| {
             let (a, b) = prose::clause_bounds(&c.chars, sent.start, sent.end, r.at);
             future_year.is_none() && has_past_marker(&c, a, b)
         };
-        let base_year = period::base_year(&c.chars, sent.start, sent.end).unwrap_or(period.start - 1);
+        let base_year = past_year
+            .or_else(|| period::base_year(&c.chars, sent.start, sent.end))
+            .unwrap_or(period.start - 1);
         let mut push_baseline = |r: &Reading| {
             if let Some(value) = r.value {
                 baselines.push(Baseline {
