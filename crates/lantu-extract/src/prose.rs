@@ -522,6 +522,48 @@ fn read_zero_and_doubling(s: &[char], from: usize, to: usize, qs: &[Qty], out: &
         if !matches!(s[k], '零' | '翻') {
             continue;
         }
+        // 动态清零 / “清零” as a goal (not 清零举措, 清零目标, 清零 3962 处).
+        if s[k] == '零' && k > from && s[k - 1] == '清' {
+            let after = if s.get(k + 1) == Some(&'”') { k + 2 } else { k + 1 };
+            let cs = clause_start(s, from, k);
+            let ce = clause_end(s, k, to);
+            let ends_goal = after >= to || !is_cjk(s[after]);
+            let counted = qs.iter().any(|q| q.start >= cs && q.end <= ce);
+            let zero_read = out
+                .iter()
+                .any(|r| r.value == Some(Decimal::ZERO) && r.at >= cs && r.at <= ce);
+            if ends_goal && !counted && !zero_read {
+                let mut subj_end = k - 1;
+                for w in ["动态", "“"] {
+                    if ends_with(s, subj_end, w) {
+                        subj_end -= w.chars().count();
+                    }
+                }
+                let mut a = cs;
+                for w in ["推动", "保持", "实现", "确保", "持续"] {
+                    if let Some(p) = find(s, a, subj_end, w) {
+                        a = p + w.chars().count();
+                    }
+                }
+                let mut name = clean(&s[a.min(subj_end)..subj_end]);
+                if name.is_empty() && cs > from + 1 {
+                    // 巩固黑臭水体治理成效，实现动态清零: the clause before names it.
+                    name = clean(&s[clause_start(s, from, cs - 1)..cs - 1]);
+                }
+                out.push(Reading {
+                    indicator: name,
+                    comparator: Comparator::Exact,
+                    value: Some(Decimal::ZERO),
+                    value_max: None,
+                    unit: None,
+                    kind: TargetKind::Numeric,
+                    measure: Measure::Level,
+                    at: k,
+                    from_base: false,
+                });
+            }
+            continue;
+        }
         if s[k] == '零'
             && k + 1 < to
             && is_cjk(s[k + 1])

@@ -119,3 +119,21 @@ fn carrying_out_the_plan_sets_no_quota() {
         1
     );
 }
+
+#[test]
+fn clearing_to_zero_is_a_goal_of_zero() {
+    check(&[
+        ("高风险金融机构保持动态清零。", &[("=", "0", None)]),
+        (
+            "推动农村危房改造“动态清零”，打造一批现代宜居农房范例。",
+            &[("=", "0", None)],
+        ),
+        ("持续巩固黑臭水体治理成效，实现动态清零。", &[("=", "0", None)]),
+        // A measure named 清零 and a count cleared are no zero goal.
+        ("严格落实外资准入限制“清零”举措。", &[]),
+        ("完成拆迁清零 3962 处。", &[("=", "3962", Some("处"))]),
+    ]);
+    let c = Compact::new("持续巩固黑臭水体治理成效，实现动态清零。");
+    let r = read_sentence(&c.chars, 0, c.chars.len());
+    assert!(r[0].indicator.contains("黑臭水体"), "{}", r[0].indicator);
+}
