@@ -516,6 +516,21 @@ pub fn read_sentence(s: &[char], from: usize, to: usize) -> Vec<Reading> {
     out
 }
 
+/// A zero to hold (零开采, 动态清零) at compact position `at`.
+fn zero(indicator: String, at: usize) -> Reading {
+    Reading {
+        indicator,
+        comparator: Comparator::Exact,
+        value: Some(Decimal::ZERO),
+        value_max: None,
+        unit: None,
+        kind: TargetKind::Numeric,
+        measure: Measure::Level,
+        at,
+        from_base: false,
+    }
+}
+
 /// 零开采/零排放 (a zero to hold) and 翻一番 (doubling), which carry no digits.
 fn read_zero_and_doubling(s: &[char], from: usize, to: usize, qs: &[Qty], out: &mut Vec<Reading>) {
     for k in from..to {
@@ -550,17 +565,7 @@ fn read_zero_and_doubling(s: &[char], from: usize, to: usize, qs: &[Qty], out: &
                     // 巩固黑臭水体治理成效，实现动态清零: the clause before names it.
                     name = clean(&s[clause_start(s, from, cs - 1)..cs - 1]);
                 }
-                out.push(Reading {
-                    indicator: name,
-                    comparator: Comparator::Exact,
-                    value: Some(Decimal::ZERO),
-                    value_max: None,
-                    unit: None,
-                    kind: TargetKind::Numeric,
-                    measure: Measure::Level,
-                    at: k,
-                    from_base: false,
-                });
+                out.push(zero(name, k));
             }
             continue;
         }
@@ -589,17 +594,7 @@ fn read_zero_and_doubling(s: &[char], from: usize, to: usize, qs: &[Qty], out: &
             };
             let subj = clean(&s[vk + vn..k]);
             let verb_after = noun_after(s, k + 1, ce);
-            out.push(Reading {
-                indicator: format!("{subj}{verb_after}"),
-                comparator: Comparator::Exact,
-                value: Some(Decimal::ZERO),
-                value_max: None,
-                unit: None,
-                kind: TargetKind::Numeric,
-                measure: Measure::Level,
-                at: k,
-                from_base: false,
-            });
+            out.push(zero(format!("{subj}{verb_after}"), k));
         }
         for (w, v) in [("翻一番", 2), ("翻两番", 4), ("翻二番", 4)] {
             if at(s, k, w) {
