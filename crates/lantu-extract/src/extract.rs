@@ -13,7 +13,6 @@ use crate::prose::{self, Reading};
 use crate::scan::{find, Compact};
 use crate::table::{self, Row};
 use crate::text::CharIndex;
-use lantu_core::TargetKind;
 
 /// Titles of the part of a plan that reviews the last period (发展成就,
 /// “十三五”时期发展回顾, 发展基础).
@@ -58,6 +57,38 @@ fn previous_period_name(p: PlanPeriod) -> String {
     format!("{}{}五", tens, D[(n % 10) as usize])
 }
 
+/// The year a sentence opens with when it lies before the plan
+/// (`2020年，科技型中小企业入库数量达到1.82万家`): the sentence reports a result
+/// of that year.
+fn opening_past_year(c: &Compact, from: usize, to: usize, plan_start: i32) -> Option<i32> {
+    let s = &c.chars[from..to];
+    let digits = s.iter().take_while(|ch| ch.is_ascii_digit()).count();
+    if digits != 4 || s.get(4) != Some(&'年') {
+        return None;
+    }
+    let year: i32 = s[..4].iter().collect::<String>().parse().ok()?;
+    // 2020年，… / 2020年底，… / 2020年末，…
+    let k = 5 + usize::from(matches!(s.get(5), Some('底' | '末')));
+    (year < plan_start && year > 1900 && matches!(s.get(k), Some(',' | '，'))).then_some(year)
+}
+
+/// A sentence opening with a clause ending in 以来 (“十四五”以来，…, 近年来…)
+/// reports what the years before the plan achieved.
+fn opens_with_since(c: &Compact, from: usize, to: usize) -> bool {
+    let s = &c.chars[from..to];
+    s.iter()
+        .position(|&ch| matches!(ch, ',' | '，'))
+        .is_some_and(|k| k >= 2 && s[k - 2..k] == ['以', '来'])
+}
+
+/// The line that issues the document (`……办公室 2021年10月27日印发`): no record.
+fn is_issuing_line(c: &Compact, from: usize, to: usize) -> bool {
+    find(&c.chars, from, to, "印发").is_some()
+        && find(&c.chars, from, to, "月").is_some()
+        && find(&c.chars, from, to, "日").is_some()
+        && to - from <= 60
+}
+
 fn has_past_marker(c: &Compact, a: usize, b: usize) -> bool {
     PAST_MARKERS.iter().any(|m| find(&c.chars, a, b, m).is_some())
 }
@@ -73,15 +104,36 @@ pub fn extract(text: &str) -> Extraction {
     let mut baselines: Vec<Baseline> = Vec::new();
     let mut projects: Vec<Project> = Vec::new();
     let toc = outline.toc();
-    let rows = table::rows(text, period.end);
-    read_rows(text, &idx, &outline, &rows, &mut targets, &mut baselines);
+    let tables = table::read(text, period.end);
+    let rows = &tables.rows;
+    let review_of = |byte: usize| is_review(&outline, byte, &prev_name);
+    read_rows(
+        text,
+        &idx,
+        &outline,
+        rows,
+        &review_of,
+        period.start - 1,
+        &mut targets,
+        &mut baselines,
+    );
 
     for sent in &c.sentences {
         let bytes = c.byte_range(sent.start, sent.end);
-        if toc.iter().any(|r| r.contains(&bytes.start)) || rows.iter().any(|r| r.bytes.contains(&bytes.start)) {
+        if toc.iter().any(|r| r.contains(&bytes.start))
+            || rows.iter().any(|r| r.bytes.contains(&bytes.start))
+            || tables.lines.iter().any(|r| r.contains(&bytes.start))
+        {
             continue;
         }
-        let review = is_review(&outline, bytes.start, &prev_name);
+        if is_issuing_line(&c, sent.start, sent.end) {
+            continue;
+        }
+        let future_year = period::target_year(&c.chars, sent.start, sent.end);
+        let past_year = opening_past_year(&c, sent.start, sent.end, period.start)
+            .filter(|_| future_year.is_none_or(|y| y < period.start))
+            .or_else(|| opens_with_since(&c, sent.start, sent.end).then_some(period.start - 1));
+        let review = past_year.is_some() || is_review(&outline, bytes.start, &prev_name);
         let readings = prose::read_sentence(&c.chars, sent.start, sent.end);
         let (found, relative) = if review {
             (Vec::new(), Vec::new())
@@ -98,14 +150,15 @@ pub fn extract(text: &str) -> Extraction {
         let quote = text[bytes.clone()].trim();
         let span = idx.span(text, bytes.clone());
         let node = outline.innermost(bytes.start).map(|n| n.id.clone());
-        let future_year = period::target_year(&c.chars, sent.start, sent.end);
         // Outside the review, a figure is an achievement only when its own
         // clause says so (截至 2020 年底已建成……).
         let past_clause = |r: &Reading| {
             let (a, b) = prose::clause_bounds(&c.chars, sent.start, sent.end, r.at);
             future_year.is_none() && has_past_marker(&c, a, b)
         };
-        let base_year = period::base_year(&c.chars, sent.start, sent.end).unwrap_or(period.start - 1);
+        let base_year = past_year
+            .or_else(|| period::base_year(&c.chars, sent.start, sent.end))
+            .unwrap_or(period.start - 1);
         let mut push_baseline = |r: &Reading| {
             if let Some(value) = r.value {
                 baselines.push(Baseline {
@@ -180,12 +233,17 @@ pub fn extract(text: &str) -> Extraction {
 }
 
 /// A table row is a target and, when it gives a base-year figure, a baseline
-/// linked to it.
+/// linked to it. In the review of the last period a table reports what was
+/// achieved (指标完成情况): the figures of its last column are baselines of
+/// `base_year`, and its planned figures are the last plan's, not targets.
+#[allow(clippy::too_many_arguments)]
 fn read_rows(
     text: &str,
     idx: &CharIndex,
     outline: &Outline,
     rows: &[Row],
+    review: &dyn Fn(usize) -> bool,
+    base_year: i32,
     targets: &mut Vec<Target>,
     baselines: &mut Vec<Baseline>,
 ) {
@@ -193,6 +251,26 @@ fn read_rows(
         let quote = text[r.bytes.clone()].to_string();
         let span = idx.span(text, r.bytes.clone());
         let node = outline.innermost(r.bytes.start).map(|n| n.id.clone());
+        if review(r.bytes.start) {
+            for a in &r.achieved {
+                baselines.push(Baseline {
+                    id: format!("b{:03}", baselines.len() + 1),
+                    indicator: a.indicator.clone(),
+                    value: a.value,
+                    unit: a.unit.clone(),
+                    year: Some(base_year),
+                    quote: quote.clone(),
+                    span,
+                    node: node.clone(),
+                    target_ids: Vec::new(),
+                });
+            }
+            continue;
+        }
+        if r.target.is_none() && r.kind == lantu_core::TargetKind::Numeric {
+            // `—`: the row states no figure for the period.
+            continue;
+        }
         let id = format!("t{:03}", targets.len() + 1);
         if let Some((value, year)) = r.baseline {
             baselines.push(Baseline {
@@ -216,7 +294,7 @@ fn read_rows(
             unit: r.unit.clone(),
             year: r.year,
             quote,
-            kind: TargetKind::Numeric,
+            kind: r.kind,
             measure: r.measure,
             attribute: r.attribute,
             span,

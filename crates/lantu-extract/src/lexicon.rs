@@ -186,6 +186,7 @@ pub fn lower_is_better(indicator: &str) -> bool {
 pub const FRAME_PREFIXES: &[&str] = &[
     "基本实现",
     "力争实现",
+    "坚持",
     "努力实现",
     "共计可提供",
     "持续加大",
@@ -257,6 +258,10 @@ pub const PAST_MARKERS: &[&str] = &[
     "业已",
 ];
 
+/// Words of a clause about carrying out the plan itself (制定本规划涉及本地区的
+/// 主要目标任务实施方案, 合理设置年度落实目标任务): its 目标任务 is no quota.
+pub const PLAN_WORK_WORDS: &[&str] = &["本规划", "规划目标", "规划”", "实施方案", "年度", "分解", "制定"];
+
 /// Words that tie a goal to a quota or standard set elsewhere (relative targets).
 pub const RELATIVE_MARKERS: &[(&str, Option<Comparator>)] = &[
     ("下达的", None),
@@ -269,5 +274,7 @@ pub const RELATIVE_MARKERS: &[(&str, Option<Comparator>)] = &[
     ("上限标准", None),
     ("控制目标", Some(Comparator::AtMost)),
     ("基本同步", Some(Comparator::Approx)),
+    ("增长同步", Some(Comparator::Approx)),
+    ("提高同步", Some(Comparator::Approx)),
     ("同步增长", Some(Comparator::Approx)),
 ];

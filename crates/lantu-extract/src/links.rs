@@ -16,6 +16,9 @@ const ALIASES: &[(&str, &str)] = &[
     ("R&D经费投入强度", "研发投入强度"),
     ("R&D投入强度", "研发投入强度"),
     ("单位地区生产总值", "单位GDP"),
+    ("地区生产总值(GDP)", "GDP"),
+    ("地区生产总值（GDP）", "GDP"),
+    ("年均增长率", "年均增速"),
     ("地区生产总值", "GDP"),
     ("国内生产总值", "GDP"),
     ("能源消耗", "能耗"),
@@ -168,10 +171,37 @@ fn common_sorted(a: &[char], b: &[char]) -> usize {
     common
 }
 
+/// Words that end the name of a rate of change (增长, 增速): such a name
+/// measures growth, not the level the bare name measures.
+const GROWTH_ENDS: &[&str] = &["增长", "增速", "增幅", "增长率"];
+
+fn is_growth(norm: &str) -> bool {
+    GROWTH_ENDS.iter().any(|w| norm.ends_with(w))
+}
+
+/// Of a share `A占B比重`, the part A whose share it is.
+fn share_of(norm: &str) -> Option<&str> {
+    norm.find('占').map(|i| &norm[..i]).filter(|a| !a.is_empty())
+}
+
 /// Similarity of prepared names, 0 when they cannot be the same quantity.
 fn similarity_of(b: &Baseline, bkeys: &[Key], t: &Target, tk: &Key) -> f64 {
     if !units_compatible(b.unit.as_deref(), t.unit.as_deref(), t.kind) {
         return 0.0;
+    }
+    // A level (人均可支配收入 78243 元) is not its growth (收入增长与经济增长同步).
+    if bkeys.iter().all(|bk| is_growth(&bk.norm) != is_growth(&tk.norm)) {
+        return 0.0;
+    }
+    // Two shares of one whole are different quantities unless their parts
+    // are the same (数字经济核心产业增加值占GDP比重 ≠ 文化产业增加值占GDP比重).
+    if let Some(ta) = share_of(&tk.norm) {
+        if bkeys
+            .iter()
+            .all(|bk| share_of(&bk.norm).is_some_and(|ba| dice(ba, ta) < THRESHOLD))
+        {
+            return 0.0;
+        }
     }
     let mut best: f64 = 0.0;
     for bk in bkeys {

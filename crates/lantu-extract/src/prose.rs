@@ -2,7 +2,9 @@
 //! each figure read with the words around it (cue before, 以上/左右 after, the
 //! verb that governs a list).
 
-use crate::lexicon::{lower_is_better, BUILD_VERBS, CUES, FRAME_PREFIXES, FRAME_SUFFIXES, RELATIVE_MARKERS};
+use crate::lexicon::{
+    lower_is_better, BUILD_VERBS, CUES, FRAME_PREFIXES, FRAME_SUFFIXES, PLAN_WORK_WORDS, RELATIVE_MARKERS,
+};
 use crate::quantity::{lex, Qty, UnitClass};
 use crate::scan::{at, ends_with, find, is_cjk, rfind, Words};
 use lantu_core::{Comparator, Measure, TargetKind};
@@ -256,6 +258,29 @@ fn is_descriptor(s: &[char], q: &Qty, next: Option<&Qty>, lo: usize) -> bool {
     !pre_cue
 }
 
+/// A scale class (万亿级, 100 亿元级) that sizes the things a count counts
+/// (4 个万亿级产业, 百亿级贸易企业 39 家) or a vague number of them (一批,
+/// 更多): the count, not the class, is the figure.
+fn is_size_class(s: &[char], qs: &[Qty], idx: usize, clause_start: usize) -> bool {
+    let q = &qs[idx];
+    if !q.grade && s.get(q.end) != Some(&'级') {
+        return false;
+    }
+    let counted_before = idx > 0 && qs[idx - 1].class == UnitClass::Count && qs[idx - 1].end + 1 >= q.start;
+    let counted_after = qs.get(idx + 1).is_some_and(|n| {
+        n.class == UnitClass::Count && n.start <= q.end + 12 && !s[q.end..n.start].iter().any(|&c| is_list_break(c))
+    });
+    let vague = ["一批", "更多", "若干", "一些", "多个"]
+        .iter()
+        .any(|w| find(s, clause_start, q.start, w).is_some());
+    counted_before || counted_after || vague
+}
+
+/// 连续 6 年, 连续 3 次: how long a streak ran, not a quantity of anything.
+fn is_streak(s: &[char], q: &Qty) -> bool {
+    q.start >= 2 && ends_with(s, q.start, "连续")
+}
+
 /// Reads every figure of sentence `[from, to)`.
 pub fn read_sentence(s: &[char], from: usize, to: usize) -> Vec<Reading> {
     // Nothing past the sentence is looked at: lookahead stays bounded, so
@@ -268,11 +293,11 @@ pub fn read_sentence(s: &[char], from: usize, to: usize) -> Vec<Reading> {
     let mut prev_verb: Option<&'static str> = None;
     // Items of a 分别 list, its predicate, and the next item to hand out.
     let mut fenbie: Option<(Vec<String>, String, usize)> = None;
-    let lizheng = |q: usize| rfind(s, from, q, "力争").is_some();
+    let lizheng = |q: usize| ["力争", "争创", "争取"].iter().any(|w| rfind(s, from, q, w).is_some());
     for (idx, q) in qs.iter().enumerate() {
         let cs = clause_start(s, from, q.start);
         let lo = cs.max(prev_end);
-        if is_descriptor(s, q, qs.get(idx + 1), lo) {
+        if is_descriptor(s, q, qs.get(idx + 1), lo) || is_size_class(s, &qs, idx, cs) || is_streak(s, q) {
             // Part of a name: the clause's subject still runs through it.
             continue;
         }
@@ -431,6 +456,9 @@ pub fn read_sentence(s: &[char], from: usize, to: usize) -> Vec<Reading> {
             c
         } else if q.approx {
             Comparator::Approx
+        } else if s[q.start..q.num_start].iter().any(|&c| c == '超' || c == '逾') {
+            // 培育……企业超 1500 家: 超 makes the count a floor.
+            Comparator::AtLeast
         } else if in_parens {
             Comparator::Exact
         } else if let Some((_, _, c)) = cue.filter(|(k, n, c)| c.is_some() || verb.is_none_or(|(vk, _)| *k + *n > vk)) {
@@ -488,10 +516,57 @@ pub fn read_sentence(s: &[char], from: usize, to: usize) -> Vec<Reading> {
     out
 }
 
+/// A zero to hold (零开采, 动态清零) at compact position `at`.
+fn zero(indicator: String, at: usize) -> Reading {
+    Reading {
+        indicator,
+        comparator: Comparator::Exact,
+        value: Some(Decimal::ZERO),
+        value_max: None,
+        unit: None,
+        kind: TargetKind::Numeric,
+        measure: Measure::Level,
+        at,
+        from_base: false,
+    }
+}
+
 /// 零开采/零排放 (a zero to hold) and 翻一番 (doubling), which carry no digits.
 fn read_zero_and_doubling(s: &[char], from: usize, to: usize, qs: &[Qty], out: &mut Vec<Reading>) {
     for k in from..to {
         if !matches!(s[k], '零' | '翻') {
+            continue;
+        }
+        // 动态清零 / “清零” as a goal (not 清零举措, 清零目标, 清零 3962 处).
+        if s[k] == '零' && k > from && s[k - 1] == '清' {
+            let after = if s.get(k + 1) == Some(&'”') { k + 2 } else { k + 1 };
+            let cs = clause_start(s, from, k);
+            let ce = clause_end(s, k, to);
+            let ends_goal = after >= to || !is_cjk(s[after]);
+            let counted = qs.iter().any(|q| q.start >= cs && q.end <= ce);
+            let zero_read = out
+                .iter()
+                .any(|r| r.value == Some(Decimal::ZERO) && r.at >= cs && r.at <= ce);
+            if ends_goal && !counted && !zero_read {
+                let mut subj_end = k - 1;
+                for w in ["动态", "“"] {
+                    if ends_with(s, subj_end, w) {
+                        subj_end -= w.chars().count();
+                    }
+                }
+                let mut a = cs;
+                for w in ["推动", "保持", "实现", "确保", "持续"] {
+                    if let Some(p) = find(s, a, subj_end, w) {
+                        a = p + w.chars().count();
+                    }
+                }
+                let mut name = clean(&s[a.min(subj_end)..subj_end]);
+                if name.is_empty() && cs > from + 1 {
+                    // 巩固黑臭水体治理成效，实现动态清零: the clause before names it.
+                    name = clean(&s[clause_start(s, from, cs - 1)..cs - 1]);
+                }
+                out.push(zero(name, k));
+            }
             continue;
         }
         if s[k] == '零'
@@ -519,17 +594,7 @@ fn read_zero_and_doubling(s: &[char], from: usize, to: usize, qs: &[Qty], out: &
             };
             let subj = clean(&s[vk + vn..k]);
             let verb_after = noun_after(s, k + 1, ce);
-            out.push(Reading {
-                indicator: format!("{subj}{verb_after}"),
-                comparator: Comparator::Exact,
-                value: Some(Decimal::ZERO),
-                value_max: None,
-                unit: None,
-                kind: TargetKind::Numeric,
-                measure: Measure::Level,
-                at: k,
-                from_base: false,
-            });
+            out.push(zero(format!("{subj}{verb_after}"), k));
         }
         for (w, v) in [("翻一番", 2), ("翻两番", 4), ("翻二番", 4)] {
             if at(s, k, w) {
@@ -568,7 +633,8 @@ pub fn read_relative(s: &[char], from: usize, to: usize) -> Vec<Reading> {
         let clause = &s[cs..ce];
         static MARKERS: OnceLock<Words> = OnceLock::new();
         let markers = MARKERS.get_or_init(|| Words::new(&RELATIVE_MARKERS.iter().map(|(m, _)| *m).collect::<Vec<_>>()));
-        let has_marker = (cs..ce).any(|k| markers.at(s, k).is_some());
+        let has_marker = (cs..ce).any(|k| markers.at(s, k).is_some())
+            && !PLAN_WORK_WORDS.iter().any(|w| find(s, cs, ce, w).is_some());
         if has_marker && lex(s, cs, ce).is_empty() {
             for (m, cmp) in RELATIVE_MARKERS {
                 let Some(mk) = find(s, cs, ce, m) else {
@@ -583,8 +649,23 @@ pub fn read_relative(s: &[char], from: usize, to: usize) -> Vec<Reading> {
                 let names: Vec<String>;
                 let cmp = cmp.unwrap_or(Comparator::AtLeast);
                 if m.contains("同步") {
-                    let end = find(s, cs, mk, "与").or_else(|| find(s, cs, mk, "同")).unwrap_or(mk);
-                    names = vec![clean(&s[cs..end])];
+                    // 居民收入增长和经济增长同步、劳动报酬提高和劳动生产率提高同步:
+                    // each item names what keeps pace, before 与/和/同.
+                    let mut items = Vec::new();
+                    let mut a = cs;
+                    while a < ce {
+                        let b = (a..ce).find(|&k| s[k] == '、').unwrap_or(ce);
+                        if let Some(mk) = find(s, a, b, "同步") {
+                            let end = ["与", "和", "同"]
+                                .iter()
+                                .filter_map(|w| find(s, a, mk, w))
+                                .min()
+                                .unwrap_or(mk);
+                            items.push(clean(&s[a..end]));
+                        }
+                        a = b + 1;
+                    }
+                    names = items;
                 } else {
                     let verb = [
                         "完成",

@@ -57,6 +57,9 @@ pub struct Qty {
 /// Units longest first, with their class.
 const UNITS: &[(&str, UnitClass)] = &[
     ("个百分点", UnitClass::Points),
+    ("EFLOPS", UnitClass::Measure),
+    ("PFLOPS", UnitClass::Measure),
+    ("TEU", UnitClass::Measure),
     ("百分点", UnitClass::Points),
     ("微克/立方米", UnitClass::Measure),
     ("毫克/立方米", UnitClass::Measure),
@@ -131,6 +134,10 @@ const UNITS: &[(&str, UnitClass)] = &[
     ("部", UnitClass::Count),
     ("类", UnitClass::Count),
 ];
+
+/// Units written in Latin letters, which a number may touch (600 万TEU,
+/// 70EFLOPS) without being a code.
+const ASCII_UNITS: &[&str] = &["TEU", "EFLOPS", "PFLOPS"];
 
 /// Units after `/` in a compound unit (吨/日, 元/平方米).
 const PER_UNITS: &[&str] = &[
@@ -461,7 +468,8 @@ pub fn lex(s: &[char], from: usize, to: usize) -> Vec<Qty> {
                 continue;
             };
             let k = k.min(to);
-            let glued_after = s.get(k).is_some_and(|&c| c.is_ascii_alphabetic() || c == '+');
+            let glued_after =
+                s.get(k).is_some_and(|&c| c.is_ascii_alphabetic() || c == '+') && at_any(s, k, ASCII_UNITS).is_none();
             if glued_before || glued_after {
                 i = k.max(i + 1);
                 continue;

@@ -169,3 +169,29 @@ fn second_plan_lists_bounds_and_aliases() {
     assert_eq!(row.measure, Measure::Reduction);
     assert_eq!(ex.plan.vision_year, Some(2035));
 }
+
+/// A sentence, how many targets it gives, and its baselines as (value, year).
+type TimeCase<'a> = (&'a str, usize, &'a [(i64, i32)]);
+
+/// Where a sentence stands in time, from its own wording, outside any review
+/// section.
+#[test]
+fn achieved_or_committed_from_the_wording() {
+    let cases: &[TimeCase] = &[
+        // A sentence opening with a year before the plan reports a result.
+        ("2020年，科技型中小企业入库数量达到1.82万家。", 0, &[(18_200, 2020)]),
+        ("到2025年，科技型中小企业入库数量达到3万家。", 1, &[]),
+        // 以来: what the last years achieved.
+        ("“十三五”以来，新建城市公园12个。", 0, &[(12, 2020)]),
+        // The issuing line of the document is no target.
+        ("湖北省文化和旅游厅办公室 2021年10月27日印发", 0, &[]),
+    ];
+    for (body, targets, baselines) in cases {
+        let text = format!("某市“十四五”规划\n第一章 发展目标\n{body}\n");
+        let ex = extract(&text);
+        assert_eq!(ex.targets.len(), *targets, "{body}: {:?}", ex.targets);
+        let got: Vec<(Decimal, Option<i32>)> = ex.baselines.iter().map(|b| (b.value, b.year)).collect();
+        let want: Vec<(Decimal, Option<i32>)> = baselines.iter().map(|(v, y)| (Decimal::from(*v), Some(*y))).collect();
+        assert_eq!(got, want, "{body}");
+    }
+}

@@ -206,6 +206,88 @@ fn a_unit_that_is_only_a_magnitude_becomes_null() {
     assert_eq!(r.targets.matched, 2, "{r}");
 }
 
+/// A one-target gold over `plan`, quoting the whole plan.
+fn one_target_gold(plan: &str, value: f64, unit: Option<&str>, kind: &str) -> Gold {
+    let unit = unit.map_or("null".to_owned(), |u| format!("\"{u}\""));
+    Gold::from_json(&format!(
+        r#"{{"doc": "x.txt", "targets": [
+            {{"id": "t1", "indicator": "x", "comparator": ">=", "value": {value},
+             "unit": {unit}, "year": null, "quote": "{plan}", "kind": "{kind}"}}
+        ], "baselines": []}}"#
+    ))
+    .unwrap()
+}
+
+fn predicted(plan: &str, value: Decimal, unit: Option<&str>, kind: TargetKind) -> Target {
+    Target {
+        id: "p1".into(),
+        indicator: "x".into(),
+        comparator: Comparator::AtLeast,
+        value: Some(value),
+        value_max: None,
+        unit: unit.map(str::to_owned),
+        year: None,
+        quote: plan.into(),
+        kind,
+        measure: Measure::Level,
+        attribute: None,
+        span: Span { start: 0, end: 0 },
+        node: None,
+    }
+}
+
+#[test]
+fn magnitude_prefixes_fold_repeatedly() {
+    // 1000 万千瓦 ≡ 1e10 瓦 ≡ 1e7 千瓦 (data/gold/README.md).
+    let plan = "可再生能源装机达到 1000 万千瓦。";
+    let g = one_target_gold(plan, 1e7, Some("千瓦"), "numeric");
+    for (v, u) in [
+        (Decimal::from(1000), "万千瓦"),
+        (Decimal::from(10_000_000_000i64), "瓦"),
+    ] {
+        let r = score(
+            plan,
+            &only_targets(vec![predicted(plan, v, Some(u), TargetKind::Numeric)]),
+            &g,
+        );
+        assert_eq!(r.targets.matched, 1, "{v} {u}\n{r}");
+    }
+    let r = score(
+        plan,
+        &only_targets(vec![predicted(
+            plan,
+            Decimal::from(1000),
+            Some("千瓦"),
+            TargetKind::Numeric,
+        )]),
+        &g,
+    );
+    assert_eq!(r.targets.matched, 0, "{r}");
+}
+
+#[test]
+fn a_ratio_matches_in_either_orientation() {
+    let plan = "城乡用地比例调整为 1:9。";
+    let g = one_target_gold(plan, 9.0, None, "ratio");
+    for v in [Decimal::from(9), Decimal::ONE / Decimal::from(9)] {
+        let r = score(
+            plan,
+            &only_targets(vec![predicted(plan, v, None, TargetKind::Ratio)]),
+            &g,
+        );
+        assert_eq!(r.targets.matched, 1, "{v}\n{r}");
+    }
+    // Not for other kinds: 1/9 家 is not 9 家.
+    let g = one_target_gold(plan, 9.0, Some("家"), "numeric");
+    let v = Decimal::ONE / Decimal::from(9);
+    let r = score(
+        plan,
+        &only_targets(vec![predicted(plan, v, Some("家"), TargetKind::Numeric)]),
+        &g,
+    );
+    assert_eq!(r.targets.matched, 0, "{r}");
+}
+
 #[test]
 fn full_width_and_spelled_out_percent_are_percent() {
     let text = plan();

@@ -4,6 +4,8 @@
 //! - Strings are NFKC-normalised with all whitespace removed; numbers are put
 //!   in base form (a magnitude prefix of the unit multiplies the value and is
 //!   dropped: `45 万吨/日` ≡ `450000 吨/日`); `%`, `％`, `百分之` are one unit;
+//!   the prefixes fold repeatedly (`1000 万千瓦` ≡ `1e10 瓦` ≡ `1e7 千瓦`);
+//!   a ratio value matches in either orientation (`1:9` as 9 or as 1/9);
 //!   values compare with a relative tolerance of 1e-6; `null` equals only
 //!   `null`; an empty unit is `null`.
 //! - A predicted target matches a gold target when their quotes overlap in
@@ -324,12 +326,20 @@ enum Field {
     Comparator,
 }
 
+/// Either side is a ratio (1:9): its value matches in either orientation
+/// (9 or 1/9), since plans and annotators write both.
+fn ratio_pair(p: &Item, g: &Item) -> bool {
+    p.kind == Some(TargetKind::Ratio) || g.kind == Some(TargetKind::Ratio)
+}
+
 fn differences(p: &Item, g: &Item, with_comparator: bool) -> Vec<Field> {
     let mut d = Vec::new();
     if !norm::overlaps(&p.spans, &g.spans) {
         d.push(Field::Quote);
     }
-    if !values_equal(p.base_value, g.base_value) {
+    let same = values_equal(p.base_value, g.base_value)
+        || ratio_pair(p, g) && values_equal(p.base_value.map(f64::recip), g.base_value);
+    if !same {
         d.push(Field::Value);
     }
     if !values_equal(p.base_value_max, g.base_value_max) {
