@@ -26,6 +26,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/sqlite/0002_people.sql"),
         include_str!("../migrations/postgres/0002_people.sql"),
     ),
+    (
+        6,
+        "plan identity",
+        include_str!("../migrations/sqlite/0006_plan_identity.sql"),
+        include_str!("../migrations/postgres/0006_plan_identity.sql"),
+    ),
 ];
 
 pub(crate) fn migrator(backend: Backend) -> Migrator {
