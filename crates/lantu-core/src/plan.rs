@@ -21,6 +21,19 @@ pub enum PlanLevel {
     Town,
 }
 
+/// What sort of plan it is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PlanKind {
+    /// 国民经济和社会发展规划纲要: the master plan of a body.
+    #[default]
+    Master,
+    /// 专项规划, including 实施方案 and 行动计划.
+    Special,
+    /// 区域规划: a plan for an area that crosses bodies (城市群, 经济带…).
+    Regional,
+}
+
 /// Life cycle of a plan: drafted from text, adopted, adjusted at mid-term.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
 #[serde(rename_all = "snake_case")]
@@ -50,6 +63,16 @@ pub struct PlanMeta {
     #[serde(default)]
     pub region: String,
     pub level: PlanLevel,
+    /// Master, special or regional plan; a document written before plans
+    /// had a kind reads as a master plan.
+    #[serde(default)]
+    pub kind: PlanKind,
+    /// The body that issued the plan (湖北省文化和旅游厅办公室), when it says.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub issuer: Option<String>,
+    /// The issuing date as the plan gives it: `YYYY-MM-DD`, or `YYYY-MM`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub issued_on: Option<String>,
     pub start_year: i32,
     pub end_year: i32,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -320,6 +343,9 @@ mod tests {
                 name: "某区规划".into(),
                 region: "某区".into(),
                 level: PlanLevel::District,
+                kind: PlanKind::Master,
+                issuer: None,
+                issued_on: None,
                 start_year: 2021,
                 end_year: 2025,
                 vision_year: Some(2035),
@@ -385,5 +411,22 @@ mod tests {
         assert!(json.contains("\"24.5\""), "{json}");
         let back: PlanDoc = serde_json::from_str(&json).unwrap();
         assert_eq!(back, d);
+    }
+
+    #[test]
+    fn a_document_without_identity_fields_still_loads() {
+        let mut json = serde_json::to_value(doc()).unwrap();
+        let plan = json["plan"].as_object_mut().unwrap();
+        for k in ["kind", "issuer", "issued_on"] {
+            plan.remove(k);
+        }
+        let back: PlanDoc = serde_json::from_value(json).unwrap();
+        assert_eq!((back.plan.kind, back.plan.issuer), (PlanKind::Master, None));
+        let mut d = doc();
+        d.plan.kind = PlanKind::Special;
+        d.plan.issued_on = Some("2021-10-27".into());
+        let json = serde_json::to_string(&d).unwrap();
+        assert!(json.contains("\"kind\":\"special\""), "{json}");
+        assert_eq!(serde_json::from_str::<PlanDoc>(&json).unwrap(), d);
     }
 }

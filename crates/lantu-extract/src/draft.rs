@@ -10,21 +10,11 @@ use lantu_core::plan::{
 };
 use lantu_core::{Attribute, Comparator, Direction, Measure};
 
-/// The level of government a region name belongs to.
+/// The level of government a region name belongs to (天津市津南区 →
+/// district, 北京市 → provincial); a district when the name says nothing.
 pub fn level_of(region: &str) -> PlanLevel {
-    if region.ends_with('省') || region.ends_with("自治区") {
-        PlanLevel::Provincial
-    } else if region.ends_with('镇') || region.ends_with('乡') || region.ends_with("街道") {
-        PlanLevel::Town
-    } else if region.ends_with('区') || region.ends_with('县') || region.ends_with('旗') {
-        PlanLevel::District
-    } else if region.ends_with('市') || region.ends_with('州') || region.ends_with("盟") {
-        PlanLevel::City
-    } else if region.contains("国家") || region.contains("全国") || region.contains("中华人民共和国") {
-        PlanLevel::National
-    } else {
-        PlanLevel::District
-    }
+    let chars: Vec<char> = region.chars().collect();
+    crate::meta::region_prefix(&chars).2.unwrap_or(PlanLevel::District)
 }
 
 fn items(nodes: &[OutlineNode], out: &mut Vec<TaskDoc>) {
@@ -152,7 +142,10 @@ pub fn draft(ex: &Extraction, source: Option<&str>) -> PlanDoc {
             id: None,
             name,
             region: info.region.clone(),
-            level: level_of(&info.region),
+            level: info.level.unwrap_or_else(|| level_of(&info.region)),
+            kind: info.kind.unwrap_or_default(),
+            issuer: info.issuer.clone(),
+            issued_on: info.issued_on.clone(),
             start_year: info.start_year,
             end_year: info.end_year,
             vision_year: info.vision_year,
@@ -183,6 +176,7 @@ mod tests {
             (2021, 2025, PlanLevel::District)
         );
         assert_eq!(doc.plan.region, "天津市津南区");
+        assert_eq!(doc.plan.kind, lantu_core::plan::PlanKind::Master);
         assert_eq!(doc.indicators.len(), 68);
         assert!(doc.tasks.len() > 100);
         let hi = doc

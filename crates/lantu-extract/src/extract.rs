@@ -98,7 +98,18 @@ pub fn extract(text: &str) -> Extraction {
     let idx = CharIndex::new(text);
     let outline = outline::outline(text, &idx);
     let c = Compact::new(text);
-    let period = period::detect(&c.chars);
+    let (genre, plan) = (crate::genre::judge(&c.chars), crate::meta::plan_info(text, &c, &idx));
+    if genre.genre != crate::model::Genre::Plan {
+        return Extraction {
+            plan,
+            genre,
+            ..Extraction::default()
+        };
+    }
+    let period = PlanPeriod {
+        start: plan.start_year,
+        end: plan.end_year,
+    };
     let prev_name = previous_period_name(period);
     let mut targets: Vec<Target> = Vec::new();
     let mut baselines: Vec<Baseline> = Vec::new();
@@ -224,7 +235,8 @@ pub fn extract(text: &str) -> Extraction {
     links::link_unlinked(&mut baselines, &targets, &linked);
     renumber(&mut targets, &mut baselines);
     Extraction {
-        plan: crate::meta::plan_info(text, period),
+        plan,
+        genre,
         outline: outline.roots,
         targets,
         baselines,

@@ -278,3 +278,78 @@ pub const RELATIVE_MARKERS: &[(&str, Option<Comparator>)] = &[
     ("提高同步", Some(Comparator::Approx)),
     ("同步增长", Some(Comparator::Approx)),
 ];
+
+/// The word lists matched through [`crate::scan::Words`], by name, for
+/// [`record`]. (FRAME_PREFIXES, FRAME_SUFFIXES and PAST_MARKERS are matched
+/// word by word elsewhere and are not recorded.)
+pub fn recorded_lists() -> Vec<(&'static str, Vec<&'static str>)> {
+    vec![
+        ("cues", CUES.iter().map(|c| c.0).collect()),
+        ("build_verbs", BUILD_VERBS.to_vec()),
+        ("lower_is_better", LOWER_IS_BETTER.to_vec()),
+        ("higher_exceptions", HIGHER_EXCEPTIONS.to_vec()),
+        ("relative_markers", RELATIVE_MARKERS.iter().map(|c| c.0).collect()),
+    ]
+}
+
+/// A list's identity: a hash of its words in order (FNV-1a).
+pub fn list_id(words: &[&str]) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for w in words {
+        for b in w.bytes().chain([0]) {
+            h = (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+    h
+}
+
+thread_local! {
+    static FIRED: std::cell::RefCell<Option<std::collections::HashSet<(u64, usize)>>> =
+        const { std::cell::RefCell::new(None) };
+}
+
+/// Called on every match of a word list; records it while [`record`] runs.
+#[inline]
+pub(crate) fn fired(list: u64, k: usize) {
+    FIRED.with(|f| {
+        if let Some(set) = f.borrow_mut().as_mut() {
+            set.insert((list, k));
+        }
+    });
+}
+
+/// Runs `f` (an extraction) and returns, with its result, the entries of
+/// [`recorded_lists`] that matched somewhere while it ran, as (list, word).
+pub fn record<T>(f: impl FnOnce() -> T) -> (T, Vec<(&'static str, &'static str)>) {
+    let previous = FIRED.with(|s| s.borrow_mut().replace(Default::default()));
+    let out = f();
+    let set = FIRED
+        .with(|s| std::mem::replace(&mut *s.borrow_mut(), previous))
+        .unwrap_or_default();
+    let mut hits = Vec::new();
+    for (name, words) in recorded_lists() {
+        let id = list_id(&words);
+        hits.extend(
+            (0..words.len())
+                .filter(|k| set.contains(&(id, *k)))
+                .map(|k| (name, words[k])),
+        );
+    }
+    (out, hits)
+}
+
+#[cfg(test)]
+mod record_tests {
+    use super::*;
+
+    #[test]
+    fn record_names_the_entries_that_matched() {
+        let (ex, hits) = record(|| crate::extract("到2025年，森林覆盖率不低于25%。\n"));
+        assert_eq!(ex.targets.len(), 1);
+        assert!(hits.contains(&("cues", "不低于")), "{hits:?}");
+        assert!(!hits.contains(&("cues", "控制在")));
+        // Outside `record`, nothing is kept.
+        crate::extract("PM2.5浓度控制在30微克/立方米。\n");
+        assert!(FIRED.with(|s| s.borrow().is_none()));
+    }
+}

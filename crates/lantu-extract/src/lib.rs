@@ -11,6 +11,7 @@
 
 pub mod draft;
 pub mod extract;
+pub mod genre;
 pub mod input;
 pub mod lexicon;
 pub mod links;
@@ -21,6 +22,7 @@ pub mod period;
 pub mod projects;
 pub mod prose;
 pub mod quantity;
+pub mod regions;
 pub mod scan;
 pub mod score;
 pub mod table;

@@ -2,6 +2,7 @@
 //! characters of the input text it came from. This is the `--format json`
 //! schema of `lantu extract`; keep it stable.
 
+use lantu_core::plan::{PlanKind, PlanLevel};
 use lantu_core::{Attribute, Comparator, Measure, TargetKind};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
@@ -27,17 +28,83 @@ impl From<Span> for [usize; 2] {
     }
 }
 
-/// What the plan says about itself: its title, whose plan it is, its period.
+/// What the plan says about itself: its title, whose plan it is, what sort
+/// of plan, its period, who issued it and when. Each field read from the
+/// text has its span in [`PlanInfo::spans`].
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PlanInfo {
-    /// The title line (规划纲要), whitespace removed; empty when none is found.
+    /// The title (规划纲要), joined across lines, whitespace, 《》 and the
+    /// 关于印发……的通知 wrapper removed; empty when none is found.
     pub title: String,
-    /// The body that owns the plan (天津市津南区), read from the title.
+    /// The body that owns the plan (天津市津南区), read from the title, else
+    /// from the issuer.
     pub region: String,
+    /// national, provincial (省, 自治区, 直辖市), city, district (区, 县,
+    /// 旗), town; `null` when the region is unknown.
+    #[serde(default)]
+    pub level: Option<PlanLevel>,
+    /// master (国民经济和社会发展规划纲要), special (专项规划, 实施方案,
+    /// 行动计划) or regional (区域规划); `null` without a title.
+    #[serde(default)]
+    pub kind: Option<PlanKind>,
+    /// The issuing body (湖北省文化和旅游厅办公室), when a line names it.
+    #[serde(default)]
+    pub issuer: Option<String>,
     pub start_year: i32,
     pub end_year: i32,
     /// The long-range vision year (二〇三五年远景目标), if the title names one.
     pub vision_year: Option<i32>,
+    /// The issuing date: `YYYY-MM-DD`, or `YYYY-MM` when the day is not given.
+    #[serde(default)]
+    pub issued_on: Option<String>,
+    #[serde(default)]
+    pub spans: PlanSpans,
+}
+
+/// Where each field of [`PlanInfo`] was read; `null` for a field not found
+/// in the text (a period by default, a level implied by the region).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PlanSpans {
+    pub title: Option<Span>,
+    pub region: Option<Span>,
+    pub issuer: Option<Span>,
+    pub period: Option<Span>,
+    pub vision_year: Option<Span>,
+    pub issued_on: Option<Span>,
+}
+
+/// What sort of document the text is, judged from its body.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Genre {
+    /// A plan: it commits to figures for years to come.
+    #[default]
+    Plan,
+    /// 统计公报: a year's results against the year before.
+    StatisticalBulletin,
+    /// 政府工作报告: the past year reviewed and this year's tasks.
+    WorkReport,
+    /// 规划实施评估报告: how far a plan has got.
+    EvaluationReport,
+}
+
+impl Genre {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Genre::Plan => "plan",
+            Genre::StatisticalBulletin => "statistical bulletin (统计公报)",
+            Genre::WorkReport => "work report (工作报告)",
+            Genre::EvaluationReport => "evaluation report (评估报告)",
+        }
+    }
+}
+
+/// The genre check's verdict and the evidence it rests on.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GenreVerdict {
+    pub genre: Genre,
+    /// What in the body decided it (counts of the phrasing of each genre).
+    pub reason: String,
 }
 
 /// Everything read from one plan.
@@ -45,6 +112,10 @@ pub struct PlanInfo {
 pub struct Extraction {
     #[serde(default)]
     pub plan: PlanInfo,
+    /// Not a plan (a bulletin, a report): no targets, baselines or projects
+    /// are read from it.
+    #[serde(default)]
+    pub genre: GenreVerdict,
     pub outline: Vec<OutlineNode>,
     pub targets: Vec<Target>,
     pub baselines: Vec<Baseline>,

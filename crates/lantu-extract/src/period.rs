@@ -49,12 +49,17 @@ pub fn period_ordinal(s: &[char], i: usize) -> Option<(u32, usize)> {
 /// Reads the plan period from the first lines: "第十四个五年规划", "“十四五”规划",
 /// or "2021—2025 年".
 pub fn detect(chars: &[char]) -> PlanPeriod {
-    let head = &chars[..chars.len().min(600)];
+    find(&chars[..chars.len().min(600)]).map_or_else(PlanPeriod::default, |(p, _)| p)
+}
+
+/// The first period named in `head` and the range `[start, end)` of
+/// `head` that names it: 第十四个五年 first, then “十四五”, then 2021—2025.
+pub fn find(head: &[char]) -> Option<(PlanPeriod, std::ops::Range<usize>)> {
     for i in 0..head.len() {
         if head[i] == '第' {
-            if let Some((n, _)) = period_ordinal(head, i + 1) {
+            if let Some((n, len)) = period_ordinal(head, i + 1) {
                 if let Some(start) = five_year_plan_start(n) {
-                    return PlanPeriod { start, end: start + 4 };
+                    return Some((PlanPeriod { start, end: start + 4 }, i..i + 1 + len));
                 }
             }
         }
@@ -63,7 +68,7 @@ pub fn detect(chars: &[char]) -> PlanPeriod {
         if let Some((n, len)) = period_ordinal(head, i) {
             if len == 3 && (i == 0 || !matches!(head[i - 1], '第')) {
                 if let Some(start) = five_year_plan_start(n) {
-                    return PlanPeriod { start, end: start + 4 };
+                    return Some((PlanPeriod { start, end: start + 4 }, i..i + len));
                 }
             }
         }
@@ -72,19 +77,19 @@ pub fn detect(chars: &[char]) -> PlanPeriod {
     for i in 0..head.len() {
         if let Some((a, e)) = parse_arabic(head, i) {
             if matches!(head.get(e), Some('-' | '—' | '~' | '至')) {
-                if let Some((b, _)) = parse_arabic(head, e + 1) {
+                if let Some((b, e2)) = parse_arabic(head, e + 1) {
                     let (a, b) = (
                         a.trunc().to_string().parse::<i32>().unwrap_or(0),
                         b.trunc().to_string().parse::<i32>().unwrap_or(0),
                     );
                     if (1950..=2100).contains(&a) && b > a && b - a <= 15 {
-                        return PlanPeriod { start: a, end: b };
+                        return Some((PlanPeriod { start: a, end: b }, i..e2));
                     }
                 }
             }
         }
     }
-    PlanPeriod::default()
+    None
 }
 
 /// End year named by a period name at `i` (“十三五” → 2020).

@@ -172,6 +172,8 @@ pub fn is_cjk(c: char) -> bool {
 pub struct Words {
     words: Vec<Vec<char>>,
     bloom: [u64; 4],
+    /// Identifies the list for [`crate::lexicon::record`].
+    list: u64,
 }
 
 impl Words {
@@ -184,7 +186,11 @@ impl Words {
                 bloom[h >> 6] |= 1 << (h & 63);
             }
         }
-        Words { words, bloom }
+        Words {
+            words,
+            bloom,
+            list: crate::lexicon::list_id(list),
+        }
     }
 
     #[inline]
@@ -201,9 +207,14 @@ impl Words {
             return None;
         }
         let rest = &s[i..];
-        self.words
+        let k = self
+            .words
             .iter()
-            .position(|w| w[0] == c && rest.len() >= w.len() && rest[1..w.len()] == w[1..])
+            .position(|w| w[0] == c && rest.len() >= w.len() && rest[1..w.len()] == w[1..]);
+        if let Some(k) = k {
+            crate::lexicon::fired(self.list, k);
+        }
+        k
     }
 
     pub fn len_of(&self, k: usize) -> usize {

@@ -41,6 +41,7 @@ fn span_of(text: &str, quote: &str) -> Span {
 fn gold_as_extraction(text: &str, gold: &Gold) -> Extraction {
     Extraction {
         plan: Default::default(),
+        genre: Default::default(),
         outline: Vec::new(),
         targets: gold
             .targets

@@ -32,6 +32,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/sqlite/0003_audit_rows.sql"),
         include_str!("../migrations/postgres/0003_audit_rows.sql"),
     ),
+    (
+        6,
+        "plan identity",
+        include_str!("../migrations/sqlite/0006_plan_identity.sql"),
+        include_str!("../migrations/postgres/0006_plan_identity.sql"),
+    ),
 ];
 
 pub(crate) fn migrator(backend: Backend) -> Migrator {

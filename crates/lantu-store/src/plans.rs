@@ -271,8 +271,8 @@ fn target_version_of(r: &AnyRow, indicator: String) -> Result<TargetVersion> {
 
 pub(crate) async fn load_meta(conn: &mut AnyConnection, plan_id: i64) -> Result<(PlanMeta, PlanSettings)> {
     let r = sqlx::query(
-        "SELECT id, name, region, level, start_year, end_year, vision_year, parent_id, state, source, \
-         ahead_ratio, on_track_ratio, approx_tolerance FROM plans WHERE id = $1",
+        "SELECT id, name, region, level, kind, issuer, issued_on, start_year, end_year, vision_year, parent_id, \
+         state, source, ahead_ratio, on_track_ratio, approx_tolerance FROM plans WHERE id = $1",
     )
     .bind(plan_id)
     .fetch_optional(&mut *conn)
@@ -284,6 +284,9 @@ pub(crate) async fn load_meta(conn: &mut AnyConnection, plan_id: i64) -> Result<
         name: col(&r, "name")?,
         region: col(&r, "region")?,
         level: parse_enum("plans", plan_id, "level", &col::<String>(&r, "level")?)?,
+        kind: parse_enum("plans", plan_id, "kind", &col::<String>(&r, "kind")?)?,
+        issuer: col(&r, "issuer")?,
+        issued_on: col(&r, "issued_on")?,
         start_year: col(&r, "start_year")?,
         end_year: col(&r, "end_year")?,
         vision_year: col(&r, "vision_year")?,
@@ -558,8 +561,9 @@ impl Writer<'_> {
         let at = self.at();
         let r = sqlx::query(
             "INSERT INTO plans (name, region, level, start_year, end_year, vision_year, parent_id, state, source, \
-             ahead_ratio, on_track_ratio, approx_tolerance, created_at, created_by, updated_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $13) RETURNING id",
+             ahead_ratio, on_track_ratio, approx_tolerance, created_at, created_by, updated_at, kind, issuer, \
+             issued_on) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $13, $15, $16, $17) RETURNING id",
         )
         .bind(meta.name.clone())
         .bind(meta.region.clone())
@@ -575,6 +579,9 @@ impl Writer<'_> {
         .bind(settings.approx_tolerance.to_string())
         .bind(at)
         .bind(self.actor.to_string())
+        .bind(enum_str(&meta.kind))
+        .bind(meta.issuer.clone())
+        .bind(meta.issued_on.clone())
         .fetch_one(&mut *self.conn)
         .await
         .ctx(|| format!("storing plan `{}`", meta.name))?;
@@ -586,7 +593,7 @@ impl Writer<'_> {
         sqlx::query(
             "UPDATE plans SET name = $1, region = $2, level = $3, start_year = $4, end_year = $5, vision_year = $6, \
              parent_id = $7, state = $8, source = $9, ahead_ratio = $10, on_track_ratio = $11, \
-             approx_tolerance = $12, updated_at = $13 WHERE id = $14",
+             approx_tolerance = $12, updated_at = $13, kind = $15, issuer = $16, issued_on = $17 WHERE id = $14",
         )
         .bind(meta.name.clone())
         .bind(meta.region.clone())
@@ -602,6 +609,9 @@ impl Writer<'_> {
         .bind(settings.approx_tolerance.to_string())
         .bind(at)
         .bind(self.plan_id)
+        .bind(enum_str(&meta.kind))
+        .bind(meta.issuer.clone())
+        .bind(meta.issued_on.clone())
         .execute(&mut *self.conn)
         .await
         .ctx(|| format!("updating plan {}", self.plan_id))?;

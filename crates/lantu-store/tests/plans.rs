@@ -3,7 +3,7 @@
 mod common;
 
 use common::*;
-use lantu_core::plan::{DepartmentDoc, PlanState};
+use lantu_core::plan::{DepartmentDoc, PlanKind, PlanState};
 use lantu_store::testing::fresh_store;
 use lantu_store::{ApplyOptions, Change, Store, StoreError};
 
@@ -24,6 +24,31 @@ async fn opening_and_migrating_twice_is_harmless() {
     let third = Store::open(store.url()).await.unwrap();
     assert_eq!(count(&third, "_sqlx_migrations").await, 3);
     third.close().await;
+}
+
+#[tokio::test]
+async fn the_plan_identity_survives_import_and_apply() {
+    let store = fresh_store().await;
+    let mut doc = sample_doc(PlanState::Draft);
+    doc.plan.kind = PlanKind::Special;
+    doc.plan.issuer = Some("某省文化和旅游厅办公室".into());
+    doc.plan.issued_on = Some("2021-10-27".into());
+    let id = store.import_plan(&doc, "planner").await.unwrap();
+    let stored = store.plan_doc(id).await.unwrap();
+    assert_eq!(
+        (
+            stored.plan.kind,
+            stored.plan.issuer.as_deref(),
+            stored.plan.issued_on.as_deref()
+        ),
+        (PlanKind::Special, Some("某省文化和旅游厅办公室"), Some("2021-10-27"))
+    );
+    let mut edited = stored.clone();
+    edited.plan.kind = PlanKind::Regional;
+    edited.plan.issuer = None;
+    store.apply_plan(id, &edited, "planner").await.unwrap();
+    let again = store.plan_doc(id).await.unwrap();
+    assert_eq!((again.plan.kind, again.plan.issuer), (PlanKind::Regional, None));
 }
 
 #[tokio::test]

@@ -2,6 +2,7 @@
 //! print. Every error is printed with its whole chain of causes.
 
 mod demo;
+mod score_dir;
 mod stored;
 mod table;
 mod users;
@@ -39,7 +40,8 @@ enum Command {
     /// baselines and key projects.
     Extract {
         /// The plan file.
-        file: PathBuf,
+        #[arg(required_unless_present = "score_dir")]
+        file: Option<PathBuf>,
         /// `json`: the whole extraction as one object (stable schema, see
         /// docs/extraction.md); `table`: the targets as an aligned table.
         /// Default: json, or the readable report with --score.
@@ -49,6 +51,8 @@ enum Command {
         /// precision, recall and F1 with every miss and false hit instead.
         #[arg(long, value_name = "GOLD.json")]
         score: Option<PathBuf>,
+        #[command(flatten)]
+        dir: score_dir::DirArgs,
     },
     /// Judge stand-alone cases with the progress engine (for analysts and
     /// tests): a JSON list of {target, baseline, observations,
@@ -294,7 +298,10 @@ fn run(cli: Cli) -> Result<()> {
             let store = stored::open(&db).await?;
             stored::audit_verify(&store).await
         }),
-        Command::Extract { file, format, score } => extract(&file, format, score.as_deref()),
+        Command::Extract { dir, format, .. } if !dir.score_dir.is_empty() => score_dir::run(&dir, format),
+        Command::Extract {
+            file, format, score, ..
+        } => extract(&file.unwrap_or_default(), format, score.as_deref()),
         Command::Assess { file } => {
             let json = std::fs::read_to_string(&file).with_context(|| format!("cannot read {}", file.display()))?;
             let out = lantu_core::progress::assess_cases(&json).with_context(|| format!("in {}", file.display()))?;
@@ -358,6 +365,7 @@ pub(crate) fn emit(s: &str) -> Result<()> {
 fn extract(file: &Path, format: Option<Format>, gold: Option<&Path>) -> Result<()> {
     let text = lantu_extract::input::read_path(file)?;
     let ex = lantu_extract::extract(&text);
+    score_dir::genre_note(file, &ex);
     if let Some(gold_path) = gold {
         let json = std::fs::read_to_string(gold_path)
             .with_context(|| format!("cannot read the gold file {}", gold_path.display()))?;

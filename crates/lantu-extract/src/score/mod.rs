@@ -18,6 +18,7 @@
 //!   matchings and are correct when the mapped pair is a gold link.
 
 mod display;
+mod identity;
 mod matching;
 mod norm;
 
@@ -31,6 +32,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::model::Extraction;
 
+pub use identity::{identity_key, score_identity, GoldPlan, IdentityScore};
 pub use norm::{base_unit, indicator_similarity, normalize, values_equal, TOLERANCE};
 
 /// What can go wrong reading gold.
@@ -58,6 +60,9 @@ pub struct Gold {
     /// Where the text came from.
     #[serde(default)]
     pub source: Option<String>,
+    /// What the plan says about itself (title, region, level, kind, period).
+    #[serde(default)]
+    pub plan: Option<GoldPlan>,
     pub targets: Vec<GoldTarget>,
     #[serde(default)]
     pub baselines: Vec<GoldBaseline>,
