@@ -271,13 +271,21 @@ fn a_200_mb_text_is_read_within_the_documented_limit() {
 /// eight copies of the plan take at most ~8× (with slack) what one does.
 #[test]
 fn extraction_scales_linearly() {
-    let t = Instant::now();
-    let one = extract(PLAN);
-    let t1 = t.elapsed();
+    // The fastest of three runs of each, so that a busy machine (tests run
+    // in parallel) does not pass for super-linear growth.
+    let fastest = |text: &str| {
+        (0..3)
+            .map(|_| {
+                let t = Instant::now();
+                let out = extract(text);
+                (t.elapsed(), out)
+            })
+            .min_by_key(|(elapsed, _)| *elapsed)
+            .expect("three runs")
+    };
+    let (t1, one) = fastest(PLAN);
     let text = PLAN.repeat(8);
-    let t = Instant::now();
-    let eight = extract(&text);
-    let t8 = t.elapsed();
+    let (t8, eight) = fastest(&text);
     check_invariants(&text, &eight);
     assert!(eight.targets.len() >= one.targets.len());
     assert!(
