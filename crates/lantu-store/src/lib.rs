@@ -11,18 +11,21 @@
 //! `?` placeholders on SQLite instead: see `db::params` for why.
 //!
 //! Speed comes from never going row by row: an import reads the current
-//! figures of the plan once and writes 1,000-row `INSERT`s; the status and
-//! the import read one row per indicator (figures aggregated with
-//! `string_agg`, which PostgreSQL and the bundled SQLite ≥ 3.44 share),
-//! because sqlx's cost is per row. Figures: 1,000,000 observations import
-//! at ~400,000–530,000 rows/s into SQLite; status of 200 indicators × 120
-//! months takes ~14 ms (`cargo bench -p lantu-store`).
+//! figures of the plan once and writes 1,000-row `INSERT`s; the import
+//! reads one row per indicator (figures aggregated with `string_agg`, which
+//! PostgreSQL and the bundled SQLite ≥ 3.44 share), because sqlx's cost is
+//! per row. Figures: 1,000,000 observations import at ~400,000–530,000
+//! rows/s into SQLite (`cargo bench -p lantu-store`).
+//!
+//! The store reads and writes; it judges nothing: where a plan stands in a
+//! year is computed by the application layer (`lantu-app`) from
+//! [`Store::plan_at`] and [`Store::observations`].
 //!
 //! ```no_run
 //! # async fn demo(doc: &lantu_core::plan::PlanDoc) -> Result<(), lantu_store::StoreError> {
 //! let store = lantu_store::Store::open("sqlite://lantu.db").await?;
 //! let plan = store.import_plan(doc, "planner").await?;
-//! let rows = store.status(plan, 2023, &lantu_store::StatusOptions::default()).await?;
+//! let (doc, targets) = store.plan_at(plan, 2023).await?;
 //! # Ok(()) }
 //! ```
 //!
@@ -36,7 +39,6 @@ mod error;
 mod migrations;
 mod observations;
 mod plans;
-mod status;
 pub mod testing;
 mod users;
 mod work;
@@ -49,7 +51,6 @@ pub use comments::{Comment, NewComment};
 pub use error::{Result, RowError, RowProblem, StoreError};
 pub use observations::{Figures, ImportProgress, ImportReport, ObservationQuery, ObservationRecord, Transition, View};
 pub use plans::{ApplyOptions, ApplyReport, Change, PlanSummary, TargetVersion};
-pub use status::{rollups, target_spec, Counted, IndicatorStatus, Rollups, StatusOptions};
 pub use users::{NewUser, User, UserUpdate};
 pub use work::{
     Department, NewWorkPlanEntry, Project, ProjectProgress, ProjectStatus, Task, WorkPlanEntry, WorkPlanUpdate,
@@ -317,7 +318,7 @@ mod tests {
             "a",
             None,
         ));
-        send(&s.status(1, 2023, &StatusOptions::default()));
+        send(&s.plan_at(1, 2023));
         send(&s.add_work_plan_entry(
             1,
             &NewWorkPlanEntry {

@@ -1109,6 +1109,24 @@ impl Store {
         self.plan_doc_for(plan_id, Some(year)).await
     }
 
+    /// [`Store::plan_doc_at`] together with the target version in force in
+    /// `year` of each active indicator, by code, read in one transaction.
+    pub async fn plan_at(&self, plan_id: i64, year: i32) -> Result<(PlanDoc, HashMap<String, TargetVersion>)> {
+        let mut tx = self
+            .pool
+            .begin()
+            .await
+            .ctx(|| "starting a read transaction".to_string())?;
+        let plan = load_plan(&mut tx, plan_id).await?;
+        let versions = plan
+            .indicators
+            .iter()
+            .filter(|i| !i.retired)
+            .map(|i| (i.doc.code.clone(), in_force(&i.versions, Some(year)).clone()))
+            .collect();
+        Ok((plan.doc(Some(year)), versions))
+    }
+
     async fn plan_doc_for(&self, plan_id: i64, year: Option<i32>) -> Result<PlanDoc> {
         // One read transaction: a consistent snapshot while another
         // connection writes.

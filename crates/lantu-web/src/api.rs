@@ -9,13 +9,13 @@
 use crate::auth::Role;
 use crate::entry::{department_for, department_indicators};
 use crate::error::{ApiError, WebError};
-use crate::load::Visibility;
 use crate::view::{chapter_of, section_of};
 use crate::{query_param, AppState, Ctx};
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
+use lantu_app::Visibility;
 use lantu_core::observation::{NewObservation, ObservationState};
 use lantu_core::Period;
 use lantu_store::{Figures, ObservationQuery, View};
@@ -56,7 +56,7 @@ fn vis(ctx: &Ctx) -> Visibility {
 }
 
 async fn me(ctx: Ctx) -> ApiResult {
-    Ok(Json(json!({ "user": ctx.user, "visibility": match vis(&ctx) { Visibility::Public => "published", Visibility::Internal => "reviewed" } })).into_response())
+    Ok(Json(json!({ "user": ctx.user, "visibility": vis(&ctx).figures_shown() })).into_response())
 }
 
 async fn plans(State(state): State<AppState>) -> ApiResult {
@@ -72,7 +72,7 @@ async fn plan(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> A
         "evaluation_year": v.snapshot.evaluation_year,
         "time_elapsed": v.snapshot.time_elapsed(),
         "sample_data": v.snapshot.notes.sample_data,
-        "figures_shown": match vis(&ctx) { Visibility::Public => "published", Visibility::Internal => "reviewed" },
+        "figures_shown": vis(&ctx).figures_shown(),
     }))
     .into_response())
 }
@@ -458,7 +458,7 @@ async fn status(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) ->
         "plan": id,
         "evaluation_year": v.snapshot.evaluation_year,
         "time_elapsed": v.snapshot.time_elapsed(),
-        "figures_shown": match vis(&ctx) { Visibility::Public => "published", Visibility::Internal => "reviewed" },
+        "figures_shown": vis(&ctx).figures_shown(),
         "sample_data": v.snapshot.notes.sample_data,
         "counts": counts,
         "indicators": items,
@@ -564,7 +564,7 @@ async fn comments(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) 
         .map_err(WebError::from)?;
     // The cached view's plan document: no second read of the plan.
     let v = state.plan_view(id, None, vis(&ctx)).await?;
-    Ok(Json(crate::comments::readable(&user, &v.doc, list)).into_response())
+    Ok(Json(lantu_app::comments::readable(&user, &v.doc, list)).into_response())
 }
 
 #[derive(Deserialize)]

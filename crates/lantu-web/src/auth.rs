@@ -19,16 +19,16 @@
 
 use crate::error::WebError;
 use crate::i18n::{t, Lang};
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
-use argon2::Argon2;
 use lantu_store::Store;
-use serde::Deserialize;
 use sha2::{Digest, Sha256};
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Mutex, RwLock};
 use std::time::{Duration, Instant};
 
+pub use lantu_app::accounts::{
+    check_password, hash_password, verify_password, HashCost, NewAccount as NewUser, MIN_PASSWORD,
+};
 pub use lantu_core::account::Role;
 pub use lantu_store::User;
 
@@ -51,38 +51,6 @@ impl RoleLabel for Role {
     }
 }
 
-/// A new user as the administrator enters it.
-#[derive(Debug, Clone, Deserialize)]
-pub struct NewUser {
-    pub username: String,
-    pub display_name: String,
-    pub role: Role,
-    pub department: Option<String>,
-    pub password: String,
-}
-
-/// Hashing cost: argon2id's defaults (19 MiB, 2 passes) unless set lower
-/// for tests.
-#[derive(Debug, Clone, Copy)]
-pub struct HashCost {
-    pub memory_kib: u32,
-    pub passes: u32,
-}
-
-impl Default for HashCost {
-    fn default() -> Self {
-        HashCost {
-            memory_kib: argon2::Params::DEFAULT_M_COST,
-            passes: argon2::Params::DEFAULT_T_COST,
-        }
-    }
-}
-
-fn argon(cost: HashCost) -> Argon2<'static> {
-    let params = argon2::Params::new(cost.memory_kib, cost.passes, 1, None).unwrap_or_default();
-    Argon2::new(argon2::Algorithm::Argon2id, argon2::Version::V0x13, params)
-}
-
 pub fn random_bytes<const N: usize>() -> [u8; N] {
     let mut b = [0u8; N];
     getrandom::fill(&mut b).expect("the operating system's random number generator failed");
@@ -97,47 +65,17 @@ pub fn sha256_hex(s: &str) -> String {
     hex(&Sha256::digest(s.as_bytes()))
 }
 
-/// Hashes a password with argon2id.
-pub fn hash_password(password: &str, cost: HashCost) -> Result<String, WebError> {
-    let salt = SaltString::encode_b64(&random_bytes::<16>()).map_err(|e| WebError::Internal(e.to_string()))?;
-    argon(cost)
-        .hash_password(password.as_bytes(), &salt)
-        .map(|h| h.to_string())
-        .map_err(|e| WebError::Internal(format!("hashing a password: {e}")))
-}
-
-/// Checks a password against a PHC string (the parameters come from the
-/// string).
-pub fn verify_password(password: &str, phc: &str) -> bool {
-    match PasswordHash::new(phc) {
-        Ok(h) => Argon2::default().verify_password(password.as_bytes(), &h).is_ok(),
-        Err(_) => false,
-    }
-}
-
 /// Compares secrets in constant time.
 pub fn same(a: &str, b: &str) -> bool {
     let (a, b) = (a.as_bytes(), b.as_bytes());
     a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
-/// Minimum password length, in characters.
-pub const MIN_PASSWORD: usize = 8;
-
-fn check_password(password: &str) -> Result<(), WebError> {
-    if password.chars().count() < MIN_PASSWORD {
-        return Err(WebError::BadRequest(
-            "密码至少 8 个字符 / the password needs at least 8 characters".into(),
-        ));
-    }
-    Ok(())
-}
-
 /// Hashes off the async threads: argon2id takes tens of milliseconds.
 pub async fn hash_password_blocking(password: String, cost: HashCost) -> Result<String, WebError> {
-    tokio::task::spawn_blocking(move || hash_password(&password, cost))
+    Ok(tokio::task::spawn_blocking(move || hash_password(&password, cost))
         .await
-        .map_err(|e| WebError::Internal(format!("hashing a password: {e}")))?
+        .map_err(|e| WebError::Internal(format!("hashing a password: {e}")))??)
 }
 
 /// The accounts, kept by the store, with a short-lived cache so that a
@@ -184,28 +122,6 @@ impl Users {
     /// The active account of an API token.
     pub async fn by_token(&self, store: &Store, token: &str) -> Result<Option<User>, WebError> {
         Ok(store.user_by_token_hash(&sha256_hex(token)).await?)
-    }
-
-    pub async fn add(&self, store: &Store, new: NewUser, cost: HashCost, actor: &str) -> Result<User, WebError> {
-        lantu_core::account::parse_username(&new.username).map_err(|e| WebError::BadRequest(e.to_string()))?;
-        lantu_core::account::department_for(new.role, new.department.as_deref())
-            .map_err(|e| WebError::BadRequest(e.to_string()))?;
-        check_password(&new.password)?;
-        // The store checks the name is free, in the same transaction.
-        let hash = hash_password_blocking(new.password, cost).await?;
-        let user = store
-            .add_user(
-                &lantu_store::NewUser {
-                    username: new.username,
-                    display_name: new.display_name,
-                    role: new.role,
-                    department: new.department,
-                    password_hash: hash,
-                },
-                actor,
-            )
-            .await?;
-        Ok(user)
     }
 
     /// Changes an account and forgets the cached copy.

@@ -4,39 +4,15 @@
 //! them. Posting needs [`crate::auth::Role::can_comment`]; the store keeps every comment
 //! for good and audits it.
 
-use crate::auth::{RoleLabel, User};
+use crate::auth::RoleLabel;
 use crate::error::WebError;
 use crate::i18n::Lang;
 use crate::{query_param, respond, AppState, Ctx};
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
-use lantu_core::plan::PlanDoc;
 use lantu_store::{Comment, NewComment};
 use serde::Serialize;
-use std::collections::HashSet;
-
-/// The comments `user` may read: staff all of them; a department reporter
-/// those on the plan as a whole and on indicators its department leads or
-/// supports (a comment may quote another department's unreviewed figure).
-pub(crate) fn readable(user: &User, doc: &PlanDoc, comments: Vec<Comment>) -> Vec<Comment> {
-    if user.role.sees_all_departments() {
-        return comments;
-    }
-    let Some(dept) = user.department.as_deref() else {
-        return comments.into_iter().filter(|c| c.indicator.is_none()).collect();
-    };
-    let own: HashSet<&str> = doc
-        .indicators
-        .iter()
-        .filter(|i| i.departments.iter().chain(&i.co_departments).any(|d| d == dept))
-        .map(|i| i.code.as_str())
-        .collect();
-    comments
-        .into_iter()
-        .filter(|c| c.indicator.as_deref().is_none_or(|code| own.contains(code)))
-        .collect()
-}
 
 /// A comment as the pages show it.
 #[derive(Debug, Clone, Serialize)]
@@ -87,7 +63,8 @@ pub async fn page(State(state): State<AppState>, ctx: Ctx, Path(plan): Path<i64>
         if let Some(code) = &filter {
             v.row(code).ok_or(WebError::NotFound)?;
         }
-        let stored = readable(&user, &v.doc, state.store().comments(plan, filter.as_deref()).await?);
+        let stored =
+            lantu_app::comments::readable(&user, &v.doc, state.store().comments(plan, filter.as_deref()).await?);
         let list = views(stored, plan, |c| v.row(c).map(|r| r.name.clone()), ctx.lang);
         let indicators: Vec<(String, String)> = v
             .snapshot

@@ -31,6 +31,16 @@ pub enum WebError {
     Internal(String),
 }
 
+impl From<lantu_app::AppError> for WebError {
+    fn from(e: lantu_app::AppError) -> WebError {
+        match e {
+            lantu_app::AppError::Store(e) => WebError::Store(e),
+            lantu_app::AppError::Invalid(e) => WebError::BadRequest(e),
+            lantu_app::AppError::Internal(e) => WebError::Internal(e),
+        }
+    }
+}
+
 impl WebError {
     pub fn status(&self) -> StatusCode {
         match self {

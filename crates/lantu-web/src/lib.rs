@@ -5,9 +5,11 @@
 //!
 //! Pages are rendered on the server (minijinja templates and one stylesheet,
 //! all embedded) and work without JavaScript; charts are SVG drawn on the
-//! server. Handlers parse the request, call the store and the core, and
-//! render: the judgement of progress is the core's, every write goes through
-//! the store, which audits it.
+//! server. Handlers parse the request, call the application layer
+//! (`lantu-app`: where a plan stands, accounts, comments) — and, until they
+//! move there, the store — and render: the judgement of progress is the
+//! application's one pipeline, every write goes through the store, which
+//! audits it.
 //!
 //! ```no_run
 //! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
@@ -18,13 +20,13 @@
 
 pub mod api;
 pub mod auth;
+mod cache;
 pub mod chart;
 mod comments;
 mod entry;
 pub mod error;
 pub mod format;
 pub mod i18n;
-pub mod load;
 mod pages;
 pub mod search;
 pub mod templates;
@@ -43,6 +45,7 @@ use axum::middleware::Next;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::Router;
+use lantu_app::{App, Visibility};
 use lantu_store::Store;
 use serde::Serialize;
 use std::collections::HashMap;
@@ -90,14 +93,14 @@ impl Default for Config {
     }
 }
 
-type CacheKey = (i64, Option<i32>, load::Visibility);
+type CacheKey = (i64, Option<i32>, Visibility);
 /// When a view was built, under which write generation, and the view.
 type Cached = (Instant, u64, Arc<PlanView>);
 /// A rendered body: write generation, when, HTML.
 type Fragment = (u64, Instant, Arc<str>);
 
 pub(crate) struct Inner {
-    pub(crate) store: Store,
+    pub(crate) app: App,
     pub(crate) config: Config,
     pub(crate) users: Users,
     pub(crate) sessions: Sessions,
@@ -116,10 +119,10 @@ pub struct AppState {
 }
 
 impl AppState {
-    pub fn new(store: Store, config: Config) -> AppState {
+    pub fn new(app: App, config: Config) -> AppState {
         AppState {
             inner: Arc::new(Inner {
-                store,
+                app,
                 config,
                 users: Users::default(),
                 sessions: Sessions::default(),
@@ -132,7 +135,11 @@ impl AppState {
     }
 
     pub fn store(&self) -> &Store {
-        &self.inner.store
+        self.inner.app.store()
+    }
+
+    pub fn app(&self) -> &App {
+        &self.inner.app
     }
 
     pub fn config(&self) -> &Config {
@@ -142,14 +149,15 @@ impl AppState {
     /// Adds an account to the store (for `lantu serve`/`demo` and tests);
     /// `actor` is who the audit log names.
     pub async fn add_user(&self, user: NewUser, actor: &str) -> Result<User, WebError> {
-        self.inner
-            .users
-            .add(&self.inner.store, user, self.inner.config.hash_cost, actor)
-            .await
+        Ok(self
+            .inner
+            .app
+            .add_user(user, self.inner.config.hash_cost, actor)
+            .await?)
     }
 
     pub async fn users(&self) -> Result<Vec<User>, WebError> {
-        Ok(self.inner.store.users().await?)
+        Ok(self.inner.app.store().users().await?)
     }
 
     fn generation(&self) -> u64 {
@@ -163,7 +171,7 @@ impl AppState {
 
     /// The plan shown when none is named: the first stored one.
     pub async fn default_plan(&self) -> Result<Option<i64>, WebError> {
-        Ok(self.inner.store.plans().await?.first().map(|p| p.id))
+        Ok(self.inner.app.store().plans().await?.first().map(|p| p.id))
     }
 }
 
@@ -272,7 +280,7 @@ impl FromRequestParts<AppState> for Ctx {
             Some(session) => match state
                 .inner
                 .users
-                .of_session(&state.inner.store, session, state.inner.config.account_ttl)
+                .of_session(state.inner.app.store(), session, state.inner.config.account_ttl)
                 .await
             {
                 Ok(Some(u)) => Some(u),
@@ -301,7 +309,7 @@ impl FromRequestParts<AppState> for Ctx {
             user = state
                 .inner
                 .users
-                .by_token(&state.inner.store, token.trim())
+                .by_token(state.inner.app.store(), token.trim())
                 .await
                 .unwrap_or_else(|e| {
                     tracing::error!(error = %e, "reading an API token's user");
@@ -357,11 +365,11 @@ impl Ctx {
         }
     }
 
-    pub fn visibility(&self) -> load::Visibility {
+    pub fn visibility(&self) -> Visibility {
         if self.public || !self.role().internal() {
-            load::Visibility::Public
+            Visibility::Public
         } else {
-            load::Visibility::Internal
+            Visibility::Internal
         }
     }
 
@@ -721,7 +729,7 @@ pub fn router(state: AppState) -> Router {
 /// store holds (`lantu user`, [`AppState::add_user`], the administration
 /// page).
 pub async fn serve(store: Store, addr: SocketAddr) -> std::io::Result<()> {
-    serve_state(AppState::new(store, Config::default()), addr).await
+    serve_state(AppState::new(App::new(store), Config::default()), addr).await
 }
 
 /// Serves a prepared state (its settings) on `addr`.

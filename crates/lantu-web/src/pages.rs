@@ -143,7 +143,7 @@ pub async fn indicator(State(state): State<AppState>, ctx: Ctx, Path((id, code))
         // Evaluation comments are for staff, never the public portal.
         let comments = match &ctx.user {
             Some(u) if !ctx.public && u.role.internal() => Some(crate::comments::views(
-                crate::comments::readable(u, &v.doc, state.store().comments(id, Some(&code)).await?),
+                lantu_app::comments::readable(u, &v.doc, state.store().comments(id, Some(&code)).await?),
                 id,
                 |_| None,
                 ctx.lang,
@@ -177,7 +177,7 @@ pub async fn tasks(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>)
         let dept = query_param(&ctx.query, "department").filter(|d| !d.is_empty());
         let user = ctx.user.clone();
         let p = view::tasks_page(&v, ctx.lang, dept, |t| crate::work::may_edit_task(user.as_ref(), t));
-        let (_, now) = crate::load::today();
+        let (_, now) = lantu_app::assess::today();
         let statuses = ["not_started", "in_progress", "completed", "delayed"];
         state.page(
             &ctx,
@@ -426,9 +426,9 @@ pub async fn report(State(state): State<AppState>, ctx: Ctx, Path((id, file)): P
         };
         let v = state.plan_view(id, year_param(&ctx), ctx.visibility()).await?;
         let mut snapshot = v.snapshot.clone();
-        if ctx.visibility() == crate::load::Visibility::Internal {
+        if ctx.visibility() == lantu_app::Visibility::Internal {
             let reader = ctx.user.as_ref().map(|u| (u, &v.doc));
-            crate::load::add_comments(state.store(), id, &mut snapshot, reader).await?;
+            lantu_app::assess::add_comments(state.store(), id, &mut snapshot, reader).await?;
         }
         let bytes = tokio::task::spawn_blocking(move || lantu_report::render(&snapshot, kind, lang, format))
             .await

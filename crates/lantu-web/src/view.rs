@@ -14,6 +14,8 @@ use lantu_core::{Attribute, Direction, Status};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap};
 
+pub use lantu_app::{chapter_of, section_of, WorkEntry};
+
 /// One plan as the pages see it.
 #[derive(Debug, Clone)]
 pub struct PlanView {
@@ -29,6 +31,14 @@ pub struct PlanView {
     pub work: HashMap<String, Vec<WorkEntry>>,
     docs_by_code: HashMap<String, usize>,
     rows_by_code: HashMap<String, usize>,
+}
+
+impl From<lantu_app::Standing> for PlanView {
+    fn from(s: lantu_app::Standing) -> PlanView {
+        let mut v = PlanView::new(s.doc, s.snapshot, s.sections, s.states);
+        v.work = s.work;
+        v
+    }
 }
 
 impl PlanView {
@@ -172,26 +182,6 @@ pub fn zh_number(n: u32) -> String {
         ),
         _ => n.to_string(),
     }
-}
-
-/// The section id of an outline node id (`c3.s1.i2` → `c3.s1`).
-pub fn section_of(node: &str) -> Option<String> {
-    let parts: Vec<&str> = node.split('.').collect();
-    let i = parts.iter().position(|p| {
-        p.strip_prefix('s')
-            .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
-    })?;
-    Some(parts[..=i].join("."))
-}
-
-/// The chapter id of an outline node id (`p1.c3.s1` → `p1.c3`).
-pub fn chapter_of(node: &str) -> Option<String> {
-    let parts: Vec<&str> = node.split('.').collect();
-    let i = parts.iter().position(|p| {
-        p.strip_prefix('c')
-            .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
-    })?;
-    Some(parts[..=i].join("."))
 }
 
 /// Percent-encodes a path segment.
@@ -841,19 +831,6 @@ pub struct TaskItem {
     pub entries: Vec<WorkEntry>,
     /// The viewer may add and update work-plan entries.
     pub editable: bool,
-}
-
-/// A work-plan entry (年度工作计划) of a task, when the store has them.
-#[derive(Debug, Clone, Serialize, Default)]
-pub struct WorkEntry {
-    pub id: i64,
-    pub year: i32,
-    pub milestone: String,
-    pub due_date: Option<String>,
-    pub state: String,
-    pub state_label: &'static str,
-    pub overdue: bool,
-    pub note: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]

@@ -616,7 +616,7 @@ fn accounts_outlive_the_server_and_their_changes_are_audited() {
         (store, u.id)
     });
     let second = app.rt.block_on(async {
-        let state = lantu_web::AppState::new(store.clone(), app.state.config().clone());
+        let state = lantu_web::AppState::new(lantu_app::App::new(store.clone()), app.state.config().clone());
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
         tokio::spawn(lantu_web::serve_on(state, listener));

@@ -437,8 +437,8 @@ const DEMO_SOURCE: &str = "jinnan-14th-five-year-plan.txt";
 const DEMO_YEAR: i32 = 2023;
 
 /// The demo's accounts: (user name, display name, role, department).
-const DEMO_ACCOUNTS: [(&str, &str, lantu_web::auth::Role, Option<&str>); 6] = {
-    use lantu_web::auth::Role;
+const DEMO_ACCOUNTS: [(&str, &str, lantu_core::account::Role, Option<&str>); 6] = {
+    use lantu_core::account::Role;
     [
         ("admin", "系统管理员", Role::Administrator, None),
         ("planner", "区发展改革委 规划科", Role::Planner, None),
@@ -461,7 +461,7 @@ async fn demo_accounts_left(store: &lantu_store::Store) -> Result<Vec<String>> {
     for (name, ..) in DEMO_ACCOUNTS {
         if let Some(u) = store.user_by_name(name).await? {
             let (pw, hash) = (demo_password(), u.password_hash.clone());
-            let same = tokio::task::spawn_blocking(move || lantu_web::auth::verify_password(&pw, &hash)).await?;
+            let same = tokio::task::spawn_blocking(move || lantu_app::accounts::verify_password(&pw, &hash)).await?;
             if u.active && same {
                 left.push(u.username);
             }
@@ -508,22 +508,21 @@ fn serve(db: &str, addr: std::net::SocketAddr, insecure_cookies: bool, allow_dem
                 demo_left.join(", ")
             );
         }
-        let state = lantu_web::AppState::new(store, config);
+        let app = lantu_app::App::new(store);
         if first_start {
             let password = std::env::var("LANTU_ADMIN_PASSWORD").unwrap_or_else(|_| fresh_password());
-            state
-                .add_user(
-                    lantu_web::auth::NewUser {
-                        username: "admin".into(),
-                        display_name: "系统管理员".into(),
-                        role: lantu_web::auth::Role::Administrator,
-                        department: None,
-                        password: password.clone(),
-                    },
-                    "lantu serve",
-                )
-                .await
-                .map_err(|e| anyhow::anyhow!("{e}"))?;
+            app.add_user(
+                lantu_app::accounts::NewAccount {
+                    username: "admin".into(),
+                    display_name: "系统管理员".into(),
+                    role: lantu_core::account::Role::Administrator,
+                    department: None,
+                    password: password.clone(),
+                },
+                config.hash_cost,
+                "lantu serve",
+            )
+            .await?;
             emit(&format!(
                 "Lantu serves on http://{addr}/  (first start: account admin, password {password})\n"
             ))?;
@@ -532,7 +531,7 @@ fn serve(db: &str, addr: std::net::SocketAddr, insecure_cookies: bool, allow_dem
                 "Lantu serves on http://{addr}/  (accounts as stored; `lantu user` manages them)\n"
             ))?;
         }
-        lantu_web::serve_state(state, addr)
+        lantu_web::serve_state(lantu_web::AppState::new(app, config), addr)
             .await
             .with_context(|| format!("cannot serve on {addr}"))
     })
@@ -559,39 +558,40 @@ fn demo(db: &str, addr: std::net::SocketAddr, no_serve: bool) -> Result<()> {
             report.baselines.f1,
             report.links.f1
         ))?;
-        let config = lantu_web::Config { sample_data: true, ..Default::default() };
-        let state = lantu_web::AppState::new(store, config);
+        let app = lantu_app::App::new(store);
         let password = demo_password();
         let mut lines = String::new();
         for (user, name, role, dept) in DEMO_ACCOUNTS {
             // A database that already holds the account keeps it (and the
             // password its owner may have changed).
-            if state.store().user_by_name(user).await?.is_some() {
+            if app.store().user_by_name(user).await?.is_some() {
                 lines.push_str(&format!("  {user:<10} {name}  (kept as stored, password unchanged)\n"));
                 continue;
             }
-            state
-                .add_user(
-                    lantu_web::auth::NewUser {
-                        username: user.into(),
-                        display_name: name.into(),
-                        role,
-                        department: dept.map(str::to_string),
-                        password: password.clone(),
-                    },
-                    "demo",
-                )
-                .await
-                .map_err(|e| anyhow::anyhow!("{e}"))?;
+            app.add_user(
+                lantu_app::accounts::NewAccount {
+                    username: user.into(),
+                    display_name: name.into(),
+                    role,
+                    department: dept.map(str::to_string),
+                    password: password.clone(),
+                },
+                lantu_app::accounts::HashCost::default(),
+                "demo",
+            )
+            .await?;
             lines.push_str(&format!("  {user:<10} {name}\n"));
         }
         if no_serve {
             emit(&format!("Accounts (password {password}):\n{lines}\n"))?;
-            return stored::status(state.store(), id, DEMO_YEAR, false, Format::Table).await;
+            return stored::status(app.store(), id, DEMO_YEAR, false, Format::Table).await;
         }
         emit(&format!(
             "Dashboard: http://{addr}/\nPublic portal: http://{addr}/public/\nAccounts (password {password}):\n{lines}"
         ))?;
-        lantu_web::serve_state(state, addr).await.with_context(|| format!("cannot serve on {addr}"))
+        let config = lantu_web::Config { sample_data: true, ..Default::default() };
+        lantu_web::serve_state(lantu_web::AppState::new(app, config), addr)
+            .await
+            .with_context(|| format!("cannot serve on {addr}"))
     })
 }

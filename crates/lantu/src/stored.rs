@@ -4,9 +4,10 @@
 use crate::table;
 use crate::{emit, Format};
 use anyhow::{bail, Context, Result};
+use lantu_app::{App, Counted, StatusOptions, Visibility};
 use lantu_core::observation::ObservationState;
 use lantu_core::plan::PlanDoc;
-use lantu_store::{Counted, Figures, StatusOptions, Store};
+use lantu_store::{Figures, Store};
 use std::path::Path;
 
 /// Who is writing, for the audit log: `--as`, else `LANTU_USER`, else the
@@ -226,9 +227,9 @@ pub async fn status(store: &Store, plan: i64, year: i32, all: bool, format: Form
         counted: if all { Counted::All } else { Counted::Reviewed },
         tolerances: None,
     };
-    let items = store.status(plan, year, &options).await?;
+    let items = App::new(store.clone()).status(plan, year, &options).await?;
     if format == Format::Json {
-        let rollups = lantu_store::rollups(&items);
+        let rollups = lantu_app::rollups(&items);
         return emit(
             &(serde_json::to_string_pretty(
                 &serde_json::json!({"plan": plan, "year": year, "indicators": items, "rollups": rollups}),
@@ -288,16 +289,6 @@ pub async fn audit_verify(store: &Store) -> Result<()> {
     bail!("the audit log was tampered with: {} problem(s)", report.problems.len())
 }
 
-/// Where a plan stands in `year`, from reviewed (approved or published)
-/// figures: the same view the office's dashboard shows.
-pub async fn snapshot(store: &Store, plan: i64, year: i32) -> Result<lantu_core::snapshot::Snapshot> {
-    let view = lantu_web::load::build(store, plan, Some(year), lantu_web::load::Visibility::Internal, false)
-        .await
-        .map_err(|e| anyhow::anyhow!("{e}"))
-        .with_context(|| format!("cannot build the status of plan {plan} in {year}"))?;
-    Ok(view.snapshot)
-}
-
 pub async fn report(
     store: &Store,
     plan: i64,
@@ -321,11 +312,12 @@ pub async fn report(
         _ => F::Pdf,
     };
     let lang = if lang == "en" { Lang::En } else { Lang::Zh };
-    let mut snap = snapshot(store, plan, year).await?;
-    lantu_web::load::add_comments(store, plan, &mut snap, None)
+    // Reviewed (approved or published) figures, the same view the office's
+    // dashboard shows, with every evaluation comment.
+    let snap = App::new(store.clone())
+        .report_snapshot(plan, Some(year), Visibility::Internal, false, None)
         .await
-        .map_err(|e| anyhow::anyhow!("{e}"))
-        .context("cannot read the evaluation comments")?;
+        .with_context(|| format!("cannot build the status of plan {plan} in {year}"))?;
     let bytes = lantu_report::render(&snap, kind, lang, format).context("cannot write the report")?;
     std::fs::write(out, bytes).with_context(|| format!("cannot write {}", out.display()))?;
     emit(&format!("wrote {}\n", out.display()))

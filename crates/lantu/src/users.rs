@@ -5,9 +5,9 @@
 
 use crate::{emit, table, Format};
 use anyhow::{bail, Context, Result};
+use lantu_app::accounts::{hash_password, HashCost, MIN_PASSWORD};
 use lantu_core::account::Role;
 use lantu_store::{NewUser, Store, UserUpdate};
-use lantu_web::auth::{hash_password, HashCost, MIN_PASSWORD};
 
 /// The password to set: `LANTU_PASSWORD`, else a line of standard input.
 fn read_password() -> Result<String> {

@@ -250,6 +250,106 @@ fn report_agrees_with_status() {
     assert!(differ.is_empty(), "report and status disagree: {differ:?}");
 }
 
+/// One pipeline (issue 9): `lantu status --format json` and the JSON API's
+/// status — anonymous (the demo publishes every figure) and with a staff
+/// account's token — give the same status, ratio and warning for every
+/// indicator of the demo plan in every year of the plan.
+#[test]
+fn status_and_api_agree_in_every_year() {
+    use sha2::Digest;
+    let rt = runtime();
+    let store = rt.block_on(lantu_store::testing::fresh_store());
+    let db = store.url().to_string();
+    ok(&lantu(&db, &["demo", "--no-serve"]));
+    let plan = rt.block_on(store.plans()).unwrap().remove(0);
+    let token = "5eed".repeat(16);
+    let planner = rt.block_on(store.user_by_name("planner")).unwrap().unwrap();
+    let digest: String = sha2::Sha256::digest(token.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    let update = lantu_store::UserUpdate {
+        api_token_hash: Some(Some(digest)),
+        ..Default::default()
+    };
+    rt.block_on(store.update_user(planner.id, &update, "tester")).unwrap();
+    let listener = rt.block_on(tokio::net::TcpListener::bind("127.0.0.1:0")).unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let state = lantu_web::AppState::new(lantu_app::App::new(store.clone()), lantu_web::Config::default());
+    rt.spawn(lantu_web::serve_on(state, listener));
+
+    let agent: ureq::Agent = ureq::Agent::config_builder().http_status_as_error(false).build().into();
+    let bearer = format!("Bearer {token}");
+    let mut seen = std::collections::HashSet::new();
+    for year in plan.start_year..=plan.end_year {
+        let y = year.to_string();
+        let cli: serde_json::Value = serde_json::from_str(&ok(&lantu(
+            &db,
+            &[
+                "status",
+                "--plan",
+                &plan.id.to_string(),
+                "--year",
+                &y,
+                "--format",
+                "json",
+            ],
+        )))
+        .unwrap();
+        let from_cli: Vec<(String, serde_json::Value, serde_json::Value, bool)> = cli["indicators"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|i| {
+                let a = &i["assessment"];
+                (
+                    i["code"].as_str().unwrap().to_string(),
+                    a.get("status").cloned().unwrap_or_else(|| "not_assessable".into()),
+                    a.get("ratio").cloned().unwrap_or(serde_json::Value::Null),
+                    a["warning"].as_bool().unwrap_or(false),
+                )
+            })
+            .collect();
+        assert_eq!(from_cli.len(), 68, "every indicator of the demo plan in {year}");
+        for auth in [None, Some(bearer.as_str())] {
+            let mut req = agent.get(format!("{base}/api/v1/plans/{}/status?year={year}", plan.id));
+            if let Some(a) = auth {
+                req = req.header("Authorization", a);
+            }
+            let mut resp = req.call().expect("the API answers");
+            assert_eq!(resp.status().as_u16(), 200);
+            let api: serde_json::Value = serde_json::from_str(&resp.body_mut().read_to_string().unwrap()).unwrap();
+            assert_eq!(api["evaluation_year"], year);
+            assert_eq!(
+                api["figures_shown"],
+                if auth.is_some() { "reviewed" } else { "published" }
+            );
+            let from_api: Vec<(String, serde_json::Value, serde_json::Value, bool)> = api["indicators"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|i| {
+                    (
+                        i["code"].as_str().unwrap().to_string(),
+                        i["status"].clone(),
+                        i["ratio"].clone(),
+                        i["warning"].as_bool().unwrap(),
+                    )
+                })
+                .collect();
+            assert_eq!(
+                from_api,
+                from_cli,
+                "status, ratio and warning in {year} (token: {})",
+                auth.is_some()
+            );
+        }
+        seen.extend(from_cli.into_iter().map(|(_, s, _, _)| s.to_string()));
+    }
+    // The years exercise the engine: several different conclusions.
+    assert!(seen.len() >= 3, "{seen:?}");
+}
+
 /// `lantu user`: the accounts the web application signs in with, kept in
 /// the database; `lantu demo` creates one per role.
 #[test]

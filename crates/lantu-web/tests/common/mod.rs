@@ -169,7 +169,7 @@ pub fn start_with(cache_ttl: std::time::Duration) -> App {
             account_ttl: cache_ttl,
             ..Config::default()
         };
-        let state = AppState::new(store.store().clone(), config);
+        let state = AppState::new(lantu_app::App::new(store.store().clone()), config);
         for (name, role, dept) in [
             ("admin", Role::Administrator, None),
             ("planner", Role::Planner, None),

@@ -1,24 +1,25 @@
-//! Loading a plan from the store into a [`PlanView`]: the indicator system
-//! with the targets in force in the evaluation year, the figures a
-//! visitor may see (the public: published ones; the office: approved and
-//! published ones), each judged by the core's progress engine, the tasks
-//! with their work-plan entries and the key projects. Views are cached for
-//! a few seconds and dropped on every write made through the web.
+//! Where a plan stands in an evaluation year — the one pipeline from
+//! stored figures to a status. [`judge`] reads the indicator system with
+//! the targets in force in the year and the counted figures (the public:
+//! published ones; the office: approved and published ones; a preview:
+//! every latest vintage) and runs the core's progress engine on each
+//! target; [`build`] turns that judgement into the [`Snapshot`] the
+//! dashboard, the API and the reports show, with the tasks and their
+//! work-plan entries and the key projects; [`crate::status`] turns the same
+//! judgement into `lantu status`.
 
-use crate::error::WebError;
-use crate::view::{chapter_of, PlanView, WorkEntry};
-use crate::AppState;
+use crate::{App, Result};
 use lantu_core::observation::ObservationState;
-use lantu_core::plan::{OutlineEntry, PlanDoc, TargetDoc};
-use lantu_core::progress::{assess, Assessment, Baseline, Observation, Reason, Status, TargetSpec};
+use lantu_core::plan::{IndicatorDoc, OutlineEntry, PlanDoc, TargetDoc};
+use lantu_core::progress::{assess, Assessment, Baseline, Observation, Reason, Status, TargetSpec, Tolerances};
 use lantu_core::snapshot::{Chapter, CommentNote, DataNotes, Figure, IndicatorRow, ProjectRow, Snapshot, TaskRow};
 use lantu_core::{Attribute, TargetKind};
-use lantu_store::{ObservationQuery, ObservationRecord, ProjectStatus, Store, View, WorkStatus};
+use lantu_store::{ObservationQuery, ObservationRecord, ProjectStatus, Store, TargetVersion, User, View, WorkStatus};
+use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
-use std::sync::Arc;
 use std::time::{SystemTime, UNIX_EPOCH};
 
-/// Whose eyes a view is for.
+/// Whose eyes a view is for: which figures count.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Visibility {
     /// The public portal and anonymous API: published figures only.
@@ -27,6 +28,9 @@ pub enum Visibility {
     /// it stands). Drafts and submitted figures appear only in data entry
     /// and review.
     Internal,
+    /// The office's preview (`lantu status --all`): the latest vintage of
+    /// every figure, whatever its state.
+    Preview,
 }
 
 impl Visibility {
@@ -34,8 +38,70 @@ impl Visibility {
         match self {
             Visibility::Public => View::Published,
             Visibility::Internal => View::Reviewed,
+            Visibility::Preview => View::Latest,
         }
     }
+
+    /// Which figures are shown, as the API says it: `published`,
+    /// `reviewed` or `latest`.
+    pub fn figures_shown(self) -> &'static str {
+        match self {
+            Visibility::Public => "published",
+            Visibility::Internal => "reviewed",
+            Visibility::Preview => "latest",
+        }
+    }
+}
+
+/// One plan as the pages, the API and the reports see it in one
+/// evaluation year.
+#[derive(Debug, Clone)]
+pub struct Standing {
+    /// The indicator system with the targets in force in the year.
+    pub doc: PlanDoc,
+    pub snapshot: Snapshot,
+    /// Titles of outline nodes other than chapters (sections `c3.s1`), when
+    /// known.
+    pub sections: BTreeMap<String, String>,
+    /// The review state of each counted figure, by observation id.
+    pub states: HashMap<i64, ObservationState>,
+    /// Work-plan entries of the evaluation year, by task code.
+    pub work: HashMap<String, Vec<WorkEntry>>,
+}
+
+/// One work-plan entry of a task with its derived state (`done`,
+/// `overdue`, `on_schedule`, `not_started`).
+#[derive(Debug, Clone, Serialize, Default)]
+pub struct WorkEntry {
+    pub id: i64,
+    pub year: i32,
+    pub milestone: String,
+    pub due_date: Option<String>,
+    pub state: String,
+    /// Filled in by the adapter, in the reader's language.
+    pub state_label: &'static str,
+    pub overdue: bool,
+    pub note: Option<String>,
+}
+
+/// The section id of an outline node id (`c3.s1.i2` → `c3.s1`).
+pub fn section_of(node: &str) -> Option<String> {
+    let parts: Vec<&str> = node.split('.').collect();
+    let i = parts.iter().position(|p| {
+        p.strip_prefix('s')
+            .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+    })?;
+    Some(parts[..=i].join("."))
+}
+
+/// The chapter id of an outline node id (`p1.c3.s1` → `p1.c3`).
+pub fn chapter_of(node: &str) -> Option<String> {
+    let parts: Vec<&str> = node.split('.').collect();
+    let i = parts.iter().position(|p| {
+        p.strip_prefix('c')
+            .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+    })?;
+    Some(parts[..=i].join("."))
 }
 
 /// Today as `YYYY-MM-DD` (UTC) and the current year.
@@ -68,7 +134,9 @@ pub fn is_sample(r: &ObservationRecord) -> bool {
         || reason.contains("sample data")
 }
 
-fn spec(t: &TargetDoc, doc: &lantu_core::plan::IndicatorDoc) -> Option<TargetSpec> {
+/// The engine's view of a target; `None` for a target without a number
+/// (relative targets, 完成上级下达任务), which is judged by hand.
+pub fn target_spec(t: &TargetDoc, doc: &IndicatorDoc) -> Option<TargetSpec> {
     if t.kind == TargetKind::Relative {
         return None;
     }
@@ -124,8 +192,8 @@ pub async fn add_comments(
     store: &Store,
     plan_id: i64,
     s: &mut Snapshot,
-    reader: Option<(&crate::auth::User, &PlanDoc)>,
-) -> Result<(), WebError> {
+    reader: Option<(&User, &PlanDoc)>,
+) -> Result<()> {
     let mut list = store.comments(plan_id, None).await?;
     if let Some((u, doc)) = reader {
         list = crate::comments::readable(u, doc, list);
@@ -155,16 +223,52 @@ pub async fn add_comments(
     Ok(())
 }
 
-/// Builds the view of plan `plan_id` for `vis` in evaluation year `year`
-/// (the default year when `None`).
-pub async fn build(
+/// The evaluation year: the one asked for, or the default year.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Year {
+    /// Exactly this year (`lantu status --year`).
+    Exactly(i32),
+    /// This year kept within five years of the plan period, or the default
+    /// year when `None` (pages and the API: `?year=`).
+    Shown(Option<i32>),
+}
+
+/// A plan judged in one evaluation year: what [`judge`] returns.
+#[derive(Debug, Clone)]
+pub struct Judgement {
+    pub year: i32,
+    /// The indicator system with the targets in force in `year`.
+    pub doc: PlanDoc,
+    /// The target version in force in `year`, by indicator code.
+    pub targets: HashMap<String, TargetVersion>,
+    /// The counted figures up to `year` of the plan's own area (not its
+    /// towns'), the latest counted vintage of each.
+    pub records: Vec<ObservationRecord>,
+    /// One per indicator of `doc`, in its order.
+    pub indicators: Vec<Judged>,
+}
+
+/// One indicator judged.
+#[derive(Debug, Clone)]
+pub struct Judged {
+    /// Indexes into [`Judgement::records`], oldest period first.
+    pub figures: Vec<usize>,
+    /// The engine's judgement; `None` for a target without a number, which
+    /// is judged by hand.
+    pub assessment: Option<Assessment>,
+}
+
+/// The one pipeline from stored figures to a status: reads the plan with
+/// the targets in force in the year and the figures `vis` counts, and runs
+/// the engine on every target with the plan's tolerances (or `tolerances`).
+pub async fn judge(
     store: &Store,
     plan_id: i64,
-    year: Option<i32>,
+    year: Year,
     vis: Visibility,
-    sample_data: bool,
-) -> Result<PlanView, WebError> {
-    let records = store
+    tolerances: Option<Tolerances>,
+) -> Result<Judgement> {
+    let mut records = store
         .observations(
             plan_id,
             &ObservationQuery {
@@ -174,12 +278,64 @@ pub async fn build(
             },
         )
         .await?;
-    let latest_doc = store.plan_doc(plan_id).await?;
-    let year = year
-        .unwrap_or_else(|| default_year(&latest_doc, &records))
-        .clamp(latest_doc.plan.start_year - 5, latest_doc.plan.end_year + 5);
-    let doc = store.plan_doc_at(plan_id, year).await?;
-    let tolerances = doc.settings.tolerances();
+    let year = match year {
+        Year::Exactly(y) => y,
+        Year::Shown(y) => {
+            let latest = store.plan_doc(plan_id).await?;
+            y.unwrap_or_else(|| default_year(&latest, &records))
+                .clamp(latest.plan.start_year - 5, latest.plan.end_year + 5)
+        }
+    };
+    let (doc, targets) = store.plan_at(plan_id, year).await?;
+    let tolerances = tolerances.unwrap_or_else(|| doc.settings.tolerances());
+    records.retain(|r| r.period.calendar_year() <= year);
+    records.sort_by_key(|r| r.period);
+
+    let mut by_code: HashMap<&str, Vec<usize>> = HashMap::new();
+    for (i, r) in records.iter().enumerate() {
+        by_code.entry(r.indicator.as_str()).or_default().push(i);
+    }
+    let indicators = doc
+        .indicators
+        .iter()
+        .map(|d| {
+            let figures = by_code.remove(d.code.as_str()).unwrap_or_default();
+            let observations: Vec<Observation> = figures
+                .iter()
+                .map(|&i| Observation::new(records[i].period, records[i].value))
+                .collect();
+            let baseline = d.baseline.as_ref().map(|b| Baseline::new(b.value, b.year));
+            let assessment =
+                target_spec(&d.target, d).map(|s| assess(&s, baseline.as_ref(), &observations, year, &tolerances));
+            Judged { figures, assessment }
+        })
+        .collect();
+    Ok(Judgement {
+        year,
+        doc,
+        targets,
+        records,
+        indicators,
+    })
+}
+
+/// Builds where plan `plan_id` stands for `vis` in evaluation year `year`
+/// (the default year when `None`).
+pub async fn build(
+    store: &Store,
+    plan_id: i64,
+    year: Option<i32>,
+    vis: Visibility,
+    sample_data: bool,
+) -> Result<Standing> {
+    let j = judge(store, plan_id, Year::Shown(year), vis, None).await?;
+    let Judgement {
+        year,
+        doc,
+        records,
+        indicators: judged,
+        ..
+    } = j;
     let dept_names: HashMap<&str, &str> = doc
         .departments
         .iter()
@@ -187,15 +343,10 @@ pub async fn build(
         .collect();
     let name_of = |c: &String| dept_names.get(c.as_str()).map_or_else(|| c.clone(), |n| n.to_string());
 
-    let mut by_code: HashMap<&str, Vec<&ObservationRecord>> = HashMap::new();
     let mut states = HashMap::new();
     let mut sources: Vec<String> = Vec::new();
     let mut sample = sample_data;
     for r in &records {
-        if r.period.calendar_year() > year {
-            continue;
-        }
-        by_code.entry(r.indicator.as_str()).or_default().push(r);
         states.insert(r.id, r.state);
         if let Some(s) = &r.source {
             if !sources.contains(s) {
@@ -207,28 +358,25 @@ pub async fn build(
 
     let mut indicators = Vec::with_capacity(doc.indicators.len());
     let mut without_data = Vec::new();
-    for d in &doc.indicators {
-        let mut recs = by_code.remove(d.code.as_str()).unwrap_or_default();
-        recs.sort_by_key(|r| r.period);
-        let figures: Vec<Figure> = recs
+    for (d, judged) in doc.indicators.iter().zip(judged) {
+        let figures: Vec<Figure> = judged
+            .figures
             .iter()
-            .map(|r| Figure {
-                period: r.period,
-                value: r.value,
-                source: r.source.clone(),
-                revisions: (r.vintage - 1).max(0) as u32,
-                observation_id: Some(r.id),
+            .map(|&i| {
+                let r = &records[i];
+                Figure {
+                    period: r.period,
+                    value: r.value,
+                    source: r.source.clone(),
+                    revisions: (r.vintage - 1).max(0) as u32,
+                    observation_id: Some(r.id),
+                }
             })
             .collect();
         if figures.is_empty() {
             without_data.push(d.code.clone());
         }
-        let observations: Vec<Observation> = figures.iter().map(|f| Observation::new(f.period, f.value)).collect();
-        let baseline = d.baseline.as_ref().map(|b| Baseline::new(b.value, b.year));
-        let assessment = match spec(&d.target, d) {
-            Some(s) => assess(&s, baseline.as_ref(), &observations, year, &tolerances),
-            None => by_hand(figures.last()),
-        };
+        let assessment = judged.assessment.unwrap_or_else(|| by_hand(figures.last()));
         indicators.push(IndicatorRow {
             code: d.code.clone(),
             name: d.name.clone(),
@@ -248,7 +396,7 @@ pub async fn build(
 
     // Chapters: every chapter an indicator or task points at, with its
     // title where the outline gives one.
-    let outline = &latest_doc.outline;
+    let outline = &doc.outline;
     let titles: HashMap<&str, &OutlineEntry> = outline.iter().map(|n| (n.node.as_str(), n)).collect();
     let mut chapter_ids: BTreeMap<Vec<u32>, String> = BTreeMap::new();
     let nodes = doc
@@ -287,7 +435,7 @@ pub async fn build(
         .collect();
     let sections: BTreeMap<String, String> = outline
         .iter()
-        .filter(|n| crate::view::section_of(&n.node).as_deref() == Some(n.node.as_str()))
+        .filter(|n| section_of(&n.node).as_deref() == Some(n.node.as_str()))
         .map(|n| (n.node.clone(), n.title.clone()))
         .collect();
 
@@ -382,54 +530,45 @@ pub async fn build(
     };
     let mut doc = doc;
     doc.plan.id = Some(plan_id);
-    let mut view = PlanView::new(doc, snapshot, sections, states);
-    view.work = work;
-    Ok(view)
+    Ok(Standing {
+        doc,
+        snapshot,
+        sections,
+        states,
+        work,
+    })
 }
 
-impl AppState {
-    /// The cached view of a plan (built when missing or stale).
-    pub async fn plan_view(&self, plan_id: i64, year: Option<i32>, vis: Visibility) -> Result<Arc<PlanView>, WebError> {
-        let key = (plan_id, year, vis);
-        let generation = self.generation();
-        if let Some((at, gen, v)) = self.inner.cache.read().unwrap().get(&key) {
-            if *gen == generation && at.elapsed() < self.inner.config.cache_ttl {
-                return Ok(v.clone());
-            }
-        }
-        let v = Arc::new(build(&self.inner.store, plan_id, year, vis, self.inner.config.sample_data).await?);
-        let mut cache = self.inner.cache.write().unwrap();
-        if cache.len() > 64 {
-            cache.clear();
-        }
-        cache.insert(key, (std::time::Instant::now(), generation, v.clone()));
-        Ok(v)
-    }
-
-    /// The states of every latest vintage, for pages that show drafts
-    /// (entry, review): not cached.
-    pub async fn latest_records(
+impl App {
+    /// Where plan `plan_id` stands for `vis` in evaluation year `year` (the
+    /// default year when `None`): the dashboard's, the API's and the
+    /// reports' view. `sample_data` labels it as sample data whatever the
+    /// batches say.
+    pub async fn standing(
         &self,
         plan_id: i64,
-        department: Option<&str>,
-    ) -> Result<Vec<ObservationRecord>, WebError> {
-        Ok(self
-            .inner
-            .store
-            .observations(
-                plan_id,
-                &ObservationQuery {
-                    view: View::Latest,
-                    department: department.map(str::to_string),
-                    geography: Some(String::new()),
-                    ..ObservationQuery::default()
-                },
-            )
-            .await?)
+        year: Option<i32>,
+        vis: Visibility,
+        sample_data: bool,
+    ) -> Result<Standing> {
+        build(&self.store, plan_id, year, vis, sample_data).await
     }
-}
 
-/// The state labels of a record list, for tests and the API.
-pub fn state_of(records: &[ObservationRecord], id: i64) -> Option<ObservationState> {
-    records.iter().find(|r| r.id == id).map(|r| r.state)
+    /// The snapshot a report is written from: reviewed figures, and the
+    /// evaluation comments (all of them, or those `reader` may read).
+    pub async fn report_snapshot(
+        &self,
+        plan_id: i64,
+        year: Option<i32>,
+        vis: Visibility,
+        sample_data: bool,
+        reader: Option<&User>,
+    ) -> Result<Snapshot> {
+        let standing = self.standing(plan_id, year, vis, sample_data).await?;
+        let mut snapshot = standing.snapshot;
+        if vis != Visibility::Public {
+            add_comments(&self.store, plan_id, &mut snapshot, reader.map(|u| (u, &standing.doc))).await?;
+        }
+        Ok(snapshot)
+    }
 }

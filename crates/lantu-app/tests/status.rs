@@ -1,15 +1,23 @@
-//! Status: the store's numbers are the engine's numbers on the same inputs.
+//! Status: the application's numbers are the engine's numbers on the same
+//! inputs (figures stored through the store, judged by the one pipeline).
 
+#[path = "../../lantu-store/tests/common/mod.rs"]
 mod common;
 
 use common::*;
+use lantu_app::{rollups, App, Counted, StatusOptions};
 use lantu_core::observation::NewObservation;
 use lantu_core::plan::{PlanDoc, PlanState};
 use lantu_core::progress::{assess, Assessment, Baseline, Observation, Status, TargetSpec, Tolerances};
 use lantu_core::Attribute;
 use lantu_store::testing::fresh_store;
-use lantu_store::{rollups, ApplyOptions, Counted, StatusOptions};
+use lantu_store::ApplyOptions;
 use rust_decimal::Decimal;
+
+/// The application on a test store.
+fn app(store: &lantu_store::Store) -> App {
+    App::new(store.clone())
+}
 
 /// Figures of every kind: yearly levels, monthly levels, a range, yearly
 /// flows of a cumulative target, levels behind an annual-growth target;
@@ -92,7 +100,7 @@ async fn status_equals_the_engine_on_the_same_inputs() {
         .unwrap();
 
     for year in [2021, 2022, 2023, 2025] {
-        let got = store.status(plan, year, &StatusOptions::default()).await.unwrap();
+        let got = app(&store).status(plan, year, &StatusOptions::default()).await.unwrap();
         let want = expected(&doc, &figures(), year, &Tolerances::default());
         assert_eq!(got.len(), want.len());
         for (g, (code, a)) in got.iter().zip(&want) {
@@ -100,7 +108,7 @@ async fn status_equals_the_engine_on_the_same_inputs() {
             assert_eq!(&g.assessment, a, "{code} in {year}");
         }
     }
-    let s2023 = store.status(plan, 2023, &StatusOptions::default()).await.unwrap();
+    let s2023 = app(&store).status(plan, 2023, &StatusOptions::default()).await.unwrap();
     // The statuses are not all alike: the fixture exercises the engine.
     let kinds: std::collections::HashSet<Status> = s2023.iter().map(|s| s.status()).collect();
     assert!(kinds.len() >= 3, "{kinds:?}");
@@ -122,7 +130,7 @@ async fn status_equals_the_engine_on_the_same_inputs() {
     // The office's preview counts the draft.
     let mut with_draft = figures();
     with_draft[2].value = dec("30");
-    let preview = store
+    let preview = app(&store)
         .status(
             plan,
             2023,
@@ -141,7 +149,7 @@ async fn status_equals_the_engine_on_the_same_inputs() {
 
     // Once approved, the revision (vintage 2) replaces vintage 1.
     approve_all(&store, plan).await;
-    let approved = store.status(plan, 2023, &StatusOptions::default()).await.unwrap();
+    let approved = app(&store).status(plan, 2023, &StatusOptions::default()).await.unwrap();
     assert_eq!(approved[0].latest.map(|o| o.value), Some(dec("30")));
     for (g, (code, a)) in approved.iter().zip(&want) {
         assert_eq!(&g.assessment, a, "{code}");
@@ -173,13 +181,13 @@ async fn each_year_is_judged_against_the_target_version_in_force() {
         .await
         .unwrap();
 
-    let y2022 = store.status(plan, 2022, &StatusOptions::default()).await.unwrap();
+    let y2022 = app(&store).status(plan, 2022, &StatusOptions::default()).await.unwrap();
     assert_eq!(y2022[0].target.version, 1);
     assert_eq!(
         y2022[0].assessment,
         expected(&doc, &figures(), 2022, &Tolerances::default())[0].1
     );
-    let y2023 = store.status(plan, 2023, &StatusOptions::default()).await.unwrap();
+    let y2023 = app(&store).status(plan, 2023, &StatusOptions::default()).await.unwrap();
     assert_eq!(y2023[0].target.version, 2);
     assert_eq!(y2023[0].target.target.value, Some(dec("24.3")));
     let mut doc2 = doc.clone();
@@ -205,12 +213,12 @@ async fn the_plan_tolerances_are_used_unless_overridden() {
         .unwrap();
     approve_all(&store, plan).await;
     let tol = doc.settings.tolerances();
-    let got = store.status(plan, 2023, &StatusOptions::default()).await.unwrap();
+    let got = app(&store).status(plan, 2023, &StatusOptions::default()).await.unwrap();
     for (g, (code, a)) in got.iter().zip(expected(&doc, &figures(), 2023, &tol)) {
         assert_eq!(g.assessment, a, "{code}");
     }
     let default = Tolerances::default();
-    let over = store
+    let over = app(&store)
         .status(
             plan,
             2023,
@@ -238,7 +246,7 @@ async fn rollups_count_statuses_by_chapter_category_department_and_attribute() {
         .await
         .unwrap();
     approve_all(&store, plan).await;
-    let items = store.status(plan, 2023, &StatusOptions::default()).await.unwrap();
+    let items = app(&store).status(plan, 2023, &StatusOptions::default()).await.unwrap();
     let r = rollups(&items);
     assert_eq!(r.total.total(), 6);
     for s in Status::ALL {

@@ -1,15 +1,17 @@
 //! Status of a plan with 200 indicators and 10 years of monthly figures each
-//! (24,000 approved observations): the whole `Store::status` call — read the
+//! (24,000 approved observations): the whole `App::status` call — read the
 //! indicator system, the target versions and the counted figures, run the
-//! engine for every target. The bar: < 20 ms.
+//! engine for every target (the one pipeline the pages and reports use).
 //!
-//! `cargo bench -p lantu-store --bench status`.
+//! `cargo bench -p lantu-app --bench status`.
 
+#[path = "../../lantu-store/benches/common.rs"]
 mod common;
 
+use lantu_app::{App, StatusOptions};
 use lantu_core::observation::{NewObservation, ObservationState};
 use lantu_core::Period;
-use lantu_store::{Figures, StatusOptions, Store};
+use lantu_store::{Figures, Store};
 use rust_decimal::Decimal;
 use std::time::{Duration, Instant};
 
@@ -65,15 +67,16 @@ fn main() {
                 .await
                 .unwrap();
         }
+        let app = App::new(store.clone());
         let options = StatusOptions::default();
-        let first = store.status(plan, 2024, &options).await.unwrap();
+        let first = app.status(plan, 2024, &options).await.unwrap();
         assert_eq!(first.len(), indicators);
         assert!(first.iter().all(|s| s.observations == 108), "figures up to 2024 count");
 
         let mut times: Vec<Duration> = Vec::with_capacity(runs);
         for _ in 0..runs {
             let start = Instant::now();
-            let s = store.status(plan, 2024, &options).await.unwrap();
+            let s = app.status(plan, 2024, &options).await.unwrap();
             times.push(start.elapsed());
             assert_eq!(s.len(), indicators);
         }

@@ -1,0 +1,18 @@
+//! The one error type of the application layer.
+
+use lantu_store::StoreError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    /// The store refused or failed (its message says which plan, figure or
+    /// row).
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// The input is not acceptable; the message says why.
+    #[error("{0}")]
+    Invalid(String),
+    /// Something underneath failed that the user cannot fix (the random
+    /// number generator, the password hasher).
+    #[error("{0}")]
+    Internal(String),
+}

@@ -1,0 +1,67 @@
+//! Lantu's application layer (应用层): the use cases the command line, the
+//! web pages and the JSON API share — import, correct and adopt a plan;
+//! enter, import, submit, review and publish figures; assess a plan in a
+//! year; write a report; manage accounts and departments; comment.
+//!
+//! The adapters (`lantu` on the command line, `lantu-web` in the browser
+//! and the API) parse their input, call one use case of [`App`] and render
+//! what it returns. The use cases call the store (persistence), the core
+//! (the domain and the progress engine), the data crate (monitoring-data
+//! files), extraction and reports. There is one pipeline from stored
+//! figures to a status: [`assess`], used by `lantu status`, the dashboard,
+//! the API and every report alike.
+//!
+//! ```no_run
+//! # async fn run() -> Result<(), lantu_app::AppError> {
+//! let app = lantu_app::App::open("sqlite://lantu.db").await?;
+//! let rows = app.status(1, 2023, &lantu_app::StatusOptions::default()).await?;
+//! # Ok(()) }
+//! ```
+
+pub mod accounts;
+pub mod assess;
+pub mod comments;
+mod error;
+mod figures;
+pub mod status;
+
+pub use assess::{chapter_of, section_of, Standing, Visibility, WorkEntry};
+pub use error::AppError;
+pub use status::{rollups, Counted, IndicatorStatus, Rollups, StatusOptions};
+
+/// The store's records as the use cases hand them to the adapters.
+pub use lantu_store::{
+    Comment, Department, Figures, ImportReport, NewComment, NewUser, NewWorkPlanEntry, ObservationQuery,
+    ObservationRecord, PlanSummary, Project, ProjectProgress, ProjectStatus, StoreError, TargetVersion, User,
+    UserUpdate, View, WorkPlanEntry, WorkPlanUpdate, WorkStatus,
+};
+
+use lantu_store::Store;
+
+/// The result of a use case.
+pub type Result<T, E = AppError> = std::result::Result<T, E>;
+
+/// The application: one store and the use cases on it. Cheap to clone.
+#[derive(Clone)]
+pub struct App {
+    store: Store,
+}
+
+impl App {
+    /// The application on an opened store.
+    pub fn new(store: Store) -> App {
+        App { store }
+    }
+
+    /// Opens (and migrates) the database at `url`: `sqlite://file.db` or
+    /// `postgres://…`.
+    pub async fn open(url: &str) -> Result<App> {
+        Ok(App::new(Store::open(url).await?))
+    }
+
+    /// The store underneath, for the adapters' wiring (tests, `lantu
+    /// serve`'s start-up checks) — not for handlers.
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+}
