@@ -174,7 +174,7 @@ pub fn extract(text: &str) -> Extraction {
             if let Some(value) = r.value {
                 baselines.push(Baseline {
                     id: format!("b{:03}", baselines.len() + 1),
-                    indicator: r.indicator.clone(),
+                    indicator: prose::tidy_name(&r.indicator),
                     value,
                     unit: r.unit.clone(),
                     year: Some(base_year),
@@ -215,7 +215,7 @@ pub fn extract(text: &str) -> Extraction {
             }
             targets.push(Target {
                 id: format!("t{:03}", targets.len() + 1),
-                indicator: r.indicator.clone(),
+                indicator: prose::tidy_name(&r.indicator),
                 comparator: r.comparator,
                 value: r.value,
                 value_max: r.value_max,

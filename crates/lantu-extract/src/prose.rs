@@ -49,6 +49,44 @@ fn clause_end(s: &[char], i: usize, to: usize) -> usize {
     (i..to).find(|&k| is_clause_break(s[k])).unwrap_or(to)
 }
 
+/// The name a person would write: no trailing 各/等 or comparison sign, no
+/// unit in brackets at its end (`（万人）`), quotes and brackets balanced (an
+/// unmatched one left by a cut is dropped: `瞪羚”企业` → `瞪羚企业`).
+pub fn tidy_name(name: &str) -> String {
+    let mut s = name
+        .trim_end_matches(['各', '等', '≥', '≤', '>', '<', '、', ',', '，', '的'])
+        .to_owned();
+    // A bracketed unit at the end belongs in the unit, not in the name.
+    if let Some(open) = s.rfind(['（', '(']) {
+        let inner = s[open..].trim_matches(|c| matches!(c, '(' | ')' | '（' | '）'));
+        if s.ends_with(['）', ')']) && !inner.is_empty() && crate::quantity::is_unit(inner) {
+            s.truncate(open);
+        }
+    }
+    let pairs = [('“', '”'), ('(', ')'), ('（', '）'), ('《', '》')];
+    let chars: Vec<char> = s.chars().collect();
+    let mut keep = vec![true; chars.len()];
+    for (open, close) in pairs {
+        let mut stack = Vec::new();
+        for (i, &c) in chars.iter().enumerate() {
+            if c == open {
+                stack.push(i);
+            } else if c == close && stack.pop().is_none() {
+                keep[i] = false;
+            }
+        }
+        for i in stack {
+            keep[i] = false;
+        }
+    }
+    let out: String = chars.iter().zip(keep).filter(|(_, k)| *k).map(|(c, _)| *c).collect();
+    if out.is_empty() {
+        name.to_owned()
+    } else {
+        out
+    }
+}
+
 /// Removes framing words at both ends of an indicator span.
 pub fn clean(s: &[char]) -> String {
     let mut a = 0;

@@ -289,6 +289,15 @@ fn skip_run(s: &[char], mut i: usize) -> usize {
     i
 }
 
+/// Whether `u` is a unit, after an optional magnitude (`人`, `万人`, `%`).
+pub fn is_unit(u: &str) -> bool {
+    let u = MAGNITUDES
+        .iter()
+        .find_map(|(m, _)| u.strip_prefix(m).filter(|r| !r.is_empty()))
+        .unwrap_or(u);
+    UNITS.iter().any(|(n, _)| *n == u)
+}
+
 pub fn is_year_value(v: Decimal) -> bool {
     v.fract().is_zero() && v >= Decimal::from(1900) && v <= Decimal::from(2100)
 }

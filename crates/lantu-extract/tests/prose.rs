@@ -137,3 +137,21 @@ fn clearing_to_zero_is_a_goal_of_zero() {
     let r = read_sentence(&c.chars, 0, c.chars.len());
     assert!(r[0].indicator.contains("黑臭水体"), "{}", r[0].indicator);
 }
+
+#[test]
+fn names_a_person_would_write() {
+    use lantu_extract::prose::tidy_name;
+    let cases = [
+        ("瞪羚”企业", "瞪羚企业"),
+        ("“瞪羚”企业", "“瞪羚”企业"),
+        ("国际会议协会成员单位各", "国际会议协会成员单位"),
+        ("空气质量优良天数比率≥", "空气质量优良天数比率"),
+        ("城镇新增就业人数（万人）", "城镇新增就业人数"),
+        ("引进高层次人才(团队", "引进高层次人才团队"),
+        ("细颗粒物（PM2.5）年均浓度", "细颗粒物（PM2.5）年均浓度"),
+        ("执业（助理）医师数", "执业（助理）医师数"),
+    ];
+    for (raw, want) in cases {
+        assert_eq!(tidy_name(raw), want, "{raw}");
+    }
+}
