@@ -1,9 +1,16 @@
-//! Hostile workbooks for tests, written byte by byte (the zip container by
-//! hand, the deflate streams with flate2), so that every crate that takes
-//! an upload can prove it refuses them: a tiny sheet whose range spans the
-//! whole grid, and a zip bomb of blank cells.
+//! For tests and fuzzing: a small [`plan`] to fill forms for, and hostile
+//! workbooks written byte by byte (the zip container by hand, the deflate
+//! streams with flate2), so that every crate that takes an upload can prove
+//! it refuses them: a tiny sheet whose range spans the whole grid, and a
+//! zip bomb of blank cells. [`fuzz_import`] is the fuzz targets' entry.
 
 use flate2::{Compress, Compression, FlushCompress, Status};
+use lantu_core::plan::{
+    BaselineDoc, DepartmentDoc, Frequency, IndicatorDoc, PlanDoc, PlanLevel, PlanMeta, PlanSettings, PlanState, Source,
+    TargetDoc,
+};
+use lantu_core::{Attribute, Comparator, Direction, Measure, TargetKind};
+use rust_decimal::Decimal;
 
 /// Raw deflate of `data`, byte-aligned at its end; the last segment of a
 /// stream is `last`.
@@ -198,6 +205,106 @@ pub fn xlsx_bomb(bytes: u64, honest: bool) -> Vec<u8> {
         // Never checked: the reader refuses the part long before its end.
         crc: 0,
     })
+}
+
+fn indicator(code: &str, name: &str, unit: Option<&str>, dept: &str, frequency: Frequency) -> IndicatorDoc {
+    IndicatorDoc {
+        code: code.into(),
+        name: name.into(),
+        unit: unit.map(Into::into),
+        category: None,
+        attribute: Attribute::Expected,
+        measure: Measure::Level,
+        direction: Direction::HigherIsBetter,
+        departments: vec![dept.into()],
+        co_departments: vec![],
+        data_source: None,
+        frequency,
+        target: TargetDoc {
+            comparator: Comparator::AtLeast,
+            value: Some(Decimal::ONE),
+            value_max: None,
+            year: 2025,
+            kind: TargetKind::Numeric,
+            reason: None,
+        },
+        baseline: Some(BaselineDoc {
+            value: Decimal::ONE,
+            year: 2020,
+        }),
+        source: Source::default(),
+    }
+}
+
+/// A small plan to fill forms for: five indicators of three departments,
+/// reported annually, quarterly and monthly, for 2021–2025.
+pub fn plan() -> PlanDoc {
+    let doc = PlanDoc {
+        plan: PlanMeta {
+            id: Some(1),
+            name: "某区国民经济和社会发展第十四个五年规划".into(),
+            region: "某区".into(),
+            level: PlanLevel::District,
+            kind: lantu_core::plan::PlanKind::Master,
+            issuer: None,
+            issued_on: None,
+            start_year: 2021,
+            end_year: 2025,
+            vision_year: Some(2035),
+            parent: None,
+            state: PlanState::Adopted,
+            source: None,
+        },
+        settings: PlanSettings::default(),
+        outline: Vec::new(),
+        departments: vec![
+            DepartmentDoc {
+                code: "fgw".into(),
+                name: "发展改革委".into(),
+            },
+            DepartmentDoc {
+                code: "sthj".into(),
+                name: "生态环境局".into(),
+            },
+            DepartmentDoc {
+                code: "tj".into(),
+                name: "统计局".into(),
+            },
+            DepartmentDoc {
+                code: "wj".into(),
+                name: "卫健委".into(),
+            },
+        ],
+        indicators: vec![
+            indicator("gdp", "地区生产总值", Some("亿元"), "fgw", Frequency::Annual),
+            indicator("forest", "森林覆盖率", Some("%"), "sthj", Frequency::Annual),
+            indicator(
+                "pm25",
+                "细颗粒物（PM2.5）年均浓度",
+                Some("微克/立方米"),
+                "sthj",
+                Frequency::Monthly,
+            ),
+            indicator("retail", "社会消费品零售总额", Some("亿元"), "tj", Frequency::Quarterly),
+            indicator("parks", "新建口袋公园", None, "fgw", Frequency::Annual),
+        ],
+        tasks: vec![],
+        projects: vec![],
+    };
+    doc.validate().expect("the test plan is valid");
+    doc
+}
+
+/// Fuzz entry point: `data` read as an upload in every way it can come —
+/// the bytes as a workbook or CSV, and as the XML of a sheet's rows inside
+/// a workbook — against [`plan`]. It must return (an error or figures) for
+/// any input: no panic, no hang, no memory beyond the limits.
+pub fn fuzz_import(data: &[u8]) {
+    let p = plan();
+    let _ = crate::import::read(data, "fuzz.xlsx", &p);
+    let _ = crate::import::read(data, "fuzz.csv", &p);
+    let rows = String::from_utf8_lossy(data);
+    let _ = crate::import::read(&xlsx(&rows), "fuzz.xlsx", &p);
 }
 
 #[cfg(test)]
