@@ -16,7 +16,9 @@
 //! `string_agg`, which PostgreSQL and the bundled SQLite ≥ 3.44 share),
 //! because sqlx's cost is per row. Figures: 1,000,000 observations import
 //! at ~400,000–530,000 rows/s into SQLite; status of 200 indicators × 120
-//! months takes ~14 ms (`cargo bench -p lantu-store`).
+//! months takes ~14 ms (`cargo bench -p lantu-store`). These figures predate
+//! the audit's row records (an import now also hashes and stores a record per
+//! row: about 3× the CPU time in a debug build; not yet re-measured in release).
 //!
 //! ```no_run
 //! # async fn demo(doc: &lantu_core::plan::PlanDoc) -> Result<(), lantu_store::StoreError> {
