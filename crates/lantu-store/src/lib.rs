@@ -15,7 +15,9 @@
 //! reads one row per indicator (figures aggregated with `string_agg`, which
 //! PostgreSQL and the bundled SQLite ≥ 3.44 share), because sqlx's cost is
 //! per row. Figures: 1,000,000 observations import at ~400,000–530,000
-//! rows/s into SQLite (`cargo bench -p lantu-store`).
+//! rows/s into SQLite (`cargo bench -p lantu-store`). These figures predate
+//! the audit's row records (an import now also hashes and stores a record per
+//! row: about 3× the CPU time in a debug build).
 //!
 //! The store reads and writes; it judges nothing: where a plan stands in a
 //! year is computed by the application layer (`lantu-app`) from

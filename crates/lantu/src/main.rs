@@ -1,6 +1,7 @@
 //! `lantu`: the command line. Wiring only: parse arguments, call the crates,
 //! print. Every error is printed with its whole chain of causes.
 
+mod audit_cmd;
 mod demo;
 mod score_dir;
 mod stored;
@@ -82,7 +83,7 @@ enum Command {
     },
     /// The tamper-evident audit log.
     #[command(subcommand)]
-    Audit(AuditCmd),
+    Audit(audit_cmd::AuditCmd),
     /// Write the annual monitoring, mid-term or final evaluation report.
     Report {
         #[arg(value_parser = ["annual", "midterm", "final"])]
@@ -221,12 +222,6 @@ enum UserCmd {
     Deactivate { username: String },
 }
 
-#[derive(Subcommand)]
-enum AuditCmd {
-    /// Check the hash chain: any edited, inserted or deleted entry is named.
-    Verify,
-}
-
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match run(cli) {
@@ -294,9 +289,9 @@ fn run(cli: Cli) -> Result<()> {
             let store = stored::open(&db).await?;
             stored::status(&store, plan, year, all, format).await
         }),
-        Command::Audit(AuditCmd::Verify) => rt()?.block_on(async {
+        Command::Audit(cmd) => rt()?.block_on(async {
             let store = stored::open(&db).await?;
-            stored::audit_verify(&store).await
+            audit_cmd::run(&store, cmd).await
         }),
         Command::Extract { dir, format, .. } if !dir.score_dir.is_empty() => score_dir::run(&dir, format),
         Command::Extract {

@@ -1,4 +1,4 @@
-//! Commands that work on the store: plans, monitoring data, status, audit.
+//! Commands that work on the store: plans, monitoring data, status.
 //! Wiring only: parse, call the store and the crates, print.
 
 use crate::table;
@@ -271,22 +271,6 @@ pub async fn status(store: &Store, plan: i64, year: i32, all: bool, format: Form
         &["code", "指标", "目标", "最新值", "状态", "比值", "预测", "预警"],
         &rows,
     ))
-}
-
-pub async fn audit_verify(store: &Store) -> Result<()> {
-    let report = store.audit_verify().await?;
-    if report.is_clean() {
-        return emit(&format!(
-            "audit log intact: {} entries, chain verified\nnewest entry {}: {}\n(keep this hash elsewhere: a log cut short later will no longer end in it)\n",
-            report.entries, report.last_seq, report.last_hash
-        ));
-    }
-    let mut text = String::new();
-    for p in &report.problems {
-        text.push_str(&format!("entry {}: {}\n", p.seq, p.message));
-    }
-    emit(&text)?;
-    bail!("the audit log was tampered with: {} problem(s)", report.problems.len())
 }
 
 pub async fn report(

@@ -3,7 +3,9 @@
 //! `LANTU_TEST_DATABASE_URL` is set): plan import → export → apply → export,
 //! data import (atomic, idempotent, vintages), review, status, audit.
 
-use std::path::PathBuf;
+mod common;
+
+use common::{ok, runtime, Tmp};
 use std::process::{Command, Output};
 
 fn lantu(db: &str, args: &[&str]) -> Output {
@@ -14,16 +16,6 @@ fn lantu(db: &str, args: &[&str]) -> Output {
         .args(args)
         .output()
         .expect("the lantu binary runs")
-}
-
-fn ok(o: &Output) -> String {
-    assert!(
-        o.status.success(),
-        "failed: {}\n{}",
-        String::from_utf8_lossy(&o.stdout),
-        String::from_utf8_lossy(&o.stderr)
-    );
-    String::from_utf8_lossy(&o.stdout).into_owned()
 }
 
 /// One indicator of `lantu status --format json` for a plan and year.
@@ -47,37 +39,6 @@ fn plan_path() -> String {
         "{}/../../data/plans/jinnan-14th-five-year-plan.txt",
         env!("CARGO_MANIFEST_DIR")
     )
-}
-
-struct Tmp(PathBuf);
-
-impl Tmp {
-    fn new(tag: &str) -> Tmp {
-        let p = std::env::temp_dir().join(format!("lantu-store-cli-{tag}-{}", std::process::id()));
-        std::fs::create_dir_all(&p).unwrap();
-        Tmp(p)
-    }
-    fn file(&self, name: &str, body: &str) -> String {
-        let p = self.0.join(name);
-        std::fs::write(&p, body).unwrap();
-        p.display().to_string()
-    }
-    fn path(&self, name: &str) -> String {
-        self.0.join(name).display().to_string()
-    }
-}
-
-impl Drop for Tmp {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
-
-fn runtime() -> tokio::runtime::Runtime {
-    tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .unwrap()
 }
 
 #[test]
