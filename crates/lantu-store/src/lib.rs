@@ -36,6 +36,7 @@ mod error;
 mod migrations;
 mod observations;
 mod plans;
+mod sessions;
 mod status;
 pub mod testing;
 mod users;
@@ -46,6 +47,7 @@ pub use comments::{Comment, NewComment};
 pub use error::{Result, RowError, RowProblem, StoreError};
 pub use observations::{Figures, ImportProgress, ImportReport, ObservationQuery, ObservationRecord, Transition, View};
 pub use plans::{ApplyOptions, ApplyReport, Change, PlanSummary, TargetVersion};
+pub use sessions::StoredSession;
 pub use status::{rollups, target_spec, Counted, IndicatorStatus, Rollups, StatusOptions};
 pub use users::{NewUser, User, UserUpdate};
 pub use work::{

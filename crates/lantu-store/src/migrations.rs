@@ -26,6 +26,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/sqlite/0002_people.sql"),
         include_str!("../migrations/postgres/0002_people.sql"),
     ),
+    (
+        4,
+        "sessions",
+        include_str!("../migrations/sqlite/0004_sessions.sql"),
+        include_str!("../migrations/postgres/0004_sessions.sql"),
+    ),
 ];
 
 pub(crate) fn migrator(backend: Backend) -> Migrator {

@@ -2,6 +2,7 @@
 //! print. Every error is printed with its whole chain of causes.
 
 mod demo;
+mod logging;
 mod stored;
 mod table;
 mod users;
@@ -225,6 +226,7 @@ enum AuditCmd {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    logging::init();
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
@@ -502,7 +504,15 @@ fn serve(db: &str, addr: std::net::SocketAddr, insecure_cookies: bool, allow_dem
         }
         let state = lantu_web::AppState::new(store, config);
         if first_start {
-            let password = std::env::var("LANTU_ADMIN_PASSWORD").unwrap_or_else(|_| fresh_password());
+            // A password from the environment is never printed: whoever set
+            // it knows it, and the console may be logged.
+            let (password, shown) = match std::env::var("LANTU_ADMIN_PASSWORD").ok().filter(|p| !p.is_empty()) {
+                Some(p) => (p, "from LANTU_ADMIN_PASSWORD".to_string()),
+                None => {
+                    let p = fresh_password();
+                    (p.clone(), p)
+                }
+            };
             state
                 .add_user(
                     lantu_web::auth::NewUser {
@@ -517,7 +527,7 @@ fn serve(db: &str, addr: std::net::SocketAddr, insecure_cookies: bool, allow_dem
                 .await
                 .map_err(|e| anyhow::anyhow!("{e}"))?;
             emit(&format!(
-                "Lantu serves on http://{addr}/  (first start: account admin, password {password})\n"
+                "Lantu serves on http://{addr}/  (first start: account admin, password {shown})\n"
             ))?;
         } else {
             emit(&format!(
