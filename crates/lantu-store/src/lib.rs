@@ -41,6 +41,7 @@ mod error;
 mod migrations;
 mod observations;
 mod plans;
+mod sessions;
 pub mod testing;
 mod users;
 mod work;
@@ -53,6 +54,7 @@ pub use comments::{Comment, NewComment};
 pub use error::{Result, RowError, RowProblem, StoreError};
 pub use observations::{Figures, ImportProgress, ImportReport, ObservationQuery, ObservationRecord, Transition, View};
 pub use plans::{ApplyOptions, ApplyReport, Change, PlanSummary, TargetVersion};
+pub use sessions::StoredSession;
 pub use users::{NewUser, User, UserUpdate};
 pub use work::{
     Department, NewWorkPlanEntry, Project, ProjectProgress, ProjectStatus, Task, WorkPlanEntry, WorkPlanUpdate,

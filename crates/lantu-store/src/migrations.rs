@@ -33,6 +33,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/postgres/0003_audit_rows.sql"),
     ),
     (
+        4,
+        "sessions",
+        include_str!("../migrations/sqlite/0004_sessions.sql"),
+        include_str!("../migrations/postgres/0004_sessions.sql"),
+    ),
+    (
         6,
         "plan identity",
         include_str!("../migrations/sqlite/0006_plan_identity.sql"),

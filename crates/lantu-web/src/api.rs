@@ -9,6 +9,7 @@
 use crate::auth::Role;
 use crate::entry::{department_for, department_indicators};
 use crate::error::{ApiError, WebError};
+use crate::json::ApiJson;
 use crate::view::{chapter_of, section_of};
 use crate::{query_param, AppState, Ctx};
 use axum::extract::{Path, State};
@@ -282,17 +283,31 @@ async fn observations(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i6
     Ok(Json(json!({ "view": view, "observations": out })).into_response())
 }
 
+/// The body of a post of observations: `{"observations": [...],
+/// "source_name": ..., "reason": ...}` or the bare list.
 #[derive(Deserialize)]
-#[serde(untagged)]
-enum PostBody {
-    Wrapped {
-        observations: Vec<NewObservation>,
-        #[serde(default)]
-        source_name: Option<String>,
-        #[serde(default)]
-        reason: Option<String>,
-    },
-    Bare(Vec<NewObservation>),
+struct PostBody {
+    observations: Vec<NewObservation>,
+    #[serde(default)]
+    source_name: Option<String>,
+    #[serde(default)]
+    reason: Option<String>,
+}
+
+impl PostBody {
+    /// Told apart by the first character (not by serde's `untagged`, whose
+    /// error names no field).
+    fn parse(body: &[u8]) -> Result<PostBody, WebError> {
+        if body.trim_ascii_start().starts_with(b"[") {
+            Ok(PostBody {
+                observations: crate::json::parse(body)?,
+                source_name: None,
+                reason: None,
+            })
+        } else {
+            crate::json::parse(body)
+        }
+    }
 }
 
 fn csv_field(s: &str) -> String {
@@ -316,16 +331,11 @@ async fn post_observations(
     if !user.role.can_enter_data() {
         return Err(WebError::Forbidden("this role does not enter data".into()).into());
     }
-    let body: PostBody = serde_json::from_slice(&body)
-        .map_err(|e| WebError::BadRequest(format!("the body is not a list of observations: {e}")))?;
-    let (rows, source_name, reason) = match body {
-        PostBody::Wrapped {
-            observations,
-            source_name,
-            reason,
-        } => (observations, source_name, reason),
-        PostBody::Bare(o) => (o, None, None),
-    };
+    let PostBody {
+        observations: rows,
+        source_name,
+        reason,
+    } = PostBody::parse(&body)?;
     let doc = state.store().plan_doc(id).await.map_err(WebError::from)?;
     if user.role == Role::Reporter {
         let dept = department_for(&user, None, &doc)?;
@@ -388,7 +398,7 @@ async fn set_state(
     State(state): State<AppState>,
     ctx: Ctx,
     Path((id, obs)): Path<(i64, i64)>,
-    Json(body): Json<StateBody>,
+    ApiJson(body): ApiJson<StateBody>,
 ) -> ApiResult {
     let user = ctx
         .user
@@ -580,7 +590,7 @@ async fn post_comment(
     State(state): State<AppState>,
     ctx: Ctx,
     Path(id): Path<i64>,
-    Json(body): Json<CommentBody>,
+    ApiJson(body): ApiJson<CommentBody>,
 ) -> ApiResult {
     let user = staff(&ctx)?;
     let new = crate::comments::new_comment(

@@ -23,6 +23,13 @@ pub enum WebError {
     BadRequest(String),
     #[error("too many failed logins; retry in {retry_after} s")]
     TooManyAttempts { retry_after: u64 },
+    /// The server has no turn for this request now (e.g. too many password
+    /// checks at once).
+    #[error("the server is busy; retry in {retry_after} s")]
+    Busy { retry_after: u64 },
+    /// A request body over the limit; the message names the limit.
+    #[error("{0}")]
+    TooLarge(String),
     #[error(transparent)]
     Store(#[from] StoreError),
     #[error("template: {0}")]
@@ -49,6 +56,8 @@ impl WebError {
             WebError::LoginRequired { .. } => StatusCode::UNAUTHORIZED,
             WebError::BadRequest(_) => StatusCode::BAD_REQUEST,
             WebError::TooManyAttempts { .. } => StatusCode::TOO_MANY_REQUESTS,
+            WebError::Busy { .. } => StatusCode::SERVICE_UNAVAILABLE,
+            WebError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             WebError::Store(e) => match e {
                 StoreError::PlanNotFound(_)
                 | StoreError::IndicatorNotFound { .. }
@@ -79,6 +88,8 @@ impl WebError {
             WebError::Csrf => "csrf",
             WebError::BadRequest(_) => "bad_request",
             WebError::TooManyAttempts { .. } => "too_many_attempts",
+            WebError::Busy { .. } => "busy",
+            WebError::TooLarge(_) => "too_large",
             WebError::Store(_) if self.status() == StatusCode::NOT_FOUND => "not_found",
             WebError::Store(_) if self.status() == StatusCode::UNPROCESSABLE_ENTITY => "invalid",
             _ => "internal",
@@ -92,15 +103,18 @@ impl WebError {
             WebError::Forbidden(_) => t(lang, "error_forbidden").into(),
             WebError::LoginRequired { .. } => t(lang, "login").into(),
             WebError::Csrf => t(lang, "csrf_refused").into(),
-            WebError::BadRequest(m) => m.clone(),
+            WebError::BadRequest(m) | WebError::TooLarge(m) => m.clone(),
+            WebError::Busy { .. } => t(lang, "server_busy").into(),
             WebError::TooManyAttempts { .. } => t(lang, "login_slowed").into(),
             WebError::Store(e) if self.status() != StatusCode::INTERNAL_SERVER_ERROR => e.to_string(),
             _ => t(lang, "error_server").into(),
         }
     }
 
+    /// A 500 is logged with its cause chain; the request log
+    /// ([`crate::request_log`]) logs refusals, with the client's address.
     fn log(&self) {
-        if self.status().is_server_error() {
+        if self.status() == StatusCode::INTERNAL_SERVER_ERROR {
             let mut msg = self.to_string();
             let mut src = std::error::Error::source(self);
             while let Some(s) = src {
@@ -109,6 +123,14 @@ impl WebError {
                 src = s.source();
             }
             tracing::error!("{msg}");
+        }
+    }
+
+    fn add_retry_after(&self, resp: &mut Response) {
+        if let WebError::TooManyAttempts { retry_after } | WebError::Busy { retry_after } = self {
+            if let Ok(v) = HeaderValue::from_str(&retry_after.to_string()) {
+                resp.headers_mut().insert(header::RETRY_AFTER, v);
+            }
         }
     }
 
@@ -133,11 +155,8 @@ impl WebError {
         let body = crate::templates::render("error.html", ctx)
             .unwrap_or_else(|_| format!("<!doctype html><meta charset=utf-8><h1>{}</h1>", status.as_u16()));
         let mut resp = (status, axum::response::Html(body)).into_response();
-        if let WebError::TooManyAttempts { retry_after } = self {
-            if let Ok(v) = HeaderValue::from_str(&retry_after.to_string()) {
-                resp.headers_mut().insert(header::RETRY_AFTER, v);
-            }
-        }
+        self.add_retry_after(&mut resp);
+        resp.extensions_mut().insert(ErrorCode(self.code()));
         resp
     }
 
@@ -147,14 +166,15 @@ impl WebError {
         let status = self.status();
         let body = serde_json::json!({ "error": { "code": self.code(), "message": self.message(Lang::En) } });
         let mut resp = (status, axum::Json(body)).into_response();
-        if let WebError::TooManyAttempts { retry_after } = self {
-            if let Ok(v) = HeaderValue::from_str(&retry_after.to_string()) {
-                resp.headers_mut().insert(header::RETRY_AFTER, v);
-            }
-        }
+        self.add_retry_after(&mut resp);
+        resp.extensions_mut().insert(ErrorCode(self.code()));
         resp
     }
 }
+
+/// The [`WebError::code`] of an error response, for the request log.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ErrorCode(pub &'static str);
 
 impl IntoResponse for WebError {
     fn into_response(self) -> Response {

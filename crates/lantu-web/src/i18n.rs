@@ -207,6 +207,7 @@ static TABLE: &[(&str, &str, &str)] = &[
     ("search", "搜索", "Search"),
     ("search_placeholder", "搜索指标、任务、项目、规划原文", "Search indicators, tasks, projects, plan text"),
     ("section", "节", "Section"),
+    ("server_busy", "服务器繁忙，请稍后再试。", "The server is busy; try again in a moment."),
     ("settings_saved", "设置已保存。", "Settings saved."),
     ("source", "来源", "Source"),
     ("state", "状态", "State"),

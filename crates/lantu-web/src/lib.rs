@@ -27,18 +27,26 @@ mod entry;
 pub mod error;
 pub mod format;
 pub mod i18n;
+mod input;
+pub mod json;
+pub mod limiter;
+mod login;
 mod pages;
+mod request_log;
 pub mod search;
+pub mod sessions;
 pub mod templates;
 pub mod view;
 mod work;
 
-use crate::auth::{HashCost, Limiter, NewUser, Role, RoleLabel, Session, Sessions, User, Users};
+use crate::auth::{HashCost, NewUser, Role, RoleLabel, Session, User, Users};
 use crate::error::{PageError, WebError};
 use crate::i18n::{t, Lang};
+use crate::limiter::{Limiter, LoginLimits, LoginStats};
+use crate::sessions::{LoginCsrf, SessionLimits, Sessions};
 use crate::view::PlanView;
 use axum::body::Body;
-use axum::extract::{ConnectInfo, FromRequestParts, Request, State};
+use axum::extract::{FromRequest, FromRequestParts, Request, State};
 use axum::http::request::Parts;
 use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
 use axum::middleware::Next;
@@ -69,10 +77,15 @@ pub struct Config {
     pub sample_data: bool,
     /// How long a built plan view is reused.
     pub cache_ttl: Duration,
-    /// How long a signed-in account read from the store is reused: a change
-    /// made by another server of the same database (role, deactivation, new
-    /// password) takes effect within this time; changes made here at once.
+    /// How long a signed-in account or session read from the store is
+    /// reused: a change made by another server of the same database (role,
+    /// deactivation, new password, sign-out) takes effect within this time;
+    /// changes made here at once.
     pub account_ttl: Duration,
+    /// Login attempt limits.
+    pub login: LoginLimits,
+    /// How long sessions last.
+    pub sessions: SessionLimits,
     /// Cost of password hashing.
     pub hash_cost: HashCost,
     /// Month and day (`MM-DD`) of the year after a period by which annual
@@ -89,6 +102,8 @@ impl Default for Config {
             account_ttl: Duration::from_secs(5),
             hash_cost: HashCost::default(),
             annual_deadline: "03-31".into(),
+            login: LoginLimits::default(),
+            sessions: SessionLimits::default(),
         }
     }
 }
@@ -104,6 +119,7 @@ pub(crate) struct Inner {
     pub(crate) config: Config,
     pub(crate) users: Users,
     pub(crate) sessions: Sessions,
+    pub(crate) login_csrf: LoginCsrf,
     pub(crate) limiter: Limiter,
     pub(crate) cache: RwLock<HashMap<CacheKey, Cached>>,
     /// Rendered page bodies that depend on nothing but the key (no user,
@@ -123,10 +139,11 @@ impl AppState {
         AppState {
             inner: Arc::new(Inner {
                 app,
+                limiter: Limiter::new(config.login.clone()),
                 config,
                 users: Users::default(),
                 sessions: Sessions::default(),
-                limiter: Limiter::default(),
+                login_csrf: LoginCsrf::default(),
                 cache: RwLock::new(HashMap::new()),
                 fragments: RwLock::new(HashMap::new()),
                 generation: AtomicU64::new(0),
@@ -144,6 +161,11 @@ impl AppState {
 
     pub fn config(&self) -> &Config {
         &self.inner.config
+    }
+
+    /// How many password checks ran, and the most at once.
+    pub fn login_stats(&self) -> LoginStats {
+        self.inner.limiter.stats()
     }
 
     /// Adds an account to the store (for `lantu serve`/`demo` and tests);
@@ -276,7 +298,7 @@ impl FromRequestParts<AppState> for Ctx {
         let mut by_token = false;
         // A store that cannot be read leaves the request anonymous: it
         // then sees public data only, never more.
-        let mut user = match info.session.as_ref().filter(|s| s.user_id.is_some()) {
+        let mut user = match info.session.as_ref() {
             Some(session) => match state
                 .inner
                 .users
@@ -289,7 +311,9 @@ impl FromRequestParts<AppState> for Ctx {
                 // user`).
                 Ok(None) => {
                     if let Some(t) = &info.token {
-                        state.inner.sessions.remove(t);
+                        if let Err(e) = state.inner.sessions.remove(state.inner.app.store(), t).await {
+                            tracing::error!(error = %e, "ending a session");
+                        }
                     }
                     None
                 }
@@ -317,11 +341,10 @@ impl FromRequestParts<AppState> for Ctx {
                 });
             by_token = true;
         }
-        let addr = parts
-            .extensions
-            .get::<ConnectInfo<SocketAddr>>()
-            .map(|c| c.0.ip().to_string())
-            .unwrap_or_else(|| "unknown".into());
+        let addr = request_log::client_addr(&parts.extensions);
+        if let (Some(u), Some(log)) = (&user, parts.extensions.get::<request_log::LogAccount>()) {
+            log.set(&u.username);
+        }
         let path = parts.uri.path().to_string();
         Ok(Ctx {
             lang,
@@ -576,17 +599,73 @@ impl AppState {
 // ---------------------------------------------------------------- layers
 
 const MAX_FORM: usize = 4 << 20;
+/// The largest request body (an upload): also the router's limit.
+pub const MAX_UPLOAD: usize = input::MAX_BODY;
+/// How far into a multipart body its `csrf` field is looked for (it comes
+/// first in the upload form).
+const MULTIPART_CSRF_WITHIN: usize = 64 << 10;
 
-fn is_write(m: &Method) -> bool {
+pub(crate) fn is_write(m: &Method) -> bool {
     !matches!(*m, Method::GET | Method::HEAD | Method::OPTIONS)
 }
 
+/// The language a request asks for: `?lang=`, then the cookie.
+pub(crate) fn request_lang(headers: &HeaderMap, query: Option<&str>) -> Lang {
+    query
+        .and_then(|q| query_param(q, "lang"))
+        .and_then(|l| Lang::parse(&l))
+        .or_else(|| cookie(headers, auth::LANG_COOKIE).and_then(Lang::parse))
+        .unwrap_or_default()
+}
+
+fn too_large() -> WebError {
+    WebError::TooLarge(format!(
+        "文件过大：上传最多 {0} MiB / the file is too large: an upload may be at most {0} MiB",
+        MAX_UPLOAD >> 20
+    ))
+}
+
+/// The `csrf` field of a multipart form, if it comes before any file and
+/// within the body's first 64 KiB.
+async fn multipart_csrf(bytes: &axum::body::Bytes, content_type: &str) -> Option<String> {
+    let head = bytes.slice(..bytes.len().min(MULTIPART_CSRF_WITHIN));
+    let req = Request::builder()
+        .header(header::CONTENT_TYPE, content_type)
+        .body(Body::from(head))
+        .ok()?;
+    let mut form = axum::extract::Multipart::from_request(req, &()).await.ok()?;
+    while let Ok(Some(field)) = form.next_field().await {
+        if field.file_name().is_some() {
+            return None;
+        }
+        if field.name() == Some("csrf") {
+            return field.text().await.ok();
+        }
+    }
+    None
+}
+
 /// Finds the session, refuses state-changing requests without the
-/// session's CSRF token, remembers `?lang=`, and adds security headers.
+/// session's CSRF token (the login form: without its signed double-submit
+/// token), remembers `?lang=`, and adds security headers; signed-in pages
+/// and the API are not stored by caches.
 async fn session_layer(State(state): State<AppState>, req: Request, next: Next) -> Response {
     let (mut parts, body) = req.into_parts();
     let token = cookie(&parts.headers, auth::SESSION_COOKIE).map(str::to_string);
-    let session = token.as_deref().and_then(|t| state.inner.sessions.get(t));
+    let config = &state.inner.config;
+    let session = match &token {
+        Some(t) => state
+            .inner
+            .sessions
+            .get(state.inner.app.store(), t, &config.sessions, config.account_ttl)
+            .await
+            .unwrap_or_else(|e| {
+                // The request goes on anonymous: it sees public data only.
+                tracing::error!(error = %e, "reading a session");
+                None
+            }),
+        None => None,
+    };
     let path = parts.uri.path().to_string();
     let api = path.starts_with("/api/");
     let bearer = parts
@@ -601,44 +680,74 @@ async fn session_layer(State(state): State<AppState>, req: Request, next: Next) 
         .and_then(|l| Lang::parse(&l));
     let mut body = body;
     if is_write(&parts.method) && !(api && bearer) {
-        let expected = session.as_ref().map(|s| s.csrf.clone());
         let mut given = parts
             .headers
             .get("x-csrf-token")
             .and_then(|v| v.to_str().ok())
-            .map(str::to_string)
-            .or_else(|| parts.uri.query().and_then(|q| query_param(q, "csrf")));
-        let form = parts
+            .map(str::to_string);
+        let content_type = parts
             .headers
             .get(header::CONTENT_TYPE)
             .and_then(|v| v.to_str().ok())
-            .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
-        if given.is_none() && form && !api {
-            match axum::body::to_bytes(body, MAX_FORM).await {
-                Ok(bytes) => {
-                    given = serde_urlencoded_pairs(&String::from_utf8_lossy(&bytes))
-                        .into_iter()
-                        .find(|(k, _)| k == "csrf")
-                        .map(|(_, v)| v);
-                    body = Body::from(bytes);
+            .unwrap_or("")
+            .to_string();
+        let fail = |e: WebError| {
+            if api {
+                e.json()
+            } else {
+                e.page(request_lang(&parts.headers, parts.uri.query()), false)
+            }
+        };
+        if given.is_none() && !api {
+            if content_type.starts_with("application/x-www-form-urlencoded") {
+                match axum::body::to_bytes(body, MAX_FORM).await {
+                    Ok(bytes) => {
+                        given = serde_urlencoded_pairs(&String::from_utf8_lossy(&bytes))
+                            .into_iter()
+                            .find(|(k, _)| k == "csrf")
+                            .map(|(_, v)| v);
+                        body = Body::from(bytes);
+                    }
+                    Err(_) => return fail(WebError::TooLarge("the form is too large".into())),
                 }
-                Err(_) => {
-                    return WebError::BadRequest("the form is too large".into()).into_response();
+            } else if content_type.starts_with("multipart/form-data") {
+                let declared = parts
+                    .headers
+                    .get(header::CONTENT_LENGTH)
+                    .and_then(|v| v.to_str().ok())
+                    .and_then(|v| v.parse::<u64>().ok());
+                if declared.is_some_and(|n| n > MAX_UPLOAD as u64) {
+                    return fail(too_large());
+                }
+                match axum::body::to_bytes(body, MAX_UPLOAD).await {
+                    Ok(bytes) => {
+                        given = multipart_csrf(&bytes, &content_type).await;
+                        body = Body::from(bytes);
+                    }
+                    Err(_) => return fail(too_large()),
                 }
             }
         }
-        let ok = matches!((&expected, &given), (Some(e), Some(g)) if auth::same(e, g));
+        let ok = if path == "/login" {
+            let cookie = cookie(&parts.headers, sessions::LOGIN_COOKIE);
+            state
+                .inner
+                .login_csrf
+                .check(state.inner.app.store(), cookie, given.as_deref())
+                .await
+                .unwrap_or_else(|e| {
+                    tracing::error!(error = %e, "checking a login form's token");
+                    false
+                })
+        } else {
+            let expected = session.as_ref().map(|s| s.csrf.as_str());
+            matches!((expected, &given), (Some(e), Some(g)) if auth::same(e, g))
+        };
         if !ok {
-            let lang = lang
-                .or_else(|| cookie(&parts.headers, auth::LANG_COOKIE).and_then(Lang::parse))
-                .unwrap_or_default();
-            return if api {
-                WebError::Csrf.json()
-            } else {
-                WebError::Csrf.page(lang, false)
-            };
+            return fail(WebError::Csrf);
         }
     }
+    let private = session.is_some() || api;
     parts.extensions.insert(SessionInfo { token, session });
     let mut resp = next.run(Request::from_parts(parts, body)).await;
     let h = resp.headers_mut();
@@ -650,6 +759,9 @@ async fn session_layer(State(state): State<AppState>, req: Request, next: Next) 
         )) {
             h.append(header::SET_COOKIE, v);
         }
+    }
+    if private && !h.contains_key(header::CACHE_CONTROL) {
+        h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     }
     h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
     h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
@@ -705,8 +817,8 @@ pub fn router(state: AppState) -> Router {
         .route("/public/plans/{id}", get(pages::dashboard))
         .route("/public/plans/{id}/indicators/{code}", get(pages::indicator))
         .route("/public/plans/{id}/report/{file}", get(pages::report))
-        .route("/login", get(pages::login_form).post(pages::login))
-        .route("/logout", post(pages::logout))
+        .route("/login", get(login::login_form).post(login::login))
+        .route("/logout", post(login::logout))
         .route("/account", get(pages::account).post(pages::account_post))
         .route("/entry", get(entry::entry).post(entry::entry_save))
         .route("/entry/upload", post(entry::upload))
@@ -720,8 +832,10 @@ pub fn router(state: AppState) -> Router {
         .route("/admin/settings", post(entry::admin_settings))
         .nest("/api/v1", api::router())
         .fallback(not_found)
+        .layer(axum::middleware::from_fn(input::text_layer))
         .layer(axum::middleware::from_fn_with_state(state.clone(), session_layer))
-        .layer(axum::extract::DefaultBodyLimit::max(16 << 20))
+        .layer(axum::middleware::from_fn(request_log::request_log))
+        .layer(axum::extract::DefaultBodyLimit::max(MAX_UPLOAD))
         .with_state(state)
 }
 

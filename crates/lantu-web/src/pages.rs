@@ -1,14 +1,13 @@
 //! The read-only pages (dashboard, indicator, tasks, projects, plan list)
-//! for staff and for the public portal, and login, logout and the account
-//! page.
+//! for staff and for the public portal, and the account page (signing in
+//! and out: [`crate::login`]).
 
 use crate::auth::{self, Role};
 use crate::error::WebError;
 use crate::i18n::t;
 use crate::view::{self, Filters};
-use crate::{query_param, redirect_with_cookie, serde_urlencoded_pairs, AppState, Ctx};
+use crate::{query_param, serde_urlencoded_pairs, AppState, Ctx};
 use axum::extract::{Path, State};
-use axum::http::{header, HeaderValue};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
 use serde::{Deserialize, Serialize};
@@ -220,110 +219,7 @@ pub async fn projects(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i6
     respond(&ctx, r)
 }
 
-// ------------------------------------------------------------------ login
-
-fn safe_next(next: Option<&str>) -> String {
-    match next {
-        // Only paths on this site: no scheme, no `//host`.
-        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n.to_string(),
-        _ => "/".to_string(),
-    }
-}
-
-pub async fn login_form(State(state): State<AppState>, ctx: Ctx) -> Response {
-    // A session (anonymous until login) holds the form's CSRF token.
-    let (cookie, csrf) = if ctx.csrf.is_empty() {
-        let (token, s) = state.inner.sessions.create(None);
-        (
-            Some(auth::session_cookie(&token, state.config().secure_cookies)),
-            s.csrf,
-        )
-    } else {
-        (None, ctx.csrf.clone())
-    };
-    let next = safe_next(query_param(&ctx.query, "next").as_deref());
-    let ctx = Ctx { csrf, ..ctx };
-    let mut resp = respond(
-        &ctx,
-        state.page(
-            &ctx,
-            None,
-            "login",
-            "login.html",
-            minijinja::context! { next => next, error => None::<String> },
-        ),
-    );
-    if let Some(c) = cookie.and_then(|c| HeaderValue::from_str(&c).ok()) {
-        resp.headers_mut().append(header::SET_COOKIE, c);
-    }
-    resp
-}
-
-#[derive(Deserialize)]
-pub struct LoginForm {
-    username: String,
-    password: String,
-    #[serde(default)]
-    next: Option<String>,
-}
-
-pub async fn login(State(state): State<AppState>, ctx: Ctx, Form(form): Form<LoginForm>) -> Response {
-    let limiter = &state.inner.limiter;
-    let wait = limiter.wait(&form.username, &ctx.addr);
-    if wait > 0 {
-        tracing::warn!(user = %form.username, addr = %ctx.addr, "login attempt while locked out");
-        return ctx
-            .fail(WebError::TooManyAttempts { retry_after: wait })
-            .into_response();
-    }
-    let cost = state.config().hash_cost;
-    let found = state
-        .inner
-        .users
-        .authenticate(state.store(), &form.username, &form.password, cost)
-        .await;
-    if let Err(e) = &found {
-        tracing::error!(error = %e, "checking a login");
-        return ctx.fail(WebError::Internal(e.to_string())).into_response();
-    }
-    match found {
-        Ok(Some(user)) => {
-            limiter.succeeded(&form.username, &ctx.addr);
-            if let Some(old) = crate::cookie_token(&ctx) {
-                state.inner.sessions.remove(&old);
-            }
-            let (token, _) = state.inner.sessions.create(Some(&user));
-            tracing::info!(user = %user.username, "logged in");
-            let next = match safe_next(form.next.as_deref()).as_str() {
-                "/" | "/login" => "/".to_string(),
-                n => n.to_string(),
-            };
-            redirect_with_cookie(&next, auth::session_cookie(&token, state.config().secure_cookies))
-        }
-        _ => {
-            limiter.failed(&form.username, &ctx.addr);
-            tracing::warn!(user = %form.username, addr = %ctx.addr, "failed login");
-            let next = safe_next(form.next.as_deref());
-            let r = state.page(
-                &ctx,
-                None,
-                "login",
-                "login.html",
-                minijinja::context! { next => next, error => t(ctx.lang, "login_failed"), username => form.username },
-            );
-            let mut resp = respond(&ctx, r);
-            *resp.status_mut() = axum::http::StatusCode::UNAUTHORIZED;
-            resp
-        }
-    }
-}
-
-pub async fn logout(State(state): State<AppState>, ctx: Ctx) -> Response {
-    if let Some(token) = crate::cookie_token(&ctx) {
-        state.inner.sessions.remove(&token);
-    }
-    redirect_with_cookie("/public/", auth::clear_session_cookie(state.config().secure_cookies))
-}
+// ---------------------------------------------------------------- account
 
 pub async fn account(State(state): State<AppState>, ctx: Ctx) -> Response {
     let r = async {

@@ -434,11 +434,12 @@ fn the_form_downloads_and_an_upload_is_validated_like_an_import() {
     let csrf = rep.get(&format!("/entry?plan={plan}")).csrf();
     let upload = |csv: &str| {
         let boundary = "XlantuBoundary";
+        // The token is the form's first field (never in the URL).
         let body = format!(
-            "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"form.csv\"\r\nContent-Type: text/csv\r\n\r\n{csv}\r\n--{boundary}--\r\n"
+            "--{boundary}\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n{csrf}\r\n--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"form.csv\"\r\nContent-Type: text/csv\r\n\r\n{csv}\r\n--{boundary}--\r\n"
         );
         rep.post_body(
-            &format!("/entry/upload?csrf={csrf}&plan={plan}&year=2024"),
+            &format!("/entry/upload?plan={plan}&year=2024"),
             &format!("multipart/form-data; boundary={boundary}"),
             body.as_bytes(),
             &[],
@@ -454,7 +455,7 @@ fn the_form_downloads_and_an_upload_is_validated_like_an_import() {
     let other = app.codes_of("sthj")[0].clone();
     let foreign = upload(&format!("指标代码,期间,数值\n{other},2024,1\n"));
     assert_eq!(foreign.status, 403, "another department's indicator");
-    // Without the token in the URL the upload is refused.
+    // Without the token the upload is refused.
     let r = rep.post_body(
         &format!("/entry/upload?plan={plan}"),
         "multipart/form-data; boundary=x",

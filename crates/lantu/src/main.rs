@@ -3,6 +3,7 @@
 
 mod audit_cmd;
 mod demo;
+mod logging;
 mod score_dir;
 mod stored;
 mod table;
@@ -224,6 +225,7 @@ enum UserCmd {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    logging::init();
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
@@ -505,21 +507,29 @@ fn serve(db: &str, addr: std::net::SocketAddr, insecure_cookies: bool, allow_dem
         }
         let app = lantu_app::App::new(store);
         if first_start {
-            let password = std::env::var("LANTU_ADMIN_PASSWORD").unwrap_or_else(|_| fresh_password());
+            // A password from the environment is never printed: whoever set
+            // it knows it, and the console may be logged.
+            let (password, shown) = match std::env::var("LANTU_ADMIN_PASSWORD").ok().filter(|p| !p.is_empty()) {
+                Some(p) => (p, "from LANTU_ADMIN_PASSWORD".to_string()),
+                None => {
+                    let p = fresh_password();
+                    (p.clone(), p)
+                }
+            };
             app.add_user(
                 lantu_app::accounts::NewAccount {
                     username: "admin".into(),
                     display_name: "系统管理员".into(),
                     role: lantu_core::account::Role::Administrator,
                     department: None,
-                    password: password.clone(),
+                    password,
                 },
                 config.hash_cost,
                 "lantu serve",
             )
             .await?;
             emit(&format!(
-                "Lantu serves on http://{addr}/  (first start: account admin, password {password})\n"
+                "Lantu serves on http://{addr}/  (first start: account admin, password {shown})\n"
             ))?;
         } else {
             emit(&format!(

@@ -127,6 +127,12 @@ pub fn start() -> App {
 /// The app with views cached for `cache_ttl` (tests see every write at
 /// once with 0).
 pub fn start_with(cache_ttl: std::time::Duration) -> App {
+    start_configured(cache_ttl, |_| {})
+}
+
+/// The app with its settings changed by `configure` after the test ones
+/// are set.
+pub fn start_configured(cache_ttl: std::time::Duration, configure: impl FnOnce(&mut Config)) -> App {
     let rt = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
@@ -160,7 +166,7 @@ pub fn start_with(cache_ttl: std::time::Duration) -> App {
                 .await
                 .unwrap();
         }
-        let config = Config {
+        let mut config = Config {
             hash_cost: HashCost {
                 memory_kib: 1024,
                 passes: 1,
@@ -169,6 +175,7 @@ pub fn start_with(cache_ttl: std::time::Duration) -> App {
             account_ttl: cache_ttl,
             ..Config::default()
         };
+        configure(&mut config);
         let state = AppState::new(lantu_app::App::new(store.store().clone()), config);
         for (name, role, dept) in [
             ("admin", Role::Administrator, None),
@@ -212,6 +219,22 @@ pub fn start_with(cache_ttl: std::time::Duration) -> App {
 impl App {
     pub fn client(&self) -> Client {
         Client::new(&self.base)
+    }
+
+    /// Another server of the same database, with its own connections and an
+    /// empty memory (as after a restart, or a second server behind one
+    /// address); returns its base URL.
+    pub fn another_server(&self) -> String {
+        let url = self._store.url().to_string();
+        let config = self.state.config().clone();
+        self.rt.block_on(async move {
+            let store = lantu_store::Store::open(&url).await.unwrap();
+            let state = AppState::new(lantu_app::App::new(store), config);
+            let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+            let base = format!("http://{}", listener.local_addr().unwrap());
+            tokio::spawn(lantu_web::serve_on(state, listener));
+            base
+        })
     }
 
     /// Codes of the indicators a department leads.
