@@ -147,11 +147,10 @@ fn head_and_tail(text: &str, n: usize) -> (Vec<Line<'_>>, Vec<Line<'_>>) {
     }
     let mut tail = Vec::new();
     let mut end = text.len();
-    // Walk back over at most `n` non-empty lines (bounded work on any text).
-    for l in text[..end].rsplit_terminator('\n') {
-        let start = end - l.len();
-        let ln = line(l, start);
-        end = start.saturating_sub(1);
+    // Walk back line by line until `n` non-empty ones (or the head) are met.
+    loop {
+        let start = text[..end].rfind('\n').map_or(0, |p| p + 1);
+        let ln = line(&text[start..end], start);
         if ln.len() > 0 {
             if head.iter().any(|h| h.at == ln.at) {
                 break;
@@ -161,6 +160,10 @@ fn head_and_tail(text: &str, n: usize) -> (Vec<Line<'_>>, Vec<Line<'_>>) {
                 break;
             }
         }
+        if start == 0 {
+            break;
+        }
+        end = start - 1;
     }
     tail.reverse();
     (head, tail)
@@ -657,6 +660,9 @@ mod tests {
         assert_eq!((i.start_year, i.end_year), (2026, 2030));
         assert_eq!(i.issuer.as_deref(), Some("某县人民政府办公室"));
         assert_eq!(i.issued_on.as_deref(), Some("2026-03-05"));
+        let chars: Vec<char> = t.chars().collect();
+        let s = i.spans.issuer.expect("issuer span");
+        assert_eq!(chars[s.start..s.end].iter().collect::<String>(), "某县人民政府办公室");
     }
 
     #[test]
@@ -680,6 +686,22 @@ mod tests {
         assert_eq!((i.kind, i.start_year, i.end_year), (Some(PlanKind::Master), 2021, 2025));
         assert_eq!(info("").title, "");
         assert_eq!(info("").kind, None);
+    }
+
+    #[test]
+    fn the_issuing_lines_at_the_end() {
+        let mut t = String::from("某市“十五五”生态环境保护规划\n");
+        for k in 0..40 {
+            t.push_str(&format!("第{k}段，推进生态环境治理。\n"));
+        }
+        t.push_str("某市生态环境局\n2026年5月8日\n\n");
+        let i = info(&t);
+        assert_eq!(i.issuer.as_deref(), Some("某市生态环境局"));
+        assert_eq!(i.issued_on.as_deref(), Some("2026-05-08"));
+        let chars: Vec<char> = t.chars().collect();
+        let d = i.spans.issued_on.expect("date span");
+        assert_eq!(chars[d.start..d.end].iter().collect::<String>(), "2026年5月8日");
+        assert_eq!((i.kind, i.level), (Some(PlanKind::Special), Some(PlanLevel::City)));
     }
 
     #[test]
