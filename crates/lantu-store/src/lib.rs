@@ -36,6 +36,7 @@ mod error;
 mod migrations;
 mod observations;
 mod plans;
+mod publication;
 mod status;
 pub mod testing;
 mod users;
@@ -305,7 +306,11 @@ mod tests {
         send(&s.apply_plan(1, doc, "a"));
         send(&s.import_observations(1, &[], "a", "b", None));
         send(&s.set_state(
-            &Figures::Ids(vec![]),
+            &Figures::Ids {
+                plan_id: 1,
+                department: None,
+                ids: vec![],
+            },
             lantu_core::observation::ObservationState::Draft,
             "a",
             None,

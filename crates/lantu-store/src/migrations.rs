@@ -26,6 +26,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/sqlite/0002_people.sql"),
         include_str!("../migrations/postgres/0002_people.sql"),
     ),
+    (
+        5,
+        "publication",
+        include_str!("../migrations/sqlite/0005_publication.sql"),
+        include_str!("../migrations/postgres/0005_publication.sql"),
+    ),
 ];
 
 pub(crate) fn migrator(backend: Backend) -> Migrator {

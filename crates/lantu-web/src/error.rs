@@ -45,6 +45,8 @@ impl WebError {
                 | StoreError::NotFound { .. }
                 | StoreError::ObservationNotFound(_)
                 | StoreError::FigureNotFound { .. } => StatusCode::NOT_FOUND,
+                StoreError::NotInPlan { .. } | StoreError::NotInDepartment { .. } => StatusCode::FORBIDDEN,
+                StoreError::UnderReview { .. } | StoreError::PlanNotAdopted(_) => StatusCode::CONFLICT,
                 StoreError::InvalidPlan(_)
                 | StoreError::PlanIdMismatch { .. }
                 | StoreError::PlanState { .. }
@@ -52,6 +54,7 @@ impl WebError {
                 | StoreError::InvalidObservations { .. }
                 | StoreError::Transition { .. }
                 | StoreError::InvalidInput { .. }
+                | StoreError::YearOutsidePlan { .. }
                 | StoreError::Account(_)
                 | StoreError::UsernameTaken(_) => StatusCode::UNPROCESSABLE_ENTITY,
                 _ => StatusCode::INTERNAL_SERVER_ERROR,
@@ -71,6 +74,8 @@ impl WebError {
             WebError::TooManyAttempts { .. } => "too_many_attempts",
             WebError::Store(_) if self.status() == StatusCode::NOT_FOUND => "not_found",
             WebError::Store(_) if self.status() == StatusCode::UNPROCESSABLE_ENTITY => "invalid",
+            WebError::Store(_) if self.status() == StatusCode::FORBIDDEN => "forbidden",
+            WebError::Store(_) if self.status() == StatusCode::CONFLICT => "conflict",
             _ => "internal",
         }
     }

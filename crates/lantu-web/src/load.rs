@@ -10,6 +10,7 @@ use crate::view::{chapter_of, PlanView, WorkEntry};
 use crate::AppState;
 use lantu_core::observation::ObservationState;
 use lantu_core::plan::{OutlineEntry, PlanDoc, TargetDoc};
+use lantu_core::policy::Publication;
 use lantu_core::progress::{assess, Assessment, Baseline, Observation, Reason, Status, TargetSpec};
 use lantu_core::snapshot::{Chapter, CommentNote, DataNotes, Figure, IndicatorRow, ProjectRow, Snapshot, TaskRow};
 use lantu_core::{Attribute, TargetKind};
@@ -155,6 +156,26 @@ pub async fn add_comments(
     Ok(())
 }
 
+/// What the public may see of plan `plan_id` in `year` (`None`: the
+/// default year), by the one rule of [`Publication`]: a plan that is not
+/// public is not found, nor is a year not released; the default is the
+/// latest released year (`None` when no year is released yet: the plan is
+/// shown without figures). Returns the year and the plan's publication.
+pub async fn public_year(
+    store: &Store,
+    plan_id: i64,
+    year: Option<i32>,
+) -> Result<(Option<i32>, Publication), WebError> {
+    let p = store.publication(plan_id).await?;
+    let year = match year {
+        _ if !p.plan_public() => return Err(WebError::NotFound),
+        Some(y) if p.year_public(y) => Some(y),
+        Some(_) => return Err(WebError::NotFound),
+        None => p.default_year(),
+    };
+    Ok((year, p))
+}
+
 /// Builds the view of plan `plan_id` for `vis` in evaluation year `year`
 /// (the default year when `None`).
 pub async fn build(
@@ -164,7 +185,14 @@ pub async fn build(
     vis: Visibility,
     sample_data: bool,
 ) -> Result<PlanView, WebError> {
-    let records = store
+    let (year, released) = match vis {
+        Visibility::Public => {
+            let (y, p) = public_year(store, plan_id, year).await?;
+            (y, Some(p))
+        }
+        Visibility::Internal => (year, None),
+    };
+    let mut records = store
         .observations(
             plan_id,
             &ObservationQuery {
@@ -175,7 +203,14 @@ pub async fn build(
         )
         .await?;
     let latest_doc = store.plan_doc(plan_id).await?;
+    if let Some(p) = &released {
+        // Published figures up to the latest released year; with no year
+        // released, none: the plan's indicators and targets in its first
+        // year, nothing judged.
+        records.retain(|r| p.figure_public(r.period.calendar_year(), r.state));
+    }
     let year = year
+        .or_else(|| released.as_ref().map(|_| latest_doc.plan.start_year))
         .unwrap_or_else(|| default_year(&latest_doc, &records))
         .clamp(latest_doc.plan.start_year - 5, latest_doc.plan.end_year + 5);
     let doc = store.plan_doc_at(plan_id, year).await?;
@@ -384,6 +419,10 @@ pub async fn build(
     doc.plan.id = Some(plan_id);
     let mut view = PlanView::new(doc, snapshot, sections, states);
     view.work = work;
+    view.years = match released {
+        Some(p) => p.released_years.into_iter().collect(),
+        None => (view.doc.plan.start_year..=view.doc.plan.end_year).collect(),
+    };
     Ok(view)
 }
 
