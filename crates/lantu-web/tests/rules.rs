@@ -8,7 +8,7 @@ mod common;
 use common::{start, PASSWORD};
 use lantu_core::observation::ObservationState;
 use lantu_core::plan::PlanState;
-use lantu_store::{Figures, ObservationQuery, View};
+use lantu_store::{ObservationQuery, View};
 
 fn post_json(c: &common::Client, path: &str, body: &str, auth: &str) -> common::Resp {
     c.post_body(path, "application/json", body.as_bytes(), &[("Authorization", auth)])
@@ -263,24 +263,7 @@ fn the_public_dashboard_shows_released_years_only() {
             )
             .await
             .unwrap();
-        for (from, to) in [
-            (ObservationState::Draft, ObservationState::Submitted),
-            (ObservationState::Submitted, ObservationState::Approved),
-            (ObservationState::Approved, ObservationState::Published),
-        ] {
-            store
-                .set_state(
-                    &Figures::AllIn {
-                        plan_id: plan,
-                        state: from,
-                    },
-                    to,
-                    "reviewer",
-                    None,
-                )
-                .await
-                .unwrap();
-        }
+        common::publish_all(store, plan).await;
     });
     let public = app.client();
     let dash = public.get(&format!("/public/plans/{plan}"));

@@ -123,6 +123,28 @@ pub fn sample_figures(doc: &PlanDoc) -> Vec<NewObservation> {
     out
 }
 
+/// Moves every figure of the plan through review to published.
+pub async fn publish_all(store: &lantu_store::Store, plan: i64) {
+    for (from, to) in [
+        (ObservationState::Draft, ObservationState::Submitted),
+        (ObservationState::Submitted, ObservationState::Approved),
+        (ObservationState::Approved, ObservationState::Published),
+    ] {
+        store
+            .set_state(
+                &Figures::AllIn {
+                    plan_id: plan,
+                    state: from,
+                },
+                to,
+                "test",
+                None,
+            )
+            .await
+            .unwrap();
+    }
+}
+
 pub fn start() -> App {
     start_with(std::time::Duration::from_millis(0))
 }
@@ -147,24 +169,7 @@ pub fn start_with(cache_ttl: std::time::Duration) -> App {
             .import_observations(plan, &figures, "test", "sample: 示例数据", Some("示例数据 sample data"))
             .await
             .unwrap();
-        for (from, to) in [
-            (ObservationState::Draft, ObservationState::Submitted),
-            (ObservationState::Submitted, ObservationState::Approved),
-            (ObservationState::Approved, ObservationState::Published),
-        ] {
-            store
-                .set_state(
-                    &Figures::AllIn {
-                        plan_id: plan,
-                        state: from,
-                    },
-                    to,
-                    "test",
-                    None,
-                )
-                .await
-                .unwrap();
-        }
+        publish_all(&store, plan).await;
         // Public, with the years of the sample figures released.
         store.set_plan_public(plan, true, "test").await.unwrap();
         for year in SAMPLE_YEARS {
@@ -207,7 +212,6 @@ pub fn start_with(cache_ttl: std::time::Duration) -> App {
     });
     let addr = listener.local_addr().unwrap();
     rt.spawn(lantu_web::serve_on(state.clone(), listener));
-    let mut doc = doc;
     doc.plan.id = Some(plan);
     App {
         base: format!("http://{addr}"),
