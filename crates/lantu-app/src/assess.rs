@@ -8,9 +8,10 @@
 //! work-plan entries and the key projects; [`crate::status`] turns the same
 //! judgement into `lantu status`.
 
-use crate::{App, Result};
+use crate::{App, AppError, Result};
 use lantu_core::observation::ObservationState;
 use lantu_core::plan::{IndicatorDoc, OutlineEntry, PlanDoc, TargetDoc};
+use lantu_core::policy::Publication;
 use lantu_core::progress::{assess, Assessment, Baseline, Observation, Reason, Status, TargetSpec, Tolerances};
 use lantu_core::snapshot::{Chapter, CommentNote, DataNotes, Figure, IndicatorRow, ProjectRow, Snapshot, TaskRow};
 use lantu_core::{Attribute, TargetKind};
@@ -67,6 +68,9 @@ pub struct Standing {
     pub states: HashMap<i64, ObservationState>,
     /// Work-plan entries of the evaluation year, by task code.
     pub work: HashMap<String, Vec<WorkEntry>>,
+    /// The evaluation years the reader may choose: the plan period for
+    /// staff, the released years for the public.
+    pub years: Vec<i32>,
 }
 
 /// One work-plan entry of a task with its derived state (`done`,
@@ -246,6 +250,8 @@ pub struct Judgement {
     pub records: Vec<ObservationRecord>,
     /// One per indicator of `doc`, in its order.
     pub indicators: Vec<Judged>,
+    /// For the public: the plan's publication (what was released).
+    pub released: Option<Publication>,
 }
 
 /// One indicator judged.
@@ -256,6 +262,22 @@ pub struct Judged {
     /// The engine's judgement; `None` for a target without a number, which
     /// is judged by hand.
     pub assessment: Option<Assessment>,
+}
+
+/// What the public may see of plan `plan_id` in `year` (`None`: the
+/// default year), by the one rule of [`Publication`]: a plan that is not
+/// public is not found, nor is a year not released; the default is the
+/// latest released year (`None` when no year is released yet: the plan is
+/// shown without figures). Returns the year and the plan's publication.
+pub async fn public_year(store: &Store, plan_id: i64, year: Option<i32>) -> Result<(Option<i32>, Publication)> {
+    let p = store.publication(plan_id).await?;
+    let year = match year {
+        _ if !p.plan_public() => return Err(AppError::NotFound),
+        Some(y) if p.year_public(y) => Some(y),
+        Some(_) => return Err(AppError::NotFound),
+        None => p.default_year(),
+    };
+    Ok((year, p))
 }
 
 /// The one pipeline from stored figures to a status: reads the plan with
@@ -278,6 +300,25 @@ pub async fn judge(
             },
         )
         .await?;
+    // The public sees a public plan's published figures up to the latest
+    // released year, judged in a released year only; with no year
+    // released, none: the indicators and targets in the plan's first year.
+    let (year, released) = match vis {
+        Visibility::Public => {
+            let asked = match year {
+                Year::Exactly(y) => Some(y),
+                Year::Shown(y) => y,
+            };
+            let (y, p) = public_year(store, plan_id, asked).await?;
+            records.retain(|r| p.figure_public(r.period.calendar_year(), r.state));
+            let y = match y {
+                Some(y) => y,
+                None => store.plan_doc(plan_id).await?.plan.start_year,
+            };
+            (Year::Exactly(y), Some(p))
+        }
+        _ => (year, None),
+    };
     let year = match year {
         Year::Exactly(y) => y,
         Year::Shown(y) => {
@@ -316,6 +357,7 @@ pub async fn judge(
         targets,
         records,
         indicators,
+        released,
     })
 }
 
@@ -334,6 +376,7 @@ pub async fn build(
         doc,
         records,
         indicators: judged,
+        released,
         ..
     } = j;
     let dept_names: HashMap<&str, &str> = doc
@@ -530,12 +573,17 @@ pub async fn build(
     };
     let mut doc = doc;
     doc.plan.id = Some(plan_id);
+    let years = match released {
+        Some(p) => p.released_years.into_iter().collect(),
+        None => (doc.plan.start_year..=doc.plan.end_year).collect(),
+    };
     Ok(Standing {
         doc,
         snapshot,
         sections,
         states,
         work,
+        years,
     })
 }
 

@@ -8,6 +8,10 @@ pub enum AppError {
     /// row).
     #[error(transparent)]
     Store(#[from] StoreError),
+    /// What was asked for does not exist, or the reader may not know it
+    /// exists (a plan or year not made public).
+    #[error("not found")]
+    NotFound,
     /// The input is not acceptable; the message says why.
     #[error("{0}")]
     Invalid(String),

@@ -93,7 +93,20 @@ async fn status_equals_the_engine_on_the_same_inputs() {
         .await
         .unwrap();
     approve_all(&store, plan).await;
-    // A draft revision does not count until it is approved.
+    // A draft revision (a correction of a published figure: an approved
+    // one is locked) does not count until it is approved.
+    store
+        .set_state(
+            &lantu_store::Figures::AllIn {
+                plan_id: plan,
+                state: lantu_core::observation::ObservationState::Approved,
+            },
+            lantu_core::observation::ObservationState::Published,
+            "office",
+            None,
+        )
+        .await
+        .unwrap();
     store
         .import_observations(plan, &[obs("t001", "2023", "30")], "dept", "late.csv", None)
         .await

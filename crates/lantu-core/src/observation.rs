@@ -54,6 +54,12 @@ impl ObservationState {
         })
     }
 
+    /// Under review (submitted or approved): locked, so the figure gets no
+    /// new vintage from any path until it is returned to draft.
+    pub fn under_review(self) -> bool {
+        matches!(self, ObservationState::Submitted | ObservationState::Approved)
+    }
+
     /// Whether a figure may move from `self` to `to` (返回 = back to draft).
     pub fn can_move_to(self, to: ObservationState) -> bool {
         use ObservationState::*;

@@ -242,7 +242,7 @@ impl Policy {
                 },
                 // A figure under review is locked until it is returned; a
                 // published one may be corrected by a new vintage.
-                Action::Enter => enters(role) && !foreign && matches!(state, None | Some(Draft) | Some(Published)),
+                Action::Enter => enters(role) && !foreign && !state.is_some_and(ObservationState::under_review),
                 Action::Submit => enters(role) && !foreign && state == Some(Draft),
                 Action::Approve => state == Some(Submitted) && self.may_approve_at(role, None, 0),
                 Action::Return => {
@@ -324,10 +324,12 @@ impl Publication {
         self.plan_public() && self.released_years.contains(&year)
     }
 
-    /// A figure is public only when published, in a released year of a
-    /// public plan.
+    /// A figure is public only when published, in a public plan, for a
+    /// year up to the latest released one: a later year's figures wait for
+    /// their year's release, so no page or API answer runs ahead of the
+    /// evaluation the planner has released.
     pub fn figure_public(&self, year: i32, state: ObservationState) -> bool {
-        self.year_public(year) && figure_published(state)
+        self.plan_public() && figure_published(state) && self.released_years.last().is_some_and(|l| year <= *l)
     }
 
     /// The year the public portal opens on: the latest released year.

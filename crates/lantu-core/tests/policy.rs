@@ -192,6 +192,10 @@ fn the_public_opens_on_the_latest_released_year() {
         released_years: BTreeSet::from([2021, 2023]),
     };
     assert_eq!(p.default_year(), Some(2023));
+    // Published figures of an earlier year show in the released year's
+    // charts; a later year's wait for its release.
+    assert!(p.figure_public(2022, ObservationState::Published));
+    assert!(!p.figure_public(2024, ObservationState::Published));
     p.public = false;
     assert_eq!(p.default_year(), None);
     p.public = true;

@@ -108,6 +108,39 @@ pub enum StoreError {
         to: ObservationState,
     },
 
+    #[error(
+        "observation {id} belongs to plan {belongs_to}, not to plan {plan_id}; change its state in plan {belongs_to}"
+    )]
+    NotInPlan { id: i64, plan_id: i64, belongs_to: i64 },
+
+    #[error(
+        "observation {id} (indicator `{indicator}`) is not reported by department `{department}`; \
+         only the indicator's lead department moves it"
+    )]
+    NotInDepartment {
+        id: i64,
+        indicator: String,
+        department: String,
+    },
+
+    #[error(
+        "{} of the figures for plan {plan_id} are under review and cannot get a new value until the reviewer \
+         returns them; nothing was imported:\n{}",
+        .rows.len(), list_rows(.rows)
+    )]
+    UnderReview { plan_id: i64, rows: Vec<RowError> },
+
+    #[error("plan {0} is a draft; adopt it (state = \"adopted\" in `lantu plan apply`) before making it public")]
+    PlanNotAdopted(i64),
+
+    #[error("year {year} is outside the period of plan {plan_id} ({start}–{end})")]
+    YearOutsidePlan {
+        plan_id: i64,
+        year: i32,
+        start: i32,
+        end: i32,
+    },
+
     #[error("{0}")]
     Account(#[from] lantu_core::account::AccountError),
 
@@ -155,6 +188,9 @@ pub enum RowProblem {
     Duplicate { first: usize },
     /// The geography contains a control character (a tab, a line break…).
     ControlCharacter,
+    /// The figure's latest vintage is under review (submitted or
+    /// approved): locked until it is returned.
+    UnderReview(ObservationState),
 }
 
 impl fmt::Display for RowError {
@@ -167,6 +203,11 @@ impl fmt::Display for RowError {
         match &self.problem {
             RowProblem::UnknownIndicator => f.write_str("the plan has no indicator with this code"),
             RowProblem::ControlCharacter => f.write_str("the geography contains a control character"),
+            RowProblem::UnderReview(state) => write!(
+                f,
+                "the figure is {} and locked until the reviewer returns it",
+                state.as_str()
+            ),
             RowProblem::Duplicate { first } => {
                 write!(
                     f,

@@ -42,6 +42,7 @@ mod migrations;
 mod observations;
 mod plans;
 mod sessions;
+mod publication;
 pub mod testing;
 mod users;
 mod work;
@@ -317,7 +318,11 @@ mod tests {
         send(&s.apply_plan(1, doc, "a"));
         send(&s.import_observations(1, &[], "a", "b", None));
         send(&s.set_state(
-            &Figures::Ids(vec![]),
+            &Figures::Ids {
+                plan_id: 1,
+                department: None,
+                ids: vec![],
+            },
             lantu_core::observation::ObservationState::Draft,
             "a",
             None,

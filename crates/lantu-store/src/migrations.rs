@@ -39,6 +39,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/postgres/0004_sessions.sql"),
     ),
     (
+        5,
+        "publication",
+        include_str!("../migrations/sqlite/0005_publication.sql"),
+        include_str!("../migrations/postgres/0005_publication.sql"),
+    ),
+    (
         6,
         "plan identity",
         include_str!("../migrations/sqlite/0006_plan_identity.sql"),

@@ -123,11 +123,18 @@ pub struct Transition {
     pub comment: Option<String>,
 }
 
-/// The vintages [`Store::set_state`] moves.
+/// The vintages [`Store::set_state`] moves, always named within the plan
+/// the caller acts for.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Figures {
-    /// These vintages.
-    Ids(Vec<i64>),
+    /// These vintages, each of which must belong to plan `plan_id` and,
+    /// when `department` is given (a department reporter), to an indicator
+    /// that department leads.
+    Ids {
+        plan_id: i64,
+        department: Option<String>,
+        ids: Vec<i64>,
+    },
     /// The latest vintage of one figure.
     Figure {
         plan_id: i64,
@@ -253,6 +260,10 @@ impl Store {
     ///   latest vintage has another value gets the next vintage, a figure
     ///   with the same value is left alone (values compare as numbers:
     ///   1.50 = 1.5); new vintages start as drafts;
+    /// * a figure under review (its latest vintage submitted or approved,
+    ///   [`ObservationState::under_review`]) gets no new value from any
+    ///   path until it is returned: nothing is written and
+    ///   [`StoreError::UnderReview`] lists every such row;
     /// * the batch records `actor`, the time, `source_name` and `reason`;
     ///   one audit entry records the batch, with a row record (the digest)
     ///   of each vintage it wrote.
@@ -314,7 +325,7 @@ impl Store {
             // decimal or (checked above) geography contains.
             let heads_rows = sqlx::query(&format!(
                 "SELECT o.indicator_id, string_agg(o.period || '{US}' || o.geography || '{US}' || \
-                 CAST(o.vintage AS TEXT) || '{US}' || o.value, '{RS}') AS figures FROM observations o \
+                 CAST(o.vintage AS TEXT) || '{US}' || o.value || '{US}' || o.state, '{RS}') AS figures FROM observations o \
                  JOIN indicators i ON i.id = o.indicator_id WHERE i.plan_id = $1 GROUP BY o.indicator_id"
             ))
             .bind(plan_id)
@@ -322,17 +333,19 @@ impl Store {
             .await
             .ctx(|| format!("reading the current figures of plan {plan_id}"))?;
             let mut places: HashMap<String, u32> = HashMap::new();
-            let mut heads: HashMap<(i64, Period, u32), (i32, Decimal)> = HashMap::new();
+            let mut heads: HashMap<(i64, Period, u32), (i32, Decimal, ObservationState)> = HashMap::new();
             for r in &heads_rows {
                 let ind: i64 = col(r, "indicator_id")?;
                 let text: String = col(r, "figures")?;
                 for item in text.split(RS) {
                     let mut f = item.split(US);
-                    let (Some(p), Some(g), Some(v), Some(x)) = (f.next(), f.next(), f.next(), f.next()) else {
+                    let (Some(p), Some(g), Some(v), Some(x), Some(st)) =
+                        (f.next(), f.next(), f.next(), f.next(), f.next())
+                    else {
                         return Err(StoreError::Corrupt {
                             table: "observations",
                             id: ind,
-                            column: "period, geography, vintage, value",
+                            column: "period, geography, vintage, value, state",
                             value: item.to_string(),
                             what: "a figure of this indicator cannot be read".to_string(),
                         });
@@ -347,8 +360,11 @@ impl Store {
                         what: "not a number".to_string(),
                     })?;
                     let key = (ind, parse_period("observations", ind, p)?, place);
-                    if heads.get(&key).is_none_or(|(w, _)| *w < vintage) {
-                        heads.insert(key, (vintage, parse_dec("observations", ind, "value", x)?));
+                    if heads.get(&key).is_none_or(|(w, _, _)| *w < vintage) {
+                        heads.insert(
+                            key,
+                            (vintage, parse_dec("observations", ind, "value", x)?, parse_state(ind, st)?),
+                        );
                     }
                 }
             }
@@ -357,6 +373,7 @@ impl Store {
             // Classify.
             let mut report = ImportReport::default();
             let mut writes: Vec<(usize, i32)> = Vec::new();
+            let mut locked = Vec::new();
             for (index, (o, key)) in rows.iter().zip(&keys).enumerate() {
                 let head = places.get(key.2).and_then(|place| heads.get(&(key.0, key.1, *place)));
                 match head {
@@ -364,14 +381,23 @@ impl Store {
                         report.inserted += 1;
                         writes.push((index, 1));
                     }
-                    Some((_, v)) if *v == o.value => report.unchanged += 1,
-                    Some((vintage, _)) => {
+                    Some((_, v, _)) if *v == o.value => report.unchanged += 1,
+                    Some((_, _, state)) if state.under_review() => locked.push(RowError {
+                        index,
+                        indicator: o.indicator.clone(),
+                        period: o.period,
+                        problem: RowProblem::UnderReview(*state),
+                    }),
+                    Some((vintage, _, _)) => {
                         report.revised += 1;
                         writes.push((index, vintage + 1));
                     }
                 }
             }
             drop(heads);
+            if !locked.is_empty() {
+                return Err(StoreError::UnderReview { plan_id, rows: locked });
+            }
             if writes.is_empty() {
                 return Ok(report);
             }
@@ -578,8 +604,11 @@ impl Store {
 
     /// Moves vintages to state `to` (submit, approve, publish, or return to
     /// draft with a comment), in one transaction: if any of them may not
-    /// make the move ([`ObservationState::can_move_to`]), none moves.
-    /// Returns the ids moved.
+    /// make the move ([`ObservationState::can_move_to`]), or lies outside
+    /// the plan (or department) the caller names ([`StoreError::NotInPlan`],
+    /// [`StoreError::NotInDepartment`]), none moves. Returns the ids moved.
+    /// Whether the caller's role may make the move is
+    /// [`lantu_core::policy::Policy`]'s, asked by the caller.
     pub async fn set_state(
         &self,
         figures: &Figures,
@@ -587,11 +616,15 @@ impl Store {
         actor: &str,
         comment: Option<&str>,
     ) -> Result<Vec<i64>> {
-        const SELECT: &str = "SELECT o.id, o.state, o.vintage, o.period, i.code FROM observations o \
-                              JOIN indicators i ON i.id = o.indicator_id";
+        const SELECT: &str = "SELECT o.id, o.state, o.vintage, o.period, i.code, i.plan_id, o.indicator_id \
+                              FROM observations o JOIN indicators i ON i.id = o.indicator_id";
         self.write(async |w| {
             let rows: Vec<AnyRow> = match figures {
-                Figures::Ids(ids) => {
+                Figures::Ids {
+                    plan_id,
+                    department,
+                    ids,
+                } => {
                     let mut rows = Vec::with_capacity(ids.len());
                     for chunk in ids.chunks(500) {
                         let sql = format!(
@@ -612,6 +645,40 @@ impl Store {
                         rows.iter().map(|r| col::<i64>(r, "id")).collect::<Result<_>>()?;
                     if let Some(missing) = ids.iter().find(|i| !found.contains(i)) {
                         return Err(StoreError::ObservationNotFound(*missing));
+                    }
+                    for r in &rows {
+                        let belongs_to: i64 = col(r, "plan_id")?;
+                        if belongs_to != *plan_id {
+                            return Err(StoreError::NotInPlan {
+                                id: col(r, "id")?,
+                                plan_id: *plan_id,
+                                belongs_to,
+                            });
+                        }
+                    }
+                    if let Some(department) = department {
+                        let led: std::collections::HashSet<i64> = sqlx::query(
+                            "SELECT l.indicator_id FROM indicator_departments l \
+                             JOIN departments d ON d.id = l.department_id \
+                             WHERE d.plan_id = $1 AND d.code = $2 AND l.role = 'lead'",
+                        )
+                        .bind(*plan_id)
+                        .bind(department.clone())
+                        .fetch_all(&mut *w.tx)
+                        .await
+                        .ctx(|| format!("reading the indicators department `{department}` leads"))?
+                        .iter()
+                        .map(|r| col::<i64>(r, "indicator_id"))
+                        .collect::<Result<_>>()?;
+                        for r in &rows {
+                            if !led.contains(&col::<i64>(r, "indicator_id")?) {
+                                return Err(StoreError::NotInDepartment {
+                                    id: col(r, "id")?,
+                                    indicator: col(r, "code")?,
+                                    department: department.clone(),
+                                });
+                            }
+                        }
                     }
                     rows
                 }

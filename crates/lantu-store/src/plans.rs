@@ -12,6 +12,7 @@ use lantu_core::plan::{
     BaselineDoc, DepartmentDoc, IndicatorDoc, OutlineEntry, PlanDoc, PlanDocError, PlanLevel, PlanMeta, PlanSettings,
     PlanState, ProjectDoc, Source, TargetDoc, TaskDoc,
 };
+use lantu_core::policy::Publication;
 use serde::{Deserialize, Serialize};
 use sqlx::any::AnyRow;
 use sqlx::AnyConnection;
@@ -33,6 +34,23 @@ pub struct PlanSummary {
     pub targets: i64,
     /// Observation vintages stored for the plan.
     pub observations: i64,
+    /// The planner has made the plan public (it is public only once
+    /// adopted too: [`PlanSummary::publication`]).
+    pub public: bool,
+    /// Evaluation years released to the public, in order.
+    pub released_years: Vec<i32>,
+}
+
+impl PlanSummary {
+    /// What the public may see of this plan, by the one rule of
+    /// [`Publication`].
+    pub fn publication(&self) -> Publication {
+        Publication {
+            state: self.state,
+            public: self.public,
+            released_years: self.released_years.iter().copied().collect(),
+        }
+    }
 }
 
 /// One version of an indicator's target.
@@ -1065,7 +1083,7 @@ impl Store {
     /// Every stored plan, by id.
     pub async fn plans(&self) -> Result<Vec<PlanSummary>> {
         let rows = sqlx::query(
-            "SELECT p.id, p.name, p.region, p.level, p.start_year, p.end_year, p.state, \
+            "SELECT p.id, p.name, p.region, p.level, p.start_year, p.end_year, p.state, p.made_public, \
              (SELECT COUNT(*) FROM indicators i WHERE i.plan_id = p.id AND i.retired_at IS NULL) AS indicators, \
              (SELECT COUNT(*) FROM targets t JOIN indicators i ON i.id = t.indicator_id \
               WHERE i.plan_id = p.id AND i.retired_at IS NULL AND t.value IS NOT NULL AND NOT EXISTS \
@@ -1077,6 +1095,14 @@ impl Store {
         .fetch_all(&self.pool)
         .await
         .ctx(|| "listing the plans".to_string())?;
+        let mut released: HashMap<i64, Vec<i32>> = HashMap::new();
+        for r in sqlx::query("SELECT plan_id, year FROM plan_releases ORDER BY plan_id, year")
+            .fetch_all(&self.pool)
+            .await
+            .ctx(|| "listing the released years".to_string())?
+        {
+            released.entry(col(&r, "plan_id")?).or_default().push(col(&r, "year")?);
+        }
         rows.iter()
             .map(|r| {
                 let id: i64 = col(r, "id")?;
@@ -1091,6 +1117,8 @@ impl Store {
                     indicators: col(r, "indicators")?,
                     targets: col(r, "targets")?,
                     observations: col(r, "observations")?,
+                    public: col::<i32>(r, "made_public")? != 0,
+                    released_years: released.remove(&id).unwrap_or_default(),
                 })
             })
             .collect()

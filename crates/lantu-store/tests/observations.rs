@@ -8,6 +8,15 @@ use lantu_core::plan::PlanState;
 use lantu_store::testing::fresh_store;
 use lantu_store::{Figures, ObservationQuery, RowProblem, StoreError, View};
 
+/// These vintages of plan `plan`, for any department.
+fn vintages(plan: i64, ids: impl Into<Vec<i64>>) -> Figures {
+    Figures::Ids {
+        plan_id: plan,
+        department: None,
+        ids: ids.into(),
+    }
+}
+
 fn rows() -> Vec<lantu_core::observation::NewObservation> {
     vec![
         obs("t001", "2021", "24.2"),
@@ -220,7 +229,7 @@ async fn states_follow_the_review_workflow() {
 
     // A draft cannot be approved or published directly.
     let err = store
-        .set_state(&Figures::Ids(ids.clone()), Approved, "stats", None)
+        .set_state(&vintages(plan, ids.clone()), Approved, "stats", None)
         .await
         .unwrap_err();
     assert!(
@@ -246,7 +255,7 @@ async fn states_follow_the_review_workflow() {
     // Submit all; approve and publish one; a failing batch moves nothing.
     assert_eq!(
         store
-            .set_state(&Figures::Ids(ids.clone()), Submitted, "dept", None)
+            .set_state(&vintages(plan, ids.clone()), Submitted, "dept", None)
             .await
             .unwrap()
             .len(),
@@ -258,11 +267,11 @@ async fn states_follow_the_review_workflow() {
         .unwrap();
     assert_eq!(t001.len(), 1);
     store
-        .set_state(&Figures::Ids(t001.clone()), Published, "office", None)
+        .set_state(&vintages(plan, t001.clone()), Published, "office", None)
         .await
         .unwrap();
     let err = store
-        .set_state(&Figures::Ids(ids.clone()), Approved, "stats", None)
+        .set_state(&vintages(plan, ids.clone()), Approved, "stats", None)
         .await
         .unwrap_err();
     assert!(matches!(err, StoreError::Transition { from: Published, .. }), "{err:?}");
@@ -294,7 +303,7 @@ async fn states_follow_the_review_workflow() {
 
     assert!(matches!(
         store
-            .set_state(&Figures::Ids(vec![987_654]), Submitted, "x", None)
+            .set_state(&vintages(plan, vec![987_654]), Submitted, "x", None)
             .await,
         Err(StoreError::ObservationNotFound(987_654))
     ));

@@ -18,6 +18,7 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use lantu_app::Visibility;
 use lantu_core::observation::{NewObservation, ObservationState};
+use lantu_core::policy::{Action, Policy, Scope};
 use lantu_core::Period;
 use lantu_store::{Figures, ObservationQuery, View};
 use serde::{Deserialize, Serialize};
@@ -60,8 +61,12 @@ async fn me(ctx: Ctx) -> ApiResult {
     Ok(Json(json!({ "user": ctx.user, "visibility": vis(&ctx).figures_shown() })).into_response())
 }
 
-async fn plans(State(state): State<AppState>) -> ApiResult {
-    Ok(Json(state.store().plans().await.map_err(WebError::from)?).into_response())
+async fn plans(State(state): State<AppState>, ctx: Ctx) -> ApiResult {
+    let mut plans = state.store().plans().await.map_err(WebError::from)?;
+    if vis(&ctx) == Visibility::Public {
+        plans = crate::pages::public_plans(plans);
+    }
+    Ok(Json(plans).into_response())
 }
 
 async fn plan(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> ApiResult {
@@ -262,10 +267,21 @@ async fn observations(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i6
             query.department = Some(dept);
         }
     }
+    // The public: a public plan's published figures up to its latest
+    // released year.
+    let public = match internal {
+        true => None,
+        false => Some(lantu_app::assess::public_year(state.store(), id, None).await?.1),
+    };
     let records = state.store().observations(id, &query).await.map_err(WebError::from)?;
     let out: Vec<FigureOut> = records
         .into_iter()
         .filter(|r| own_codes.as_ref().is_none_or(|c| c.contains(&r.indicator)))
+        .filter(|r| {
+            public
+                .as_ref()
+                .is_none_or(|p| p.figure_public(r.period.calendar_year(), r.state))
+        })
         .map(|r| FigureOut {
             id: r.id,
             indicator: r.indicator,
@@ -406,34 +422,38 @@ async fn set_state(
         .ok_or(WebError::LoginRequired { next: String::new() })?;
     let rec = state.store().observation(obs).await.map_err(WebError::from)?;
     let doc = state.store().plan_doc(id).await.map_err(WebError::from)?;
-    if !doc.indicators.iter().any(|i| i.code == rec.indicator) {
-        return Err(WebError::NotFound.into());
+    let leads = doc
+        .indicators
+        .iter()
+        .find(|i| i.code == rec.indicator)
+        .map_or(&[][..], |i| &i.departments[..]);
+    let scope = Scope::of(user.department.as_deref(), leads);
+    // Impossible moves are the store's to refuse (with the states named).
+    if Action::of_move(rec.state, body.to).is_some()
+        && !Policy::default().may_move(user.role, scope, rec.state, body.to)
+    {
+        return Err(WebError::Forbidden(format!(
+            "a {} may not move observation {obs} from {} to {}",
+            user.role.as_str(),
+            rec.state.as_str(),
+            body.to.as_str()
+        ))
+        .into());
     }
     use ObservationState::*;
-    let allowed = match (rec.state, body.to) {
-        (Draft, Submitted) => {
-            user.role.can_enter_data()
-                && (user.role != Role::Reporter || {
-                    let dept = department_for(&user, None, &doc)?;
-                    department_indicators(&doc, &dept)
-                        .iter()
-                        .any(|i| i.code == rec.indicator)
-                })
-        }
-        (Submitted, Approved) | (Submitted, Draft) => user.role.can_review(),
-        (Approved, Published) | (Approved, Draft) => user.role.can_publish(),
-        _ => true, // the store refuses impossible moves
-    };
-    if !allowed {
-        return Err(WebError::Forbidden("this role may not make this move".into()).into());
-    }
     if body.to == Draft && body.comment.as_deref().is_none_or(|c| c.trim().is_empty()) {
         return Err(WebError::BadRequest("returning a figure needs a comment".into()).into());
     }
     let moved = state
         .store()
         .set_state(
-            &Figures::Ids(vec![obs]),
+            // The store checks that the figure is this plan's, and the
+            // reporter's department's.
+            &Figures::Ids {
+                plan_id: id,
+                department: user.department.clone().filter(|_| user.role == Role::Reporter),
+                ids: vec![obs],
+            },
             body.to,
             &user.username,
             body.comment.as_deref(),

@@ -489,7 +489,11 @@ pub async fn submit(State(state): State<AppState>, ctx: Ctx, Form(pairs): Form<V
             let moved = state
                 .store()
                 .set_state(
-                    &Figures::Ids(ids),
+                    &Figures::Ids {
+                        plan_id: input.plan,
+                        department: Some(input.dept.clone()),
+                        ids,
+                    },
                     ObservationState::Submitted,
                     &input.user.username,
                     None,
@@ -698,7 +702,16 @@ pub async fn review_post(
         };
         let moved = state
             .store()
-            .set_state(&Figures::Ids(ids), to, &user.username, comment)
+            .set_state(
+                &Figures::Ids {
+                    plan_id: plan,
+                    department: None,
+                    ids,
+                },
+                to,
+                &user.username,
+                comment,
+            )
             .await?;
         state.changed();
         render_review(&state, &ctx, plan, Some((format!("{msg}: {}", moved.len()), true))).await

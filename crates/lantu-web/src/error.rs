@@ -42,6 +42,7 @@ impl From<lantu_app::AppError> for WebError {
     fn from(e: lantu_app::AppError) -> WebError {
         match e {
             lantu_app::AppError::Store(e) => WebError::Store(e),
+            lantu_app::AppError::NotFound => WebError::NotFound,
             lantu_app::AppError::Invalid(e) => WebError::BadRequest(e),
             lantu_app::AppError::Internal(e) => WebError::Internal(e),
         }
@@ -64,6 +65,8 @@ impl WebError {
                 | StoreError::NotFound { .. }
                 | StoreError::ObservationNotFound(_)
                 | StoreError::FigureNotFound { .. } => StatusCode::NOT_FOUND,
+                StoreError::NotInPlan { .. } | StoreError::NotInDepartment { .. } => StatusCode::FORBIDDEN,
+                StoreError::UnderReview { .. } | StoreError::PlanNotAdopted(_) => StatusCode::CONFLICT,
                 StoreError::InvalidPlan(_)
                 | StoreError::PlanIdMismatch { .. }
                 | StoreError::PlanState { .. }
@@ -71,6 +74,7 @@ impl WebError {
                 | StoreError::InvalidObservations { .. }
                 | StoreError::Transition { .. }
                 | StoreError::InvalidInput { .. }
+                | StoreError::YearOutsidePlan { .. }
                 | StoreError::Account(_)
                 | StoreError::UsernameTaken(_) => StatusCode::UNPROCESSABLE_ENTITY,
                 _ => StatusCode::INTERNAL_SERVER_ERROR,
@@ -92,6 +96,8 @@ impl WebError {
             WebError::TooLarge(_) => "too_large",
             WebError::Store(_) if self.status() == StatusCode::NOT_FOUND => "not_found",
             WebError::Store(_) if self.status() == StatusCode::UNPROCESSABLE_ENTITY => "invalid",
+            WebError::Store(_) if self.status() == StatusCode::FORBIDDEN => "forbidden",
+            WebError::Store(_) if self.status() == StatusCode::CONFLICT => "conflict",
             _ => "internal",
         }
     }

@@ -43,7 +43,7 @@ pub async fn home(State(state): State<AppState>, ctx: Ctx) -> Response {
 
 pub async fn public_home(State(state): State<AppState>, ctx: Ctx) -> Response {
     let r = async {
-        let plans = state.store().plans().await?;
+        let plans = public_plans(state.store().plans().await?);
         if plans.len() == 1 {
             return Ok(Redirect::to(&format!("/public/plans/{}", plans[0].id)).into_response());
         }
@@ -51,6 +51,12 @@ pub async fn public_home(State(state): State<AppState>, ctx: Ctx) -> Response {
     }
     .await;
     respond(&ctx, r)
+}
+
+/// The plans the public may see ([`lantu_core::policy::Publication::plan_public`]).
+pub(crate) fn public_plans(mut plans: Vec<lantu_store::PlanSummary>) -> Vec<lantu_store::PlanSummary> {
+    plans.retain(|p| p.publication().plan_public());
+    plans
 }
 
 #[derive(Serialize)]
@@ -79,7 +85,10 @@ fn plans_page(state: &AppState, ctx: &Ctx, plans: Vec<lantu_store::PlanSummary>)
 pub async fn plans(State(state): State<AppState>, ctx: Ctx) -> Response {
     let r = async {
         guard(&ctx)?;
-        let plans = state.store().plans().await?;
+        let mut plans = state.store().plans().await?;
+        if ctx.visibility() == lantu_app::Visibility::Public {
+            plans = public_plans(plans);
+        }
         plans_page(&state, &ctx, plans)
     }
     .await;
@@ -117,8 +126,7 @@ pub async fn dashboard(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i
         let title = format!("{} · {}", t(ctx.lang, "blueprint"), v.snapshot.plan.name);
         state.page_cached(&ctx, &v, "blueprint", (key, title), "dashboard.html", || {
             let d = view::dashboard(&v, ctx.site(), ctx.lang, filters(&ctx));
-            let years: Vec<i32> = (v.snapshot.plan.start_year..=v.snapshot.plan.end_year).collect();
-            minijinja::context! { d => d, years => years }
+            minijinja::context! { d => d, years => v.years }
         })
     }
     .await;

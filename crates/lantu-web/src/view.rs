@@ -29,6 +29,9 @@ pub struct PlanView {
     pub index: search::Index,
     /// Work-plan entries of the evaluation year, by task code.
     pub work: HashMap<String, Vec<WorkEntry>>,
+    /// The evaluation years the visitor may choose: the plan period for
+    /// staff, the released years for the public.
+    pub years: Vec<i32>,
     docs_by_code: HashMap<String, usize>,
     rows_by_code: HashMap<String, usize>,
 }
@@ -37,6 +40,7 @@ impl From<lantu_app::Standing> for PlanView {
     fn from(s: lantu_app::Standing) -> PlanView {
         let mut v = PlanView::new(s.doc, s.snapshot, s.sections, s.states);
         v.work = s.work;
+        v.years = s.years;
         v
     }
 }
@@ -67,6 +71,7 @@ impl PlanView {
             states,
             index: search::Index::default(),
             work: HashMap::new(),
+            years: Vec::new(),
             docs_by_code,
             rows_by_code,
         };

@@ -152,6 +152,10 @@ fn public_never_shows_a_draft_and_the_workflow_publishes() {
     let code = app.codes_of("fgw")[0].clone();
     let marker = "987654.321";
     let public = app.client();
+    // 2024 released to the public: its figures show there once published.
+    app.rt
+        .block_on(app.state.store().set_year_released(app.plan, 2024, true, "planner"))
+        .unwrap();
     let public_page = format!("/public/plans/{}/indicators/{code}?year=2024", app.plan);
     let public_api = format!("/api/v1/plans/{}/observations?indicator={code}", app.plan);
     let sees = |c: &common::Client| {

@@ -4,6 +4,7 @@
 mod audit_cmd;
 mod demo;
 mod logging;
+mod publication;
 mod score_dir;
 mod stored;
 mod table;
@@ -156,6 +157,8 @@ enum PlanCmd {
         #[arg(long)]
         effective_year: Option<i32>,
     },
+    #[command(flatten)]
+    Publication(publication::PublicationCmd),
 }
 
 #[derive(Subcommand)]
@@ -254,6 +257,7 @@ fn run(cli: Cli) -> Result<()> {
                 PlanCmd::Apply { file, effective_year } => {
                     stored::plan_apply(&store, &file, effective_year, &actor).await
                 }
+                PlanCmd::Publication(cmd) => publication::run(&store, cmd, &actor).await,
             }
         }),
         Command::Data(cmd) => rt()?.block_on(async {
@@ -392,9 +396,10 @@ async fn demo_load(store: &lantu_store::Store) -> Result<i64> {
         // A database made before the store kept outlines gets its headings.
         let mut stored = store.plan_doc(p.id).await?;
         if stored.outline.is_empty() && !doc.outline.is_empty() {
-            stored.outline = doc.outline;
+            stored.outline = doc.outline.clone();
             store.apply_plan(p.id, &stored, "demo").await?;
         }
+        demo::publish(store, p.id, &doc, &demo::sample_observations(&doc, DEMO_YEAR)).await?;
         return Ok(p.id);
     }
     let id = store.import_plan(&doc, "demo").await?;
@@ -426,6 +431,7 @@ async fn demo_load(store: &lantu_store::Store) -> Result<i64> {
             )
             .await?;
     }
+    demo::publish(store, id, &doc, &rows).await?;
     Ok(id)
 }
 

@@ -78,6 +78,9 @@ pub fn plan_doc() -> PlanDoc {
     doc
 }
 
+/// The years of [`sample_figures`], released to the public by [`start`].
+pub const SAMPLE_YEARS: std::ops::RangeInclusive<i32> = 2021..=2023;
+
 /// Illustrative figures for 2021–2023: each indicator moves from its
 /// baseline toward its target at a pace of 1.3, 1.0 or 0.6 times the
 /// schedule, by its position.
@@ -94,7 +97,7 @@ pub fn sample_figures(doc: &PlanDoc) -> Vec<NewObservation> {
         let x0 = b.value.to_f64().unwrap_or(0.0);
         let tv = v.to_f64().unwrap_or(0.0);
         let span = f64::from(ind.target.year - b.year);
-        for year in 2021..=2023 {
+        for year in SAMPLE_YEARS {
             let s = f64::from(year - b.year) / span;
             let x = match ind.measure {
                 Measure::Level => x0 + (tv - x0) * pace * s,
@@ -120,6 +123,28 @@ pub fn sample_figures(doc: &PlanDoc) -> Vec<NewObservation> {
     out
 }
 
+/// Moves every figure of the plan through review to published.
+pub async fn publish_all(store: &lantu_store::Store, plan: i64) {
+    for (from, to) in [
+        (ObservationState::Draft, ObservationState::Submitted),
+        (ObservationState::Submitted, ObservationState::Approved),
+        (ObservationState::Approved, ObservationState::Published),
+    ] {
+        store
+            .set_state(
+                &Figures::AllIn {
+                    plan_id: plan,
+                    state: from,
+                },
+                to,
+                "test",
+                None,
+            )
+            .await
+            .unwrap();
+    }
+}
+
 pub fn start() -> App {
     start_with(std::time::Duration::from_millis(0))
 }
@@ -138,7 +163,9 @@ pub fn start_configured(cache_ttl: std::time::Duration, configure: impl FnOnce(&
         .enable_all()
         .build()
         .unwrap();
-    let doc = plan_doc();
+    let mut doc = plan_doc();
+    // Adopted, so that the planner can make it public.
+    doc.plan.state = lantu_core::plan::PlanState::Adopted;
     let (store, plan, state, listener) = rt.block_on(async {
         let store = fresh_store().await;
         let plan = store.import_plan(&doc, "test").await.unwrap();
@@ -148,23 +175,11 @@ pub fn start_configured(cache_ttl: std::time::Duration, configure: impl FnOnce(&
             .import_observations(plan, &figures, "test", "sample: 示例数据", Some("示例数据 sample data"))
             .await
             .unwrap();
-        for (from, to) in [
-            (ObservationState::Draft, ObservationState::Submitted),
-            (ObservationState::Submitted, ObservationState::Approved),
-            (ObservationState::Approved, ObservationState::Published),
-        ] {
-            store
-                .set_state(
-                    &Figures::AllIn {
-                        plan_id: plan,
-                        state: from,
-                    },
-                    to,
-                    "test",
-                    None,
-                )
-                .await
-                .unwrap();
+        publish_all(&store, plan).await;
+        // Public, with the years of the sample figures released.
+        store.set_plan_public(plan, true, "test").await.unwrap();
+        for year in SAMPLE_YEARS {
+            store.set_year_released(plan, year, true, "test").await.unwrap();
         }
         let mut config = Config {
             hash_cost: HashCost {
@@ -204,7 +219,6 @@ pub fn start_configured(cache_ttl: std::time::Duration, configure: impl FnOnce(&
     });
     let addr = listener.local_addr().unwrap();
     rt.spawn(lantu_web::serve_on(state.clone(), listener));
-    let mut doc = doc;
     doc.plan.id = Some(plan);
     App {
         base: format!("http://{addr}"),
