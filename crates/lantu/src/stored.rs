@@ -326,7 +326,12 @@ pub async fn report(
         .await
         .map_err(|e| anyhow::anyhow!("{e}"))
         .context("cannot read the evaluation comments")?;
-    let bytes = lantu_report::render(&snap, kind, lang, format).context("cannot write the report")?;
-    std::fs::write(out, bytes).with_context(|| format!("cannot write {}", out.display()))?;
+    let report = lantu_report::content::Report::build(&snap, kind, lang);
+    let rendered =
+        lantu_report::render_with(&report, format, &Default::default()).context("cannot write the report")?;
+    for w in &rendered.warnings {
+        eprintln!("warning: {w}");
+    }
+    std::fs::write(out, rendered.bytes).with_context(|| format!("cannot write {}", out.display()))?;
     emit(&format!("wrote {}\n", out.display()))
 }
