@@ -559,14 +559,18 @@ impl Chart {
     /// The chart as a PNG, `scale` times its size in pixels, text drawn with
     /// the CJK fonts of `fonts`.
     pub fn png(&self, fonts: &FontSet, scale: f32) -> Result<Vec<u8>, ReportError> {
+        self.png_of(&self.svg(&fonts.sans_stack()), fonts, scale)
+    }
+
+    /// [`Chart::png`] of this chart's `svg`, already written.
+    pub(crate) fn png_of(&self, svg: &str, fonts: &FontSet, scale: f32) -> Result<Vec<u8>, ReportError> {
         use resvg::{tiny_skia, usvg};
-        let svg = self.svg(&fonts.sans_family);
         let opt = usvg::Options {
             font_family: fonts.sans_family.clone(),
             fontdb: fonts.fontdb(),
             ..usvg::Options::default()
         };
-        let tree = usvg::Tree::from_str(&svg, &opt).map_err(|e| ReportError::Chart(e.to_string()))?;
+        let tree = usvg::Tree::from_str(svg, &opt).map_err(|e| ReportError::Chart(e.to_string()))?;
         let w = (WIDTH as f32 * scale).round() as u32;
         let h = (HEIGHT as f32 * scale).round() as u32;
         let mut pixmap = tiny_skia::Pixmap::new(w, h).ok_or_else(|| ReportError::Chart("empty image".into()))?;

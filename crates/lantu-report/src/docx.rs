@@ -10,7 +10,7 @@
 use crate::chart::{self, esc};
 use crate::content::{Align, Block, Cell, Report, Table, TableKind, Tone};
 use crate::fonts;
-use crate::{Lang, ReportError};
+use crate::{Lang, RenderOptions, Rendered, ReportError, Warning};
 use std::fmt::Write as _;
 use std::io::Write as _;
 use zip::write::SimpleFileOptions;
@@ -332,21 +332,31 @@ fn core(r: &Report) -> String {
 const APP: &str = r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties"><Application>Lantu</Application></Properties>"#;
 
-/// Renders every chart to PNG, on as many threads as there are cores.
-fn chart_pngs(r: &Report) -> Result<Vec<Vec<u8>>, ReportError> {
+/// Renders every chart to PNG, on as many threads as there are cores; the
+/// warnings name the characters of the charts no font has.
+fn chart_pngs(r: &Report, options: &RenderOptions) -> Result<(Vec<Vec<u8>>, Vec<Warning>), ReportError> {
     if r.charts.is_empty() {
-        return Ok(Vec::new());
+        return Ok((Vec::new(), Vec::new()));
     }
-    let fonts = fonts::fonts()?;
+    let fonts = fonts::fonts(options.fonts)?;
+    let svgs: Vec<String> = r.charts.iter().map(|c| c.svg(&fonts.sans_stack())).collect();
+    let warnings = crate::glyph_warnings(&fonts, svgs.iter().map(String::as_str));
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(8);
     let chunk = r.charts.len().div_ceil(threads);
     let results: Vec<Result<Vec<Vec<u8>>, ReportError>> = std::thread::scope(|scope| {
         let handles: Vec<_> = r
             .charts
             .chunks(chunk)
-            .map(|charts| {
+            .zip(svgs.chunks(chunk))
+            .map(|(charts, svgs)| {
                 let fonts = &fonts;
-                scope.spawn(move || charts.iter().map(|c| c.png(fonts, 2.0)).collect())
+                scope.spawn(move || {
+                    charts
+                        .iter()
+                        .zip(svgs)
+                        .map(|(c, svg)| c.png_of(svg, fonts, 2.0))
+                        .collect()
+                })
             })
             .collect();
         handles
@@ -361,12 +371,12 @@ fn chart_pngs(r: &Report) -> Result<Vec<Vec<u8>>, ReportError> {
     for res in results {
         out.extend(res?);
     }
-    Ok(out)
+    Ok((out, warnings))
 }
 
 /// The `.docx` bytes.
-pub fn write(r: &Report) -> Result<Vec<u8>, ReportError> {
-    let pngs = chart_pngs(r)?;
+pub fn write(r: &Report, options: &RenderOptions) -> Result<Rendered, ReportError> {
+    let (pngs, warnings) = chart_pngs(r, options)?;
     let mut rels = Vec::new();
     let mut image_ids = Vec::new();
     for (i, _) in pngs.iter().enumerate() {
@@ -400,5 +410,8 @@ pub fn write(r: &Report) -> Result<Vec<u8>, ReportError> {
         zip.start_file(format!("word/media/chart{}.png", i + 1), stored)?;
         zip.write_all(png)?;
     }
-    Ok(zip.finish()?.into_inner())
+    Ok(Rendered {
+        bytes: zip.finish()?.into_inner(),
+        warnings,
+    })
 }

@@ -14,8 +14,9 @@
 //!   a PAGE field in the footer, East Asian fonts, chart PNGs);
 //! * `.xlsx`: `rust_xlsxwriter`, typed cells;
 //! * `.html`: one self-contained page, inline CSS and SVG charts;
-//! * `.pdf`: typst as a library, with the system's Noto CJK fonts embedded
-//!   (Debian `fonts-noto-cjk`; see [`fonts`]).
+//! * `.pdf`: typst as a library, with CJK fonts embedded as subsets: the
+//!   system's Noto CJK where present, else the one built into the binary
+//!   (see [`fonts`]).
 //!
 //! Charts are one model ([`chart::Chart`]) drawn as SVG by hand; the `.docx`
 //! gets them as PNG through `resvg`.
@@ -138,11 +139,6 @@ impl fmt::Display for Format {
 /// What can go wrong while writing a report.
 #[derive(Debug, thiserror::Error)]
 pub enum ReportError {
-    #[error(
-        "no CJK font found (looked in {searched}); install Debian's `{package}` \
-         (scripts/install-report-deps does) or set LANTU_FONT_DIR to a folder with NotoSansCJK-Regular.ttc"
-    )]
-    FontMissing { searched: String, package: &'static str },
     #[error("font file {path}: {source}")]
     FontRead {
         path: String,
@@ -167,30 +163,94 @@ pub enum ReportError {
     UnknownLang(String),
 }
 
-/// Writes the report `kind` of `snapshot` in `lang` as `format`.
+/// How to render a report.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct RenderOptions {
+    /// The fonts the PDF and the chart images may use.
+    pub fonts: fonts::FontSource,
+}
+
+/// Something a reader of the report should know that did not stop it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Warning {
+    /// Characters that no font has a glyph for: the PDF or the chart
+    /// images show them as empty boxes.
+    MissingGlyphs(Vec<char>),
+}
+
+impl fmt::Display for Warning {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Warning::MissingGlyphs(chars) => {
+                let list: Vec<String> = chars.iter().map(|c| format!("{c} (U+{:04X})", u32::from(*c))).collect();
+                write!(
+                    f,
+                    "no font has a glyph for {} character(s), shown as empty boxes: {}; \
+                     install a CJK font that has them or set LANTU_FONT_DIR to a folder with one",
+                    chars.len(),
+                    list.join(", ")
+                )
+            }
+        }
+    }
+}
+
+/// A written report and what its reader should know.
+#[derive(Debug, Clone)]
+pub struct Rendered {
+    pub bytes: Vec<u8>,
+    pub warnings: Vec<Warning>,
+}
+
+/// Writes the report `kind` of `snapshot` in `lang` as `format`; warnings
+/// are logged (`tracing`).
 pub fn render(snapshot: &Snapshot, kind: ReportKind, lang: Lang, format: Format) -> Result<Vec<u8>, ReportError> {
     let report = content::Report::build(snapshot, kind, lang);
     render_report(&report, format)
 }
 
 /// Writes an already built report model as `format` (to write several
-/// formats of one report without building it again).
+/// formats of one report without building it again); warnings are logged.
 pub fn render_report(report: &content::Report, format: Format) -> Result<Vec<u8>, ReportError> {
+    let out = render_with(report, format, &RenderOptions::default())?;
+    for w in &out.warnings {
+        tracing::warn!(report = %report.title, %format, "{w}");
+    }
+    Ok(out.bytes)
+}
+
+/// Writes a report model as `format` with `options`, returning the
+/// warnings with the bytes.
+pub fn render_with(report: &content::Report, format: Format, options: &RenderOptions) -> Result<Rendered, ReportError> {
+    let plain = |bytes| Rendered {
+        bytes,
+        warnings: Vec::new(),
+    };
     match format {
-        Format::Docx => docx::write(report),
-        Format::Xlsx => xlsx::write(report),
-        Format::Html => Ok(html::write(report).into_bytes()),
-        Format::Pdf => pdf_bytes(report),
+        Format::Docx => docx::write(report, options),
+        Format::Xlsx => xlsx::write(report).map(plain),
+        Format::Html => Ok(plain(html::write(report).into_bytes())),
+        Format::Pdf => pdf_bytes(report, options),
+    }
+}
+
+/// The [`Warning`] for the characters of `texts` that `fonts` cannot draw.
+pub(crate) fn glyph_warnings<'a>(fonts: &fonts::FontSet, texts: impl IntoIterator<Item = &'a str>) -> Vec<Warning> {
+    let missing = fonts.missing(texts);
+    if missing.is_empty() {
+        Vec::new()
+    } else {
+        vec![Warning::MissingGlyphs(missing)]
     }
 }
 
 #[cfg(feature = "pdf")]
-fn pdf_bytes(report: &content::Report) -> Result<Vec<u8>, ReportError> {
-    pdf::write(report)
+fn pdf_bytes(report: &content::Report, options: &RenderOptions) -> Result<Rendered, ReportError> {
+    pdf::write(report, options)
 }
 
 #[cfg(not(feature = "pdf"))]
-fn pdf_bytes(_report: &content::Report) -> Result<Vec<u8>, ReportError> {
+fn pdf_bytes(_report: &content::Report, _options: &RenderOptions) -> Result<Rendered, ReportError> {
     Err(ReportError::PdfDisabled)
 }
 
@@ -210,7 +270,7 @@ pub fn render_html(snapshot: &Snapshot, kind: ReportKind, lang: Lang) -> String 
     html::write(&content::Report::build(snapshot, kind, lang))
 }
 
-/// The PDF report, with CJK fonts embedded.
+/// The PDF report, with CJK fonts embedded (as subsets).
 pub fn render_pdf(snapshot: &Snapshot, kind: ReportKind, lang: Lang) -> Result<Vec<u8>, ReportError> {
     render(snapshot, kind, lang, Format::Pdf)
 }

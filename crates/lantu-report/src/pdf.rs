@@ -1,12 +1,12 @@
 //! The PDF report, laid out by typst used as a library. The report model is
 //! written as typst markup (every text a string literal, so nothing in the
 //! data is read as markup), the charts are SVG files of an in-memory world,
-//! and the fonts are the system's CJK fonts ([`crate::fonts`]), embedded as
-//! subsets by typst-pdf.
+//! and the fonts are the system's CJK fonts where present and the binary's
+//! own as the fallback ([`crate::fonts`]), embedded as subsets by typst-pdf.
 
 use crate::content::{Align, Block, Cell, Report, Table, TableKind, Tone};
 use crate::fonts::{self, FontSet};
-use crate::{Lang, ReportError};
+use crate::{Lang, RenderOptions, Rendered, ReportError};
 use std::collections::HashMap;
 use std::fmt::Write;
 use std::sync::{Arc, OnceLock};
@@ -210,7 +210,7 @@ fn markup(r: &Report, fonts: &FontSet) -> String {
     let _ = write!(
         o,
         r##"#set document(title: {title}, author: "Lantu")
-#set text(font: ({serif}, {sans}), size: 10.5pt, lang: "{lang}", region: "{region}")
+#set text(font: ({serif}, {sans}, {embedded}), size: 10.5pt, lang: "{lang}", region: "{region}")
 #set page(paper: "a4", margin: (top: 3cm, bottom: 2.6cm, left: 2.6cm, right: 2.4cm),
   header: context {{ if counter(page).get().first() > 0 and here().page() > 1 [
     #set text(size: 8pt, font: {sans})
@@ -232,6 +232,7 @@ fn markup(r: &Report, fonts: &FontSet) -> String {
 #set enum(numbering: "1.", spacing: 0.9em)
 "##,
         title = lit(&r.title),
+        embedded = lit(fonts::EMBEDDED_FAMILY),
     );
 
     // Cover.
@@ -345,16 +346,20 @@ fn errors(diags: &[SourceDiagnostic]) -> String {
         .join("; ")
 }
 
-/// The `.pdf` bytes.
-pub fn write(r: &Report) -> Result<Vec<u8>, ReportError> {
-    let fonts = fonts::fonts()?;
+/// The `.pdf` bytes; the warnings name the characters no font has.
+pub fn write(r: &Report, options: &RenderOptions) -> Result<Rendered, ReportError> {
+    let fonts = fonts::fonts(options.fonts)?;
     let text = markup(r, &fonts);
+    let svgs: Vec<String> = r.charts.iter().map(|c| c.svg(&fonts.sans_stack())).collect();
+    // Every text of the report is a string literal of the markup; the rest
+    // of the markup is ASCII (and the fonts' own names).
+    let warnings = crate::glyph_warnings(
+        &fonts,
+        std::iter::once(text.as_str()).chain(svgs.iter().map(String::as_str)),
+    );
     let mut files = HashMap::new();
-    for (i, c) in r.charts.iter().enumerate() {
-        files.insert(
-            file_id(&format!("/charts/{}.svg", i + 1)),
-            Bytes::from_string(c.svg(&fonts.sans_family)),
-        );
+    for (i, svg) in svgs.into_iter().enumerate() {
+        files.insert(file_id(&format!("/charts/{}.svg", i + 1)), Bytes::from_string(svg));
     }
     let world = ReportWorld {
         fonts: fonts.clone(),
@@ -373,5 +378,5 @@ pub fn write(r: &Report) -> Result<Vec<u8>, ReportError> {
     // Every report is a new document: keep no memo caches (they would grow
     // without bound in a server, and make a repeated render look cheap).
     typst::comemo::evict(0);
-    Ok(pdf)
+    Ok(Rendered { bytes: pdf, warnings })
 }

@@ -302,7 +302,12 @@ pub async fn report(
         .report_snapshot(plan, Some(year), Visibility::Internal, false, None)
         .await
         .with_context(|| format!("cannot build the status of plan {plan} in {year}"))?;
-    let bytes = lantu_report::render(&snap, kind, lang, format).context("cannot write the report")?;
-    std::fs::write(out, bytes).with_context(|| format!("cannot write {}", out.display()))?;
+    let report = lantu_report::content::Report::build(&snap, kind, lang);
+    let rendered =
+        lantu_report::render_with(&report, format, &Default::default()).context("cannot write the report")?;
+    for w in &rendered.warnings {
+        eprintln!("warning: {w}");
+    }
+    std::fs::write(out, rendered.bytes).with_context(|| format!("cannot write {}", out.display()))?;
     emit(&format!("wrote {}\n", out.display()))
 }

@@ -8,6 +8,7 @@ mod artifacts;
 mod common;
 mod docx;
 mod fixture;
+mod fonts;
 mod html;
 mod pdf;
 mod robust;

@@ -6,11 +6,11 @@ use super::common;
 use lantu_report::{render, Format, Lang, ReportKind};
 use std::process::Command;
 
-fn squeeze(s: &str) -> String {
+pub fn squeeze(s: &str) -> String {
     s.chars().filter(|c| !c.is_whitespace()).collect()
 }
 
-fn pdftotext(pdf: &[u8]) -> Option<String> {
+pub fn pdftotext(pdf: &[u8]) -> Option<String> {
     let dir = std::env::temp_dir().join(format!("lantu-report-pdf-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let path = dir.join("report.pdf");
@@ -41,6 +41,24 @@ fn pdftotext(pdf: &[u8]) -> Option<String> {
     Some(String::from_utf8(out.stdout).unwrap())
 }
 
+/// Names of the fonts a PDF embeds, each checked to be embedded.
+pub fn pdf_fonts(doc: &lopdf::Document) -> Vec<String> {
+    let mut names = Vec::new();
+    for obj in doc.objects.values() {
+        if let Ok(dict) = obj.as_dict() {
+            if dict.get(b"Type").and_then(|t| t.as_name()).ok() == Some(b"FontDescriptor".as_slice()) {
+                let name = String::from_utf8_lossy(dict.get(b"FontName").unwrap().as_name().unwrap()).to_string();
+                assert!(
+                    dict.has(b"FontFile") || dict.has(b"FontFile2") || dict.has(b"FontFile3"),
+                    "{name} is not embedded"
+                );
+                names.push(name);
+            }
+        }
+    }
+    names
+}
+
 #[test]
 fn pdf_embeds_cjk_fonts_and_its_text_says_the_report() {
     let s = common::snapshot(2023);
@@ -52,22 +70,8 @@ fn pdf_embeds_cjk_fonts_and_its_text_says_the_report() {
 
     // Every font is embedded (a FontFile stream in its descriptor), and the
     // CJK ones are there.
-    let mut names = Vec::new();
-    let mut embedded = 0;
-    for obj in doc.objects.values() {
-        if let Ok(dict) = obj.as_dict() {
-            if dict.get(b"Type").and_then(|t| t.as_name()).ok() == Some(b"FontDescriptor".as_slice()) {
-                let name = String::from_utf8_lossy(dict.get(b"FontName").unwrap().as_name().unwrap()).to_string();
-                assert!(
-                    dict.has(b"FontFile") || dict.has(b"FontFile2") || dict.has(b"FontFile3"),
-                    "{name} is not embedded"
-                );
-                embedded += 1;
-                names.push(name);
-            }
-        }
-    }
-    assert!(embedded > 0);
+    let names = pdf_fonts(&doc);
+    assert!(!names.is_empty());
     assert!(names.iter().any(|n| n.contains("CJK")), "{names:?}");
 
     // Text, through lopdf.
@@ -81,7 +85,7 @@ fn pdf_embeds_cjk_fonts_and_its_text_says_the_report() {
     }
 }
 
-fn check_text(text: &str, s: &lantu_core::snapshot::Snapshot) {
+pub fn check_text(text: &str, s: &lantu_core::snapshot::Snapshot) {
     for want in [
         "指标",
         "主要指标进展情况",
