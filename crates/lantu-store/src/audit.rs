@@ -322,8 +322,14 @@ pub const NOT_AUDITED: &[(&str, &str)] = &[
     ("audit_log", "the chain itself"),
     ("audit_rows", "the row records, covered by their entries' rows_digest"),
     ("_sqlx_migrations", "the schema version, kept by sqlx"),
-    ("sessions", "sign-ins: not domain data; revoked by the audited password and deactivation changes"),
-    ("web_secrets", "the servers' signing key: a secret, never copied into the log"),
+    (
+        "sessions",
+        "sign-ins: not domain data; revoked by the audited password and deactivation changes",
+    ),
+    (
+        "web_secrets",
+        "the servers' signing key: a secret, never copied into the log",
+    ),
 ];
 
 /// The names of the audited tables.
