@@ -185,20 +185,3 @@ pub const LANG_COOKIE: &str = "lang";
 pub fn credential(u: &User) -> String {
     sha256_hex(&u.password_hash)[..16].to_string()
 }
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn passwords() {
-        let cost = HashCost {
-            memory_kib: 1024,
-            passes: 1,
-        };
-        let h = hash_password("correct horse", cost).unwrap();
-        assert!(h.starts_with("$argon2id$"));
-        assert!(verify_password("correct horse", &h));
-        assert!(!verify_password("wrong horse", &h));
-    }
-}

@@ -228,6 +228,27 @@ pub fn sample_observations(doc: &PlanDoc, last_year: i32) -> Vec<NewObservation>
     out
 }
 
+/// Makes the demo's plan public and releases the years of the plan period
+/// its sample figures cover (the planner's decisions: `lantu plan publish`
+/// / `release`), so the public portal opens on the latest of them.
+pub async fn publish(
+    store: &lantu_store::Store,
+    plan: i64,
+    doc: &PlanDoc,
+    rows: &[NewObservation],
+) -> lantu_store::Result<()> {
+    store.set_plan_public(plan, true, "demo").await?;
+    let years: std::collections::BTreeSet<i32> = rows
+        .iter()
+        .map(|r| r.period.calendar_year())
+        .filter(|y| (doc.plan.start_year..=doc.plan.end_year).contains(y))
+        .collect();
+    for year in years {
+        store.set_year_released(plan, year, true, "demo").await?;
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -249,25 +270,4 @@ mod tests {
             .all(|o| o.source.as_deref().is_some_and(|s| s.contains("示例"))));
         assert_eq!(obs, sample_observations(&doc, 2023), "deterministic");
     }
-}
-
-/// Makes the demo's plan public and releases the years of the plan period
-/// its sample figures cover (the planner's decisions: `lantu plan publish`
-/// / `release`), so the public portal opens on the latest of them.
-pub async fn publish(
-    store: &lantu_store::Store,
-    plan: i64,
-    doc: &PlanDoc,
-    rows: &[NewObservation],
-) -> lantu_store::Result<()> {
-    store.set_plan_public(plan, true, "demo").await?;
-    let years: std::collections::BTreeSet<i32> = rows
-        .iter()
-        .map(|r| r.period.calendar_year())
-        .filter(|y| (doc.plan.start_year..=doc.plan.end_year).contains(y))
-        .collect();
-    for year in years {
-        store.set_year_released(plan, year, true, "demo").await?;
-    }
-    Ok(())
 }
