@@ -108,6 +108,7 @@ pub(crate) const TABLES: &[Table] = &[
             "kind",
             "issuer",
             "issued_on",
+            "made_public",
             "parent_id",
             "state",
             "source",
@@ -118,6 +119,12 @@ pub(crate) const TABLES: &[Table] = &[
             "created_by",
             "updated_at",
         ],
+        secret: &[],
+    },
+    Table {
+        name: "plan_releases",
+        key: &["plan_id", "year"],
+        columns: &["released_at", "released_by"],
         secret: &[],
     },
     Table {

@@ -64,6 +64,7 @@ impl Store {
                 return Ok(false);
             }
             let mut audit = Audit::start(&mut w.tx).await?;
+            audit.track(&mut w.tx, "plans", "id = $1", &[plan_id]).await?;
             sqlx::query("UPDATE plans SET made_public = $1, updated_at = $2 WHERE id = $3")
                 .bind(i32::from(public))
                 .bind(audit.at().to_string())
@@ -110,6 +111,14 @@ impl Store {
                 return Ok(false);
             }
             let mut audit = Audit::start(&mut w.tx).await?;
+            audit
+                .track(
+                    &mut w.tx,
+                    "plan_releases",
+                    "plan_id = $1 AND year = $2",
+                    &[plan_id, i64::from(year)],
+                )
+                .await?;
             let q = if released {
                 sqlx::query(
                     "INSERT INTO plan_releases (plan_id, year, released_at, released_by) VALUES ($1, $2, $3, $4)",

@@ -32,26 +32,13 @@ async fn busy_store() -> (TestStore, i64) {
     let mut doc = store.plan_doc(plan).await.unwrap();
     doc.indicators[1].name = "细颗粒物（PM2.5）年均浓度".into();
     store.apply_plan(plan, &doc, "planner").await.unwrap();
-    // Submitted and returned: a figure under review gets no new value
-    // until it is returned.
-    let figure = Figures::Figure {
-        plan_id: plan,
-        indicator: "t001".into(),
-        period: period("2022"),
-        geography: None,
-    };
-    store
-        .set_state(&figure, ObservationState::Submitted, "dept", None)
-        .await
-        .unwrap();
-    store
-        .set_state(&figure, ObservationState::Draft, "stats", Some("请核实"))
-        .await
-        .unwrap();
+    submit_drafts(&store, plan).await;
+    // A figure under review gets no new vintage, so the second import
+    // brings a new year and a new indicator.
     store
         .import_observations(
             plan,
-            &[obs("t001", "2022", "24.4"), obs("t002", "2022", "37")],
+            &[obs("t001", "2023", "24.4"), obs("t002", "2022", "37")],
             "dept",
             "b.csv",
             Some("修订"),

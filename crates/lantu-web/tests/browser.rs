@@ -237,6 +237,15 @@ fn reporter_enters_reviewer_publishes_public_sees_it() {
     let driver = Driver::start(&browser.chromedriver);
     let app = common::start();
     let walk = walk_for(&app);
+    // The planner has released the walk's year: the public sees its figures
+    // once they are published (an unreleased year shows nothing).
+    app.rt
+        .block_on(
+            app.state
+                .store()
+                .set_year_released(app.plan, walk.year, true, "planner"),
+        )
+        .unwrap();
     std::fs::create_dir_all(&walk.artifacts).unwrap();
     let walk = Walk {
         artifacts: walk.artifacts.canonicalize().unwrap(),

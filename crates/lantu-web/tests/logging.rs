@@ -34,6 +34,8 @@ fn requests_and_security_events_are_logged_without_secrets() {
     let writer = buffer.clone();
     let subscriber = tracing_subscriber::fmt()
         .with_max_level(tracing::Level::INFO)
+        // Plain text whatever features the workspace build turns on.
+        .with_ansi(false)
         .with_writer(move || writer.clone())
         .finish();
     tracing::subscriber::set_global_default(subscriber).unwrap();
