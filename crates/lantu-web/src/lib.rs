@@ -33,6 +33,7 @@ pub mod limiter;
 mod login;
 mod pages;
 mod request_log;
+mod review;
 pub mod search;
 pub mod sessions;
 pub mod templates;
@@ -824,8 +825,8 @@ pub fn router(state: AppState) -> Router {
         .route("/entry/upload", post(entry::upload))
         .route("/entry/submit", post(entry::submit))
         .route("/entry/template.xlsx", get(entry::template))
-        .route("/review", get(entry::review).post(entry::review_post))
-        .route("/review/publish", post(entry::publish))
+        .route("/review", get(review::review).post(review::review_post))
+        .route("/review/publish", post(review::publish))
         .route("/reminders", get(entry::reminders))
         .route("/admin", get(entry::admin))
         .route("/admin/users", post(entry::admin_users))
