@@ -17,6 +17,9 @@ pub enum Role {
     Reporter,
     /// 统计审核: approves or returns submitted figures, publishes.
     Reviewer,
+    /// 部门审核: approves or returns its own department's figures at a
+    /// review level the plan gives this role (部门初审); enters nothing.
+    DepartmentApprover,
     /// 第三方评估: reads everything, writes nothing but comments.
     Evaluator,
     /// 公众: what the public portal shows.
@@ -24,11 +27,12 @@ pub enum Role {
 }
 
 impl Role {
-    pub const ALL: [Role; 6] = [
+    pub const ALL: [Role; 7] = [
         Role::Administrator,
         Role::Planner,
         Role::Reporter,
         Role::Reviewer,
+        Role::DepartmentApprover,
         Role::Evaluator,
         Role::Public,
     ];
@@ -39,6 +43,7 @@ impl Role {
             Role::Planner => "planner",
             Role::Reporter => "reporter",
             Role::Reviewer => "reviewer",
+            Role::DepartmentApprover => "department_approver",
             Role::Evaluator => "evaluator",
             Role::Public => "public",
         }
@@ -90,7 +95,7 @@ impl Role {
 
     /// Whether the role acts for one department, which must be named.
     pub fn needs_department(self) -> bool {
-        self == Role::Reporter
+        matches!(self, Role::Reporter | Role::DepartmentApprover)
     }
 }
 
@@ -99,7 +104,7 @@ impl Role {
 pub enum AccountError {
     #[error("用户名须为 1–64 个字符且不含空格 / the user name must be 1–64 characters without spaces: `{0}`")]
     Username(String),
-    #[error("部门填报员必须指定部门 / a department reporter needs a department")]
+    #[error("部门填报员和部门审核员必须指定部门 / a department reporter or approver needs a department")]
     NoDepartment,
     #[error("显示名称最长 100 个字符 / the display name is at most 100 characters")]
     DisplayName,

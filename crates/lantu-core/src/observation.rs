@@ -22,9 +22,12 @@ pub struct NewObservation {
     pub note: Option<String>,
 }
 
-/// Draft → submitted (by the department) → approved (by the statistics
-/// bureau) → published (to the public portal). Returned data goes back to
-/// draft with the reviewer's comment.
+/// Draft → submitted (by the department) → approved (after the last level
+/// of the plan's review chain) → published (to the public portal).
+/// Returned data goes back to draft with the reviewer's comment; a
+/// submitted figure also carries how many levels of the chain it has
+/// passed ([`crate::policy::Stage`]), and the last level may take back its
+/// approval (approved → submitted) until the figure is published.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ObservationState {
@@ -65,7 +68,12 @@ impl ObservationState {
         use ObservationState::*;
         matches!(
             (self, to),
-            (Draft, Submitted) | (Submitted, Approved) | (Submitted, Draft) | (Approved, Published) | (Approved, Draft)
+            (Draft, Submitted)
+                | (Submitted, Approved)
+                | (Submitted, Draft)
+                | (Approved, Published)
+                | (Approved, Draft)
+                | (Approved, Submitted)
         )
     }
 }

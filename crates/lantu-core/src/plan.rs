@@ -6,6 +6,8 @@
 //! Values are exact decimals, serialised as strings so that a round trip
 //! never changes a digit.
 
+use crate::account::Role;
+use crate::policy::{Level, Policy};
 use crate::target::{Attribute, Comparator, Direction, Measure, TargetKind};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
@@ -85,12 +87,17 @@ pub struct PlanMeta {
     pub source: Option<String>,
 }
 
-/// Thresholds of the progress engine, a setting of each plan.
+/// Thresholds of the progress engine and the review chain, settings of
+/// each plan.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PlanSettings {
     pub ahead_ratio: Decimal,
     pub on_track_ratio: Decimal,
     pub approx_tolerance: Decimal,
+    /// The review chain (审核层级), first level first; empty: one level
+    /// held by the statistics bureau's reviewer ([`Policy::default`]).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub review_levels: Vec<Level>,
 }
 
 impl Default for PlanSettings {
@@ -100,11 +107,56 @@ impl Default for PlanSettings {
             ahead_ratio: t.ahead_ratio,
             on_track_ratio: t.on_track_ratio,
             approx_tolerance: t.approx_tolerance,
+            review_levels: Vec::new(),
         }
     }
 }
 
+/// The most levels a review chain may have.
+pub const MAX_REVIEW_LEVELS: usize = 6;
+
 impl PlanSettings {
+    /// Who may see and do what in this plan: the policy with its review
+    /// chain.
+    pub fn policy(&self) -> Policy {
+        Policy::with_levels(self.review_levels.clone()).unwrap_or_default()
+    }
+
+    /// What is wrong with the review chain: too many levels, a level
+    /// without a name, held by a role that does not review, or bound to
+    /// a department by a role that acts for no department.
+    pub fn check_levels(&self) -> Result<(), PlanDocError> {
+        let bad = |n: usize, what: &str| PlanDocError::ReviewLevel {
+            level: n + 1,
+            what: what.to_string(),
+        };
+        if self.review_levels.len() > MAX_REVIEW_LEVELS {
+            return Err(bad(MAX_REVIEW_LEVELS, "审核层级过多 / too many review levels"));
+        }
+        for (n, l) in self.review_levels.iter().enumerate() {
+            let name = l.name.trim();
+            if name.is_empty() || name.chars().count() > 50 {
+                return Err(bad(n, "名称须为 1–50 个字符 / the name must be 1–50 characters"));
+            }
+            if !matches!(
+                l.role,
+                Role::Reviewer | Role::DepartmentApprover | Role::Planner | Role::Administrator
+            ) {
+                return Err(bad(
+                    n,
+                    "只有统计审核、部门审核、规划部门或管理员可担任审核层级 / only a reviewer, a department approver, a planner or an administrator holds a level",
+                ));
+            }
+            if l.department.is_some() && !l.role.needs_department() {
+                return Err(bad(
+                    n,
+                    "只有部门审核员的层级可指定部门 / only a department approver's level names a department",
+                ));
+            }
+        }
+        Ok(())
+    }
+
     pub fn tolerances(&self) -> crate::progress::Tolerances {
         crate::progress::Tolerances {
             ahead_ratio: self.ahead_ratio,
@@ -256,6 +308,8 @@ pub enum PlanDocError {
     DuplicateCode(String),
     #[error("indicator `{code}`: {what}")]
     Indicator { code: String, what: String },
+    #[error("审核层级 {level} / review level {level}: {what}")]
+    ReviewLevel { level: usize, what: String },
     #[error("`{owner}` names department `{department}`, which is not in [[departments]]")]
     UnknownDepartment { owner: String, department: String },
     #[error("outline node `{0}` appears twice")]
@@ -266,6 +320,7 @@ impl PlanDoc {
     /// Checks what the types cannot: unique codes, known departments,
     /// value shapes that fit the comparator.
     pub fn validate(&self) -> Result<(), PlanDocError> {
+        self.settings.check_levels()?;
         let p = &self.plan;
         if p.start_year >= p.end_year {
             return Err(PlanDocError::Period {

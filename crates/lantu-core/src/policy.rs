@@ -51,6 +51,9 @@ pub enum Action {
     Approve,
     /// Submitted or approved → draft, with a reason (退回).
     Return,
+    /// Take back one's own approval (撤回审核) while the next level (or the
+    /// publisher, after the last level) has not acted.
+    TakeBack,
     /// Approved → published.
     Publish,
     /// Write an evaluation comment (评估意见).
@@ -65,13 +68,14 @@ pub enum Action {
 }
 
 impl Action {
-    pub const ALL: [Action; 11] = [
+    pub const ALL: [Action; 12] = [
         Action::ReadPlan,
         Action::ReadFigure,
         Action::Enter,
         Action::Submit,
         Action::Approve,
         Action::Return,
+        Action::TakeBack,
         Action::Publish,
         Action::Comment,
         Action::EditPlan,
@@ -87,6 +91,7 @@ impl Action {
             Action::Submit => "submit",
             Action::Approve => "approve",
             Action::Return => "return",
+            Action::TakeBack => "take_back",
             Action::Publish => "publish",
             Action::Comment => "comment",
             Action::EditPlan => "edit_plan",
@@ -104,7 +109,13 @@ impl Action {
     pub fn on_figure(self) -> bool {
         matches!(
             self,
-            Action::ReadFigure | Action::Enter | Action::Submit | Action::Approve | Action::Return | Action::Publish
+            Action::ReadFigure
+                | Action::Enter
+                | Action::Submit
+                | Action::Approve
+                | Action::Return
+                | Action::TakeBack
+                | Action::Publish
         )
     }
 
@@ -115,6 +126,7 @@ impl Action {
             (Draft, Submitted) => Action::Submit,
             (Submitted, Approved) => Action::Approve,
             (Submitted, Draft) | (Approved, Draft) => Action::Return,
+            (Approved, Submitted) => Action::TakeBack,
             (Approved, Published) => Action::Publish,
             _ => return None,
         })
@@ -159,9 +171,12 @@ impl Scope {
     }
 }
 
-/// One level of the review chain: who holds it.
+/// One level of the review chain (审核层级): its name and who holds it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Level {
+    /// What the level is called (部门初审, 统计局审核, 发改委确认).
+    #[serde(default)]
+    pub name: String,
     pub role: Role,
     /// Only this department's holders of `role` act at this level.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -179,6 +194,7 @@ impl Default for Policy {
     fn default() -> Self {
         Policy {
             levels: vec![Level {
+                name: String::new(),
                 role: Role::Reviewer,
                 department: None,
             }],
@@ -188,7 +204,66 @@ impl Default for Policy {
 
 /// A role limited to the indicators its department leads.
 fn one_department(role: Role) -> bool {
-    role == Role::Reporter
+    matches!(role, Role::Reporter | Role::DepartmentApprover)
+}
+
+/// A step a review level takes on a figure in the chain.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Step {
+    /// Pass the level the figure waits at (to the next, or to approved
+    /// after the last).
+    Approve,
+    /// Send it back to draft with a reason (退回).
+    Return,
+    /// Take back one's own approval before the next level acts (撤回).
+    TakeBack,
+}
+
+impl Step {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Step::Approve => "approve",
+            Step::Return => "return",
+            Step::TakeBack => "take_back",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Step> {
+        [Step::Approve, Step::Return, Step::TakeBack]
+            .into_iter()
+            .find(|x| x.as_str() == s)
+    }
+
+    /// The action of [`Policy::allows`] this step is.
+    pub fn action(self) -> Action {
+        match self {
+            Step::Approve => Action::Approve,
+            Step::Return => Action::Return,
+            Step::TakeBack => Action::TakeBack,
+        }
+    }
+}
+
+/// Where a figure stands in the review chain: its state and, while
+/// submitted, how many levels it has passed (it waits for level
+/// `passed`, 0-based). Draft, approved and published figures have
+/// `passed` 0.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Stage {
+    pub state: ObservationState,
+    pub passed: usize,
+}
+
+impl Stage {
+    pub fn new(state: ObservationState, passed: usize) -> Stage {
+        let passed = if state == ObservationState::Submitted {
+            passed
+        } else {
+            0
+        };
+        Stage { state, passed }
+    }
 }
 
 /// Staff: every role but the public.
@@ -222,10 +297,44 @@ impl Policy {
                 .is_some_and(|l| l.role == role && l.department.as_deref().is_none_or(|d| department == Some(d)))
     }
 
+    /// Where `step` by `role`, acting for `department`, takes a figure of
+    /// `scope` at `stage`; `None` when it may not take it. The level a
+    /// figure waits at approves it (to the next level, or to approved
+    /// after the last) or returns it to draft; the last level may still
+    /// return an approved figure before it is published; a level takes
+    /// back its own approval only while the next level (or, after the
+    /// last, publication) has not acted.
+    pub fn step(&self, role: Role, department: Option<&str>, scope: Scope, stage: Stage, step: Step) -> Option<Stage> {
+        use ObservationState::*;
+        let n = self.levels.len();
+        if scope == Scope::None || (scope == Scope::Other && one_department(role)) {
+            return None;
+        }
+        let holds = |l: usize| self.may_approve_at(role, department, l);
+        let Stage { state, passed } = stage;
+        match (step, state) {
+            (Step::Approve, Submitted) if passed < n && holds(passed) => Some(if passed + 1 == n {
+                Stage::new(Approved, 0)
+            } else {
+                Stage::new(Submitted, passed + 1)
+            }),
+            (Step::Return, Submitted) if passed < n && holds(passed) => Some(Stage::new(Draft, 0)),
+            (Step::Return, Approved) if holds(n.saturating_sub(1)) => Some(Stage::new(Draft, 0)),
+            (Step::TakeBack, Submitted) if passed >= 1 && passed < n && holds(passed - 1) => {
+                Some(Stage::new(Submitted, passed - 1))
+            }
+            (Step::TakeBack, Approved) if holds(n.saturating_sub(1)) => {
+                Some(Stage::new(Submitted, n.saturating_sub(1)))
+            }
+            _ => None,
+        }
+    }
+
     /// Whether `role` may do `action` on a figure of `scope` in `state`
     /// (`None`: no figure yet, or an action on the plan as a whole).
     pub fn allows(&self, role: Role, action: Action, scope: Scope, state: Option<ObservationState>) -> bool {
         use ObservationState::*;
+        let n = self.levels.len();
         if action.on_figure() {
             if scope == Scope::None {
                 return false;
@@ -244,11 +353,19 @@ impl Policy {
                 // published one may be corrected by a new vintage.
                 Action::Enter => enters(role) && !foreign && !state.is_some_and(ObservationState::under_review),
                 Action::Submit => enters(role) && !foreign && state == Some(Draft),
-                Action::Approve => state == Some(Submitted) && self.may_approve_at(role, None, 0),
-                Action::Return => {
-                    matches!(state, Some(Submitted | Approved))
-                        && (0..self.levels.len()).any(|l| self.may_approve_at(role, None, l))
-                }
+                // At some level of the chain; [`Policy::step`] answers for
+                // the level a figure is at.
+                Action::Approve => state == Some(Submitted) && !foreign && self.holds_any(role, 0..n),
+                Action::Return => match state {
+                    Some(Submitted) => !foreign && self.holds_any(role, 0..n),
+                    Some(Approved) => !foreign && self.holds_any(role, n.saturating_sub(1)..n),
+                    _ => false,
+                },
+                Action::TakeBack => match state {
+                    Some(Submitted) => !foreign && self.holds_any(role, 0..n.saturating_sub(1)),
+                    Some(Approved) => !foreign && self.holds_any(role, n.saturating_sub(1)..n),
+                    _ => false,
+                },
                 Action::Publish => {
                     state == Some(Approved) && matches!(role, Role::Reviewer | Role::Planner | Role::Administrator)
                 }
@@ -268,6 +385,17 @@ impl Policy {
             Action::ManageAccounts => role == Role::Administrator,
             _ => unreachable!("on_figure covers these"),
         }
+    }
+
+    /// Whether `role` holds one of `levels` (for some department).
+    fn holds_any(&self, role: Role, mut levels: std::ops::Range<usize>) -> bool {
+        levels.any(|l| {
+            role == Role::Administrator
+                || self
+                    .levels
+                    .get(l)
+                    .is_some_and(|x| x.role == role && (x.department.is_none() || one_department(role)))
+        })
     }
 
     /// Whether `role` may move a figure of `scope` from `from` to `to`.
@@ -371,10 +499,12 @@ mod tests {
     fn a_second_level_held_by_a_department() {
         let p = Policy::with_levels(vec![
             Level {
+                name: "统计局审核".into(),
                 role: Role::Reviewer,
                 department: Some("tjj".into()),
             },
             Level {
+                name: "发改委确认".into(),
                 role: Role::Planner,
                 department: None,
             },

@@ -202,3 +202,99 @@ fn the_public_opens_on_the_latest_released_year() {
     p.released_years.clear();
     assert_eq!(p.default_year(), None);
 }
+
+/// A chain of three levels, each step written out by hand: 部门初审 (the
+/// department's approver, own figures only) → 统计局审核 (the reviewer) →
+/// 发改委确认 (the planner), then publication.
+#[test]
+fn a_three_level_chain_step_by_step() {
+    use lantu_core::policy::{Level, Stage, Step};
+    use ObservationState::*;
+    let level = |name: &str, role| Level {
+        name: name.into(),
+        role,
+        department: None,
+    };
+    let p = Policy::with_levels(vec![
+        level("部门初审", Role::DepartmentApprover),
+        level("统计局审核", Role::Reviewer),
+        level("发改委确认", Role::Planner),
+    ])
+    .unwrap();
+    let (da, rv, pl) = (Role::DepartmentApprover, Role::Reviewer, Role::Planner);
+    let at = |k| Stage::new(Submitted, k);
+    let own = Scope::Own;
+    // Level 1 (waiting at 0): only the department's approver acts, on its own figures.
+    assert_eq!(p.step(da, Some("sthj"), own, at(0), Step::Approve), Some(at(1)));
+    assert_eq!(p.step(da, Some("sthj"), Scope::Other, at(0), Step::Approve), None);
+    assert_eq!(p.step(rv, None, own, at(0), Step::Approve), None);
+    assert_eq!(p.step(pl, None, own, at(0), Step::Approve), None);
+    assert_eq!(p.step(da, Some("sthj"), own, at(0), Step::TakeBack), None);
+    // Level 2 (waiting at 1): the reviewer approves or returns; level 1 may
+    // take back its approval, as level 2 has not acted.
+    assert_eq!(p.step(rv, None, own, at(1), Step::Approve), Some(at(2)));
+    assert_eq!(p.step(rv, None, own, at(1), Step::Return), Some(Stage::new(Draft, 0)));
+    assert_eq!(p.step(da, Some("sthj"), own, at(1), Step::TakeBack), Some(at(0)));
+    assert_eq!(p.step(da, Some("sthj"), own, at(1), Step::Approve), None);
+    assert_eq!(p.step(pl, None, own, at(1), Step::Approve), None);
+    // Level 3 (waiting at 2): level 1 can no longer take back; level 2 can.
+    assert_eq!(p.step(da, Some("sthj"), own, at(2), Step::TakeBack), None);
+    assert_eq!(p.step(rv, None, own, at(2), Step::TakeBack), Some(at(1)));
+    assert_eq!(
+        p.step(pl, None, own, at(2), Step::Approve),
+        Some(Stage::new(Approved, 0))
+    );
+    // Approved: the last level may take back or return before publication.
+    let approved = Stage::new(Approved, 0);
+    assert_eq!(p.step(pl, None, own, approved, Step::TakeBack), Some(at(2)));
+    assert_eq!(p.step(rv, None, own, approved, Step::TakeBack), None);
+    assert_eq!(
+        p.step(pl, None, own, approved, Step::Return),
+        Some(Stage::new(Draft, 0))
+    );
+    assert_eq!(p.step(pl, None, own, approved, Step::Approve), None);
+    // Nothing steps a draft or a published figure.
+    for s in [Stage::new(Draft, 0), Stage::new(Published, 0)] {
+        for step in [Step::Approve, Step::Return, Step::TakeBack] {
+            for role in Role::ALL {
+                assert_eq!(
+                    p.step(role, Some("sthj"), own, s, step),
+                    None,
+                    "{role:?} {step:?} {s:?}"
+                );
+            }
+        }
+    }
+    // The administrator holds every level.
+    assert_eq!(
+        p.step(Role::Administrator, None, own, at(0), Step::Approve),
+        Some(at(1))
+    );
+}
+
+/// With the default chain, a step is the matrix's action: one level.
+#[test]
+fn the_default_chain_is_one_level() {
+    use lantu_core::policy::{Stage, Step};
+    use ObservationState::*;
+    let p = Policy::default();
+    let rv = Role::Reviewer;
+    assert_eq!(
+        p.step(rv, None, Scope::Own, Stage::new(Submitted, 0), Step::Approve),
+        Some(Stage::new(Approved, 0))
+    );
+    assert_eq!(
+        p.step(rv, None, Scope::Own, Stage::new(Approved, 0), Step::TakeBack),
+        Some(Stage::new(Submitted, 0))
+    );
+    assert_eq!(
+        p.step(
+            Role::Reporter,
+            Some("sthj"),
+            Scope::Own,
+            Stage::new(Submitted, 0),
+            Step::Approve
+        ),
+        None
+    );
+}
