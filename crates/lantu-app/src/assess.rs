@@ -341,13 +341,7 @@ pub async fn judge(
         .iter()
         .map(|d| {
             let figures = by_code.remove(d.code.as_str()).unwrap_or_default();
-            let observations: Vec<Observation> = figures
-                .iter()
-                .map(|&i| Observation::new(records[i].period, records[i].value))
-                .collect();
-            let baseline = d.baseline.as_ref().map(|b| Baseline::new(b.value, b.year));
-            let assessment =
-                target_spec(&d.target, d).map(|s| assess(&s, baseline.as_ref(), &observations, year, &tolerances));
+            let assessment = judge_indicator(d, figures.iter().map(|&i| &records[i]), year, &tolerances);
             Judged { figures, assessment }
         })
         .collect();
@@ -359,6 +353,24 @@ pub async fn judge(
         indicators,
         released,
     })
+}
+
+/// The engine's judgement of one indicator `d` in `year` on its counted
+/// figures (the plan's own area, oldest first) — the step of [`judge`]
+/// for one indicator, also used to show a reviewer the status a
+/// submitted figure would produce. `None` for a target without a number.
+pub fn judge_indicator<'a>(
+    d: &IndicatorDoc,
+    figures: impl IntoIterator<Item = &'a ObservationRecord>,
+    year: i32,
+    tolerances: &Tolerances,
+) -> Option<Assessment> {
+    let observations: Vec<Observation> = figures
+        .into_iter()
+        .map(|r| Observation::new(r.period, r.value))
+        .collect();
+    let baseline = d.baseline.as_ref().map(|b| Baseline::new(b.value, b.year));
+    target_spec(&d.target, d).map(|s| assess(&s, baseline.as_ref(), &observations, year, tolerances))
 }
 
 /// Builds where plan `plan_id` stands for `vis` in evaluation year `year`

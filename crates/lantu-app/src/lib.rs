@@ -23,6 +23,7 @@ pub mod assess;
 pub mod comments;
 mod error;
 mod figures;
+pub mod review;
 pub mod status;
 
 pub use assess::{chapter_of, section_of, Standing, Visibility, WorkEntry};

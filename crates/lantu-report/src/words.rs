@@ -43,6 +43,7 @@ pub fn role(lang: Lang, r: Role) -> &'static str {
         Role::Planner => lang.pick("规划部门", "planning office"),
         Role::Reporter => lang.pick("责任部门", "responsible department"),
         Role::Reviewer => lang.pick("统计部门", "statistics bureau"),
+        Role::DepartmentApprover => lang.pick("责任部门审核", "responsible department's approver"),
         Role::Evaluator => lang.pick("第三方评估机构", "third-party evaluator"),
         Role::Public => lang.pick("公众", "public"),
     }

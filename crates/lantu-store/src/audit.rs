@@ -288,6 +288,24 @@ pub(crate) const TABLES: &[Table] = &[
         secret: &[],
     },
     Table {
+        name: "plan_review_levels",
+        key: &["plan_id", "position"],
+        columns: &["name", "role", "department"],
+        secret: &[],
+    },
+    Table {
+        name: "observation_levels",
+        key: &["observation_id"],
+        columns: &["passed"],
+        secret: &[],
+    },
+    Table {
+        name: "transition_levels",
+        key: &["transition_id"],
+        columns: &["step", "level_name", "from_passed", "to_passed"],
+        secret: &[],
+    },
+    Table {
         name: "users",
         key: &["id"],
         columns: &[

@@ -109,6 +109,32 @@ pub enum StoreError {
     },
 
     #[error(
+        "数据 {id}（指标 `{indicator}`，第 {vintage} 版）现为{}，已通过 {passed} 级审核；请刷新后再操作 / observation {id} (indicator `{indicator}`, vintage {vintage}) is {} having passed {passed} review levels: someone acted first; reload and try again",
+        .state.as_str(), .state.as_str()
+    )]
+    StageChanged {
+        id: i64,
+        indicator: String,
+        vintage: i32,
+        state: ObservationState,
+        passed: usize,
+    },
+
+    #[error(
+        "规划 {plan_id} 有 {figures} 条数据已通过 {levels} 级及以上审核，审核层级不能少于 {levels} 级以上 / plan {plan_id} has {figures} figures that passed {levels} or more review levels; the chain cannot be cut to {levels} levels while they are in it"
+    )]
+    ChainInUse {
+        plan_id: i64,
+        figures: usize,
+        levels: usize,
+    },
+
+    #[error(
+        "规划 {plan_id} 有 {levels} 级审核，请逐级审核 / plan {plan_id} has a review chain of {levels} levels; approve or take back level by level"
+    )]
+    ChainRequired { plan_id: i64, levels: usize },
+
+    #[error(
         "observation {id} belongs to plan {belongs_to}, not to plan {plan_id}; change its state in plan {belongs_to}"
     )]
     NotInPlan { id: i64, plan_id: i64, belongs_to: i64 },

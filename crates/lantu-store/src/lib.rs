@@ -35,6 +35,7 @@
 //! happens entirely or not at all.
 
 mod audit;
+mod chain;
 mod comments;
 mod db;
 mod error;
@@ -51,6 +52,7 @@ pub use audit::{
     audited_columns, audited_tables, unhex, AuditAnchor, AuditEntry, AuditProblem, AuditProblemKind, AuditReport,
     BASELINE_ACTION, NOT_AUDITED,
 };
+pub use chain::{ChainStep, StageMove};
 pub use comments::{Comment, NewComment};
 pub use error::{Result, RowError, RowProblem, StoreError};
 pub use observations::{Figures, ImportProgress, ImportReport, ObservationQuery, ObservationRecord, Transition, View};

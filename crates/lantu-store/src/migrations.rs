@@ -50,6 +50,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/sqlite/0006_plan_identity.sql"),
         include_str!("../migrations/postgres/0006_plan_identity.sql"),
     ),
+    (
+        10,
+        "review chain",
+        include_str!("../migrations/sqlite/0010_review_chain.sql"),
+        include_str!("../migrations/postgres/0010_review_chain.sql"),
+    ),
 ];
 
 pub(crate) fn migrator(backend: Backend) -> Migrator {

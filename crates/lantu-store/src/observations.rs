@@ -110,6 +110,10 @@ pub struct ObservationRecord {
     pub source_name: String,
     /// Why the batch was imported (a correction, the annual report, …).
     pub reason: Option<String>,
+    /// While submitted: how many levels of the plan's review chain it has
+    /// passed (it waits for the next); 0 otherwise.
+    #[serde(default)]
+    pub passed: usize,
 }
 
 /// One change of state of a vintage.
@@ -174,8 +178,10 @@ pub(crate) fn parse_period(table: &'static str, id: i64, s: &str) -> Result<Peri
 }
 
 const RECORD_SELECT: &str = "SELECT o.id, i.code AS indicator, o.period, o.geography, o.vintage, o.value, o.source, \
-     o.note, o.state, o.batch_id, b.at, b.actor, b.source_name, b.reason FROM observations o \
-     JOIN indicators i ON i.id = o.indicator_id JOIN observation_batches b ON b.id = o.batch_id";
+     o.note, o.state, o.batch_id, b.at, b.actor, b.source_name, b.reason, \
+     CAST(COALESCE(ol.passed, 0) AS BIGINT) AS passed FROM observations o \
+     JOIN indicators i ON i.id = o.indicator_id JOIN observation_batches b ON b.id = o.batch_id \
+     LEFT JOIN observation_levels ol ON ol.observation_id = o.id";
 
 fn record_of(r: &AnyRow) -> Result<ObservationRecord> {
     let id: i64 = col(r, "id")?;
@@ -194,6 +200,7 @@ fn record_of(r: &AnyRow) -> Result<ObservationRecord> {
         recorded_by: col(r, "actor")?,
         source_name: col(r, "source_name")?,
         reason: col(r, "reason")?,
+        passed: col::<i64>(r, "passed")?.max(0) as usize,
     })
 }
 
@@ -716,10 +723,26 @@ impl Store {
                         .ctx(|| format!("reading the {} figures of plan {plan_id}", state.as_str()))?
                 }
             };
+            let plan_id = match figures {
+                Figures::Ids { plan_id, .. } | Figures::Figure { plan_id, .. } | Figures::AllIn { plan_id, .. } => {
+                    *plan_id
+                }
+            };
+            let levels = crate::chain::level_count(&mut w.tx, plan_id).await?;
             let mut moves: Vec<(i64, ObservationState)> = Vec::with_capacity(rows.len());
             for r in &rows {
                 let id: i64 = col(r, "id")?;
                 let from = parse_state(id, &col::<String>(r, "state")?)?;
+                // Approval and take-back climb the chain level by level
+                // (`Store::move_in_chain`); with one level they are one move.
+                let in_chain = matches!(
+                    (from, to),
+                    (ObservationState::Submitted, ObservationState::Approved)
+                        | (ObservationState::Approved, ObservationState::Submitted)
+                );
+                if in_chain && levels > 1 {
+                    return Err(StoreError::ChainRequired { plan_id, levels });
+                }
                 if !from.can_move_to(to) {
                     return Err(StoreError::Transition {
                         id,
@@ -753,6 +776,23 @@ impl Store {
                         &ids,
                     )
                     .await?;
+                audit
+                    .track(
+                        &mut w.tx,
+                        "observation_levels",
+                        &format!("observation_id IN ({list})"),
+                        &ids,
+                    )
+                    .await?;
+                // A move outside the chain leaves it: no level passed.
+                let sql = format!("DELETE FROM observation_levels WHERE observation_id IN ({list})");
+                let mut q = sqlx::query(&sql);
+                for id in &ids {
+                    q = q.bind(*id);
+                }
+                q.execute(&mut *w.tx)
+                    .await
+                    .ctx(|| "leaving the review chain".to_string())?;
             }
             for chunk in moves.chunks(500) {
                 // The state is inlined (one of four fixed words): every

@@ -326,6 +326,7 @@ pub(crate) async fn load_meta(conn: &mut AnyConnection, plan_id: i64) -> Result<
             "approx_tolerance",
             &col::<String>(&r, "approx_tolerance")?,
         )?,
+        review_levels: crate::chain::load_levels(conn, plan_id).await?,
     };
     Ok((meta, settings))
 }
@@ -513,6 +514,7 @@ pub(crate) async fn load_plan(conn: &mut AnyConnection, plan_id: i64) -> Result<
 /// id): what importing or applying a plan document may write.
 const DEFINITION: &[(&str, &str)] = &[
     ("plans", "id = $1"),
+    ("plan_review_levels", "plan_id = $1"),
     ("outline_nodes", "plan_id = $1"),
     ("departments", "plan_id = $1"),
     ("indicators", "plan_id = $1"),
@@ -603,7 +605,9 @@ impl Writer<'_> {
         .fetch_one(&mut *self.conn)
         .await
         .ctx(|| format!("storing plan `{}`", meta.name))?;
-        col(&r, "id")
+        let id = col(&r, "id")?;
+        crate::chain::write_levels(self.conn, id, &settings.review_levels).await?;
+        Ok(id)
     }
 
     async fn update_plan(&mut self, meta: &PlanMeta, settings: &PlanSettings) -> Result<()> {
@@ -633,6 +637,7 @@ impl Writer<'_> {
         .execute(&mut *self.conn)
         .await
         .ctx(|| format!("updating plan {}", self.plan_id))?;
+        crate::chain::write_levels(self.conn, self.plan_id, &settings.review_levels).await?;
         Ok(())
     }
 

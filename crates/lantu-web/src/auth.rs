@@ -41,6 +41,7 @@ impl RoleLabel for Role {
             Role::Planner => "role_planner",
             Role::Reporter => "role_reporter",
             Role::Reviewer => "role_reviewer",
+            Role::DepartmentApprover => "role_department_approver",
             Role::Evaluator => "role_evaluator",
             Role::Public => "role_public",
         };

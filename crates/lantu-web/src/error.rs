@@ -44,6 +44,7 @@ impl From<lantu_app::AppError> for WebError {
             lantu_app::AppError::Store(e) => WebError::Store(e),
             lantu_app::AppError::NotFound => WebError::NotFound,
             lantu_app::AppError::Invalid(e) => WebError::BadRequest(e),
+            lantu_app::AppError::Forbidden(e) => WebError::Forbidden(e),
             lantu_app::AppError::Internal(e) => WebError::Internal(e),
         }
     }
@@ -66,7 +67,11 @@ impl WebError {
                 | StoreError::ObservationNotFound(_)
                 | StoreError::FigureNotFound { .. } => StatusCode::NOT_FOUND,
                 StoreError::NotInPlan { .. } | StoreError::NotInDepartment { .. } => StatusCode::FORBIDDEN,
-                StoreError::UnderReview { .. } | StoreError::PlanNotAdopted(_) => StatusCode::CONFLICT,
+                StoreError::UnderReview { .. }
+                | StoreError::PlanNotAdopted(_)
+                | StoreError::StageChanged { .. }
+                | StoreError::ChainInUse { .. }
+                | StoreError::ChainRequired { .. } => StatusCode::CONFLICT,
                 StoreError::InvalidPlan(_)
                 | StoreError::PlanIdMismatch { .. }
                 | StoreError::PlanState { .. }

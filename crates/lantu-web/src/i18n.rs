@@ -201,6 +201,7 @@ static TABLE: &[(&str, &str, &str)] = &[
     ("role_public", "公众", "Public"),
     ("role_reporter", "部门填报员", "Department reporter"),
     ("role_reviewer", "统计审核", "Reviewer"),
+    ("role_department_approver", "部门审核", "Department approver"),
     ("sample_data_notice", "本页数据为演示用的示意性数据，并非正式发布的统计数据。", "The figures on this page are illustrative, not published statistics."),
     ("save", "保存", "Save"),
     ("save_draft", "保存草稿", "Save drafts"),

@@ -21,6 +21,7 @@ mod cases;
 mod engine;
 mod model;
 mod period;
+mod schedule;
 mod status;
 mod trend;
 
@@ -28,4 +29,5 @@ pub use cases::{assess_all, assess_cases, assess_cases_with, parse_cases, Assess
 pub use engine::assess;
 pub use model::{Assessment, Baseline, Likelihood, Projection, ProjectionMethod, TargetSpec, Tolerances};
 pub use period::{Granularity, Observation, Period, PeriodError};
+pub use schedule::schedule_at;
 pub use status::{rollup, Reason, Status, StatusCounts};
