@@ -407,9 +407,7 @@ impl App {
     ) -> Result<Vec<i64>> {
         let reason = reason.map(str::trim).filter(|r| !r.is_empty());
         if step == Step::Return && reason.is_none() {
-            return Err(AppError::Invalid(
-                "退回须填写理由 / a return needs a reason".into(),
-            ));
+            return Err(AppError::Invalid("退回时请填写意见 / a return needs a reason".into()));
         }
         if ids.is_empty() {
             return Err(AppError::Invalid("请先选择数据 / select figures first".into()));
@@ -468,7 +466,9 @@ impl App {
     pub async fn publish_approved(&self, plan_id: i64, user: &User) -> Result<Vec<i64>> {
         let policy = self.policy(plan_id).await?;
         if !policy.allows(user.role, Action::Publish, Scope::Own, Some(ObservationState::Approved)) {
-            return Err(AppError::Forbidden("此角色不能发布数据 / this role does not publish".into()));
+            return Err(AppError::Forbidden(
+                "此角色不能发布数据 / this role does not publish".into(),
+            ));
         }
         Ok(self
             .store

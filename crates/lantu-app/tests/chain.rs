@@ -45,7 +45,10 @@ fn level(name: &str, role: Role) -> Level {
 /// A plan with one draft figure of 森林覆盖率 (t001, led by hb) in 2023,
 /// submitted; returns (plan, observation id).
 async fn submitted(store: &Store) -> (i64, i64) {
-    let plan = store.import_plan(&sample_doc(PlanState::Adopted), "test").await.unwrap();
+    let plan = store
+        .import_plan(&sample_doc(PlanState::Adopted), "test")
+        .await
+        .unwrap();
     store
         .import_observations(plan, &[obs("t001", "2022", "24.2")], "test", "a.csv", None)
         .await
@@ -104,16 +107,31 @@ async fn a_one_level_chain() {
         app.review_step(plan, &reporter, &[id], Step::Approve, None).await,
         Err(AppError::Forbidden(_))
     ));
-    app.review_step(plan, &reviewer, &[id], Step::Approve, None).await.unwrap();
-    assert_eq!(stage(&latest(&store, plan, "2023").await), (ObservationState::Approved, 0));
+    app.review_step(plan, &reviewer, &[id], Step::Approve, None)
+        .await
+        .unwrap();
+    assert_eq!(
+        stage(&latest(&store, plan, "2023").await),
+        (ObservationState::Approved, 0)
+    );
     // Taken back before publication, approved again, published.
-    app.review_step(plan, &reviewer, &[id], Step::TakeBack, None).await.unwrap();
-    assert_eq!(stage(&latest(&store, plan, "2023").await), (ObservationState::Submitted, 0));
-    app.review_step(plan, &reviewer, &[id], Step::Approve, None).await.unwrap();
+    app.review_step(plan, &reviewer, &[id], Step::TakeBack, None)
+        .await
+        .unwrap();
+    assert_eq!(
+        stage(&latest(&store, plan, "2023").await),
+        (ObservationState::Submitted, 0)
+    );
+    app.review_step(plan, &reviewer, &[id], Step::Approve, None)
+        .await
+        .unwrap();
     app.publish_approved(plan, &reviewer).await.unwrap();
     assert_eq!(latest(&store, plan, "2023").await.state, ObservationState::Published);
     // Published: nothing more to take back.
-    assert!(app.review_step(plan, &reviewer, &[id], Step::TakeBack, None).await.is_err());
+    assert!(app
+        .review_step(plan, &reviewer, &[id], Step::TakeBack, None)
+        .await
+        .is_err());
     clean(&store).await;
 }
 
@@ -156,9 +174,15 @@ async fn a_three_level_chain() {
 
     // Level 1: another department's approver may not; its own may.
     assert!(app.review_step(plan, &wj, &[id], Step::Approve, None).await.is_err());
-    assert!(app.review_step(plan, &reviewer, &[id], Step::Approve, None).await.is_err());
+    assert!(app
+        .review_step(plan, &reviewer, &[id], Step::Approve, None)
+        .await
+        .is_err());
     app.review_step(plan, &hb, &[id], Step::Approve, None).await.unwrap();
-    assert_eq!(stage(&latest(&store, plan, "2023").await), (ObservationState::Submitted, 1));
+    assert_eq!(
+        stage(&latest(&store, plan, "2023").await),
+        (ObservationState::Submitted, 1)
+    );
     // Locked while in the chain.
     let err = store
         .import_observations(plan, &[obs("t001", "2023", "99")], "hb", "c.csv", None)
@@ -168,12 +192,18 @@ async fn a_three_level_chain() {
 
     // Level 1 takes back its approval before level 2 acted, approves again.
     app.review_step(plan, &hb, &[id], Step::TakeBack, None).await.unwrap();
-    assert_eq!(stage(&latest(&store, plan, "2023").await), (ObservationState::Submitted, 0));
+    assert_eq!(
+        stage(&latest(&store, plan, "2023").await),
+        (ObservationState::Submitted, 0)
+    );
     app.review_step(plan, &hb, &[id], Step::Approve, None).await.unwrap();
 
     // Level 2 returns it: a reason is required.
-    let err = app.review_step(plan, &reviewer, &[id], Step::Return, Some("  ")).await.unwrap_err();
-    assert!(err.to_string().contains("退回须填写理由"), "{err}");
+    let err = app
+        .review_step(plan, &reviewer, &[id], Step::Return, Some("  "))
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("退回时请填写意见"), "{err}");
     app.review_step(plan, &reviewer, &[id], Step::Return, Some("与上年口径不一致"))
         .await
         .unwrap();
@@ -207,10 +237,18 @@ async fn a_three_level_chain() {
         )
         .await
         .unwrap();
-    assert!(app.review_step(plan, &reporter, &[id], Step::Approve, None).await.is_err());
+    assert!(app
+        .review_step(plan, &reporter, &[id], Step::Approve, None)
+        .await
+        .is_err());
     app.review_step(plan, &hb, &[id], Step::Approve, None).await.unwrap();
-    app.review_step(plan, &reviewer, &[id], Step::Approve, None).await.unwrap();
-    assert_eq!(stage(&latest(&store, plan, "2023").await), (ObservationState::Submitted, 2));
+    app.review_step(plan, &reviewer, &[id], Step::Approve, None)
+        .await
+        .unwrap();
+    assert_eq!(
+        stage(&latest(&store, plan, "2023").await),
+        (ObservationState::Submitted, 2)
+    );
     // Level 2 has acted: level 1 can no longer take back.
     assert!(matches!(
         app.review_step(plan, &hb, &[id], Step::TakeBack, None).await,
@@ -224,8 +262,13 @@ async fn a_three_level_chain() {
         app.set_review_levels(plan, &planner, chain[..2].to_vec()).await,
         Err(AppError::Store(StoreError::ChainInUse { .. }))
     ));
-    app.review_step(plan, &planner, &[id], Step::Approve, None).await.unwrap();
-    assert_eq!(stage(&latest(&store, plan, "2023").await), (ObservationState::Approved, 0));
+    app.review_step(plan, &planner, &[id], Step::Approve, None)
+        .await
+        .unwrap();
+    assert_eq!(
+        stage(&latest(&store, plan, "2023").await),
+        (ObservationState::Approved, 0)
+    );
     assert_eq!(app.publish_approved(plan, &reviewer).await.unwrap(), vec![id]);
     assert_eq!(latest(&store, plan, "2023").await.state, ObservationState::Published);
 
@@ -233,7 +276,11 @@ async fn a_three_level_chain() {
     clean(&store).await;
 
     // An edit of the new tables behind the store's back is found.
-    exec(&store, "UPDATE transition_levels SET level_name = '伪造' WHERE step = 'return'").await;
+    exec(
+        &store,
+        "UPDATE transition_levels SET level_name = '伪造' WHERE step = 'return'",
+    )
+    .await;
     let report = store.audit_verify().await.unwrap();
     assert!(
         report
@@ -243,9 +290,17 @@ async fn a_three_level_chain() {
         "{:#?}",
         report.problems
     );
-    exec(&store, "UPDATE transition_levels SET level_name = '统计局审核' WHERE step = 'return'").await;
+    exec(
+        &store,
+        "UPDATE transition_levels SET level_name = '统计局审核' WHERE step = 'return'",
+    )
+    .await;
     clean(&store).await;
-    exec(&store, "UPDATE plan_review_levels SET role = 'reporter' WHERE position = 0").await;
+    exec(
+        &store,
+        "UPDATE plan_review_levels SET role = 'reporter' WHERE position = 0",
+    )
+    .await;
     let report = store.audit_verify().await.unwrap();
     assert!(
         report
@@ -279,7 +334,9 @@ async fn the_review_queue_gives_each_figure_its_context() {
     // The history names the body that entered it (the account's display
     // name), not the login.
     assert!(item.history.iter().all(|v| !v.entered_by.is_empty()));
-    app.review_step(plan, &reviewer, &[id], Step::Approve, None).await.unwrap();
+    app.review_step(plan, &reviewer, &[id], Step::Approve, None)
+        .await
+        .unwrap();
     let q = app.review_queue(plan, &reviewer, Some(2023)).await.unwrap();
     assert!(q.waiting.is_empty());
     let events = &q.approved[0].history.last().unwrap().events;

@@ -18,7 +18,7 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use lantu_app::Visibility;
 use lantu_core::observation::{NewObservation, ObservationState};
-use lantu_core::policy::{Action, Policy, Scope};
+use lantu_core::policy::{Action, Level, Scope, Step};
 use lantu_core::Period;
 use lantu_store::{Figures, ObservationQuery, View};
 use serde::{Deserialize, Serialize};
@@ -39,6 +39,8 @@ pub fn router() -> Router<AppState> {
         .route("/plans/{id}/targets", get(targets))
         .route("/plans/{id}/observations", get(observations).post(post_observations))
         .route("/plans/{id}/observations/{obs}/state", post(set_state))
+        .route("/plans/{id}/review", get(review_queue).post(review_step))
+        .route("/plans/{id}/review-levels", get(review_levels).put(put_review_levels))
         .route("/plans/{id}/status", get(status))
         .route("/plans/{id}/tasks", get(tasks))
         .route("/plans/{id}/projects", get(projects))
@@ -428,10 +430,25 @@ async fn set_state(
         .find(|i| i.code == rec.indicator)
         .map_or(&[][..], |i| &i.departments[..]);
     let scope = Scope::of(user.department.as_deref(), leads);
+    // Steps of the review chain go through the chain, level by level.
+    let step = match Action::of_move(rec.state, body.to) {
+        Some(Action::Approve) => Some(Step::Approve),
+        Some(Action::Return) => Some(Step::Return),
+        Some(Action::TakeBack) => Some(Step::TakeBack),
+        _ => None,
+    };
+    if let Some(step) = step {
+        let moved = state
+            .app()
+            .review_step(id, &user, &[obs], step, body.comment.as_deref())
+            .await
+            .map_err(WebError::from)?;
+        state.changed();
+        return Ok(Json(json!({ "moved": moved, "state": body.to })).into_response());
+    }
+    let policy = state.app().policy(id).await.map_err(WebError::from)?;
     // Impossible moves are the store's to refuse (with the states named).
-    if Action::of_move(rec.state, body.to).is_some()
-        && !Policy::default().may_move(user.role, scope, rec.state, body.to)
-    {
+    if Action::of_move(rec.state, body.to).is_some() && !policy.may_move(user.role, scope, rec.state, body.to) {
         return Err(WebError::Forbidden(format!(
             "a {} may not move observation {obs} from {} to {}",
             user.role.as_str(),
@@ -462,6 +479,71 @@ async fn set_state(
         .map_err(WebError::from)?;
     state.changed();
     Ok(Json(json!({ "moved": moved, "state": body.to })).into_response())
+}
+
+fn signed_in(ctx: &Ctx) -> Result<crate::auth::User, WebError> {
+    ctx.user.clone().ok_or(WebError::LoginRequired { next: String::new() })
+}
+
+/// The review queue with each figure's context (`lantu_app::review`).
+async fn review_queue(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> ApiResult {
+    let user = signed_in(&ctx)?;
+    let year = query_param(&ctx.query, "year").and_then(|y| y.trim().parse().ok());
+    let q = state
+        .app()
+        .review_queue(id, &user, year)
+        .await
+        .map_err(WebError::from)?;
+    Ok(Json(q).into_response())
+}
+
+#[derive(Deserialize)]
+struct StepBody {
+    ids: Vec<i64>,
+    step: Step,
+    #[serde(default)]
+    reason: Option<String>,
+}
+
+async fn review_step(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    ApiJson(body): ApiJson<StepBody>,
+) -> ApiResult {
+    let user = signed_in(&ctx)?;
+    let moved = state
+        .app()
+        .review_step(id, &user, &body.ids, body.step, body.reason.as_deref())
+        .await
+        .map_err(WebError::from)?;
+    state.changed();
+    Ok(Json(json!({ "moved": moved })).into_response())
+}
+
+async fn review_levels(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> ApiResult {
+    let user = signed_in(&ctx)?;
+    if !user.role.internal() {
+        return Err(WebError::Forbidden("staff only".into()).into());
+    }
+    let levels = state.store().review_levels(id).await.map_err(WebError::from)?;
+    Ok(Json(levels).into_response())
+}
+
+async fn put_review_levels(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    ApiJson(levels): ApiJson<Vec<Level>>,
+) -> ApiResult {
+    let user = signed_in(&ctx)?;
+    let changed = state
+        .app()
+        .set_review_levels(id, &user, levels)
+        .await
+        .map_err(WebError::from)?;
+    state.changed();
+    Ok(Json(json!({ "changed": changed })).into_response())
 }
 
 async fn status(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> ApiResult {

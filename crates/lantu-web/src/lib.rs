@@ -478,7 +478,9 @@ impl AppState {
                 if role.can_enter_data() {
                     item("data_entry", format!("/entry?plan={id}"));
                 }
-                if role.can_review() || role.can_publish() {
+                // A department approver holds a level only where a plan's
+                // chain gives it one; the review page says what it may do.
+                if role.can_review() || role.can_publish() || role == Role::DepartmentApprover {
                     item("review", format!("/review?plan={id}"));
                 }
                 if role.internal() {
@@ -827,6 +829,7 @@ pub fn router(state: AppState) -> Router {
         .route("/entry/template.xlsx", get(entry::template))
         .route("/review", get(review::review).post(review::review_post))
         .route("/review/publish", post(review::publish))
+        .route("/review/levels", get(review::levels).post(review::levels_post))
         .route("/reminders", get(entry::reminders))
         .route("/admin", get(entry::admin))
         .route("/admin/users", post(entry::admin_users))

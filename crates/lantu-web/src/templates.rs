@@ -22,6 +22,7 @@ pub const SOURCES: &[(&str, &str)] = &[
     ("account.html", include_str!("../templates/account.html")),
     ("entry.html", include_str!("../templates/entry.html")),
     ("review.html", include_str!("../templates/review.html")),
+    ("review_levels.html", include_str!("../templates/review_levels.html")),
     ("reminders.html", include_str!("../templates/reminders.html")),
     ("admin.html", include_str!("../templates/admin.html")),
     ("comments.html", include_str!("../templates/comments.html")),

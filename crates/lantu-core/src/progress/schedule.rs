@@ -53,13 +53,22 @@ mod tests {
     #[test]
     fn paths_by_measure() {
         let b = Baseline::new(dec("20"), 2020);
-        assert_eq!(schedule_at(&spec(Measure::Level, dec("30"), 2025), Some(&b), 2023), Some(dec("26")));
-        assert_eq!(schedule_at(&spec(Measure::Cumulative, dec("100"), 2025), Some(&b), 2022), Some(dec("40")));
+        assert_eq!(
+            schedule_at(&spec(Measure::Level, dec("30"), 2025), Some(&b), 2023),
+            Some(dec("26"))
+        );
+        assert_eq!(
+            schedule_at(&spec(Measure::Cumulative, dec("100"), 2025), Some(&b), 2022),
+            Some(dec("40"))
+        );
         assert_eq!(
             schedule_at(&spec(Measure::AnnualGrowth, dec("10"), 2025), Some(&b), 2022),
             Some(dec("24.2"))
         );
         assert_eq!(schedule_at(&spec(Measure::Level, dec("30"), 2025), None, 2023), None);
-        assert_eq!(schedule_at(&spec(Measure::Level, dec("30"), 2025), Some(&b), 2026), None);
+        assert_eq!(
+            schedule_at(&spec(Measure::Level, dec("30"), 2025), Some(&b), 2026),
+            None
+        );
     }
 }
