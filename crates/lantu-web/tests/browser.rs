@@ -167,6 +167,9 @@ async fn run(c: Client, w: Walk) {
     assert_eq!(boxes.len(), 1, "one submitted figure to review");
     let label = boxes[0].attr("aria-label").await.unwrap().unwrap_or_default();
     assert!(label.contains(&w.name), "{label:?}");
+    // Nothing is pre-selected: the reviewer ticks the figure first.
+    assert!(!boxes[0].is_selected().await.unwrap(), "nothing is pre-selected");
+    boxes[0].click().await.unwrap();
     click_and_wait(&c, "button[name=action][value=approve]").await;
     let approved = text(&c, "main").await;
     assert!(approved.contains(&w.value), "approved: {approved}");
