@@ -420,11 +420,9 @@ impl App {
             let r = self.store.observation(id).await?;
             let d = doc.indicators.iter().find(|i| i.code == r.indicator);
             if d.is_none() {
-                return Err(AppError::Store(lantu_store::StoreError::NotInPlan {
-                    id,
-                    plan_id,
-                    belongs_to: 0,
-                }));
+                return Err(AppError::Forbidden(format!(
+                    "数据 {id} 不属于规划 {plan_id} 的现行指标 / observation {id} is not a figure of an active indicator of plan {plan_id}"
+                )));
             }
             let from = Stage::new(r.state, r.passed);
             let to = policy
