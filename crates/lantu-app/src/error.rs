@@ -12,6 +12,9 @@ pub enum AppError {
     /// exists (a plan or year not made public).
     #[error("not found")]
     NotFound,
+    /// The caller's role may not do this; the message says who may.
+    #[error("{0}")]
+    Forbidden(String),
     /// The input is not acceptable; the message says why.
     #[error("{0}")]
     Invalid(String),

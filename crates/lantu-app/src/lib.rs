@@ -23,6 +23,7 @@ pub mod assess;
 pub mod comments;
 mod error;
 mod figures;
+pub mod publication;
 pub mod status;
 
 pub use assess::{chapter_of, section_of, Standing, Visibility, WorkEntry};
@@ -36,7 +37,40 @@ pub use lantu_store::{
     UserUpdate, View, WorkPlanEntry, WorkPlanUpdate, WorkStatus,
 };
 
+use lantu_core::account::Role;
 use lantu_store::Store;
+
+/// Who asks for a use case: the name the audit log records and the role
+/// the policy judges. The web and the API act as the signed-in account;
+/// the command line as its operator (`--as NAME`), who holds the database
+/// and so acts as an administrator.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Actor {
+    pub name: String,
+    pub role: Role,
+    /// The account's department (a reporter's), if any.
+    pub department: Option<String>,
+}
+
+impl Actor {
+    /// The command line's operator.
+    pub fn operator(name: &str) -> Actor {
+        Actor {
+            name: name.to_string(),
+            role: Role::Administrator,
+            department: None,
+        }
+    }
+
+    /// A signed-in account.
+    pub fn of(user: &User) -> Actor {
+        Actor {
+            name: user.username.clone(),
+            role: user.role,
+            department: user.department.clone(),
+        }
+    }
+}
 
 /// The result of a use case.
 pub type Result<T, E = AppError> = std::result::Result<T, E>;

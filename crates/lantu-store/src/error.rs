@@ -130,10 +130,13 @@ pub enum StoreError {
     )]
     UnderReview { plan_id: i64, rows: Vec<RowError> },
 
-    #[error("plan {0} is a draft; adopt it (state = \"adopted\" in `lantu plan apply`) before making it public")]
+    #[error(
+        "计划 {0} 仍是草稿，采纳后才能公开 / plan {0} is a draft; adopt it (state = \"adopted\" in `lantu plan \
+         apply`) before making it public"
+    )]
     PlanNotAdopted(i64),
 
-    #[error("year {year} is outside the period of plan {plan_id} ({start}–{end})")]
+    #[error("{year} 年不在计划 {plan_id} 的规划期（{start}–{end}）内 / year {year} is outside the period of plan {plan_id} ({start}–{end})")]
     YearOutsidePlan {
         plan_id: i64,
         year: i32,

@@ -32,6 +32,7 @@ pub mod json;
 pub mod limiter;
 mod login;
 mod pages;
+mod publication;
 mod request_log;
 pub mod search;
 pub mod sessions;
@@ -54,6 +55,7 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::Router;
 use lantu_app::{App, Visibility};
+use lantu_core::policy::{Action, Policy};
 use lantu_store::Store;
 use serde::Serialize;
 use std::collections::HashMap;
@@ -486,6 +488,9 @@ impl AppState {
                 if role.can_admin() || role.can_edit_settings() {
                     item("admin", format!("/admin?plan={id}"));
                 }
+                if Policy::default().allows_any(role, Action::PublishPlan) {
+                    item("publication", format!("/plans/{id}/publication"));
+                }
             }
         }
         let user = ctx.user.as_ref().map(|u| UserInfo {
@@ -806,6 +811,10 @@ pub fn router(state: AppState) -> Router {
         .route("/plans/{id}/indicators/{code}", get(pages::indicator))
         .route("/plans/{id}/report/{file}", get(pages::report))
         .route("/plans/{id}/comments", get(comments::page).post(comments::add))
+        .route(
+            "/plans/{id}/publication",
+            get(publication::page).post(publication::post),
+        )
         .route("/plans/{id}/tasks", get(pages::tasks))
         .route("/plans/{id}/projects", get(pages::projects))
         .route("/plans/{id}/tasks/{code}/entries", post(work::add_entry))

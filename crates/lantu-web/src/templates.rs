@@ -25,6 +25,7 @@ pub const SOURCES: &[(&str, &str)] = &[
     ("reminders.html", include_str!("../templates/reminders.html")),
     ("admin.html", include_str!("../templates/admin.html")),
     ("comments.html", include_str!("../templates/comments.html")),
+    ("publication.html", include_str!("../templates/publication.html")),
 ];
 
 /// The stylesheet, served at `/static/style.css`.

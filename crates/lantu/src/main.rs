@@ -257,7 +257,7 @@ fn run(cli: Cli) -> Result<()> {
                 PlanCmd::Apply { file, effective_year } => {
                     stored::plan_apply(&store, &file, effective_year, &actor).await
                 }
-                PlanCmd::Publication(cmd) => publication::run(&store, cmd, &actor).await,
+                PlanCmd::Publication(cmd) => publication::run(&lantu_app::App::new(store), cmd, &actor).await,
             }
         }),
         Command::Data(cmd) => rt()?.block_on(async {
