@@ -65,9 +65,12 @@ impl WebError {
                 | StoreError::IndicatorNotFound { .. }
                 | StoreError::NotFound { .. }
                 | StoreError::ObservationNotFound(_)
-                | StoreError::FigureNotFound { .. } => StatusCode::NOT_FOUND,
+                | StoreError::FigureNotFound { .. }
+                | StoreError::DepartmentNotFound(_) => StatusCode::NOT_FOUND,
                 StoreError::NotInPlan { .. } | StoreError::NotInDepartment { .. } => StatusCode::FORBIDDEN,
-                StoreError::UnderReview { .. } | StoreError::PlanNotAdopted(_) => StatusCode::CONFLICT,
+                StoreError::UnderReview { .. } | StoreError::PlanNotAdopted(_) | StoreError::DepartmentInUse { .. } => {
+                    StatusCode::CONFLICT
+                }
                 StoreError::InvalidPlan(_)
                 | StoreError::PlanIdMismatch { .. }
                 | StoreError::PlanState { .. }
@@ -77,7 +80,8 @@ impl WebError {
                 | StoreError::InvalidInput { .. }
                 | StoreError::YearOutsidePlan { .. }
                 | StoreError::Account(_)
-                | StoreError::UsernameTaken(_) => StatusCode::UNPROCESSABLE_ENTITY,
+                | StoreError::UsernameTaken(_)
+                | StoreError::DepartmentTaken(_) => StatusCode::UNPROCESSABLE_ENTITY,
                 _ => StatusCode::INTERNAL_SERVER_ERROR,
             },
             WebError::Template(_) | WebError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
