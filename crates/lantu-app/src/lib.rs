@@ -21,6 +21,7 @@
 pub mod accounts;
 pub mod assess;
 pub mod comments;
+pub mod departments;
 mod error;
 mod figures;
 pub mod publication;
@@ -33,8 +34,8 @@ pub use status::{rollups, Counted, IndicatorStatus, Rollups, StatusOptions};
 /// The store's records as the use cases hand them to the adapters.
 pub use lantu_store::{
     Comment, Department, Figures, ImportReport, NewComment, NewUser, NewWorkPlanEntry, ObservationQuery,
-    ObservationRecord, PlanSummary, Project, ProjectProgress, ProjectStatus, StoreError, TargetVersion, User,
-    UserUpdate, View, WorkPlanEntry, WorkPlanUpdate, WorkStatus,
+    ObservationRecord, PlanSummary, Project, ProjectProgress, ProjectStatus, RegistryEntry, RegistryFields, StoreError,
+    TargetVersion, User, UserUpdate, View, WorkPlanEntry, WorkPlanUpdate, WorkStatus,
 };
 
 use lantu_core::account::Role;

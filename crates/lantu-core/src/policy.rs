@@ -62,10 +62,13 @@ pub enum Action {
     PublishPlan,
     /// Add, change and deactivate accounts.
     ManageAccounts,
+    /// Add, edit and retire the bodies of the deployment's department
+    /// registry (部门名录).
+    ManageDepartments,
 }
 
 impl Action {
-    pub const ALL: [Action; 11] = [
+    pub const ALL: [Action; 12] = [
         Action::ReadPlan,
         Action::ReadFigure,
         Action::Enter,
@@ -77,6 +80,7 @@ impl Action {
         Action::EditPlan,
         Action::PublishPlan,
         Action::ManageAccounts,
+        Action::ManageDepartments,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -92,6 +96,7 @@ impl Action {
             Action::EditPlan => "edit_plan",
             Action::PublishPlan => "publish_plan",
             Action::ManageAccounts => "manage_accounts",
+            Action::ManageDepartments => "manage_departments",
         }
     }
 
@@ -264,7 +269,9 @@ impl Policy {
                 role,
                 Role::Evaluator | Role::Planner | Role::Reviewer | Role::Administrator
             ),
-            Action::EditPlan | Action::PublishPlan => matches!(role, Role::Planner | Role::Administrator),
+            Action::EditPlan | Action::PublishPlan | Action::ManageDepartments => {
+                matches!(role, Role::Planner | Role::Administrator)
+            }
             Action::ManageAccounts => role == Role::Administrator,
             _ => unreachable!("on_figure covers these"),
         }

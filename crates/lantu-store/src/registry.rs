@@ -69,12 +69,20 @@ fn entry(r: &AnyRow) -> Result<RegistryEntry> {
 }
 
 fn trimmed(s: &Option<String>) -> Option<String> {
-    s.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(str::to_string)
+    s.as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_string)
 }
 
 /// Checks a code: 1–32 ASCII letters, digits, `-` or `_`.
 pub(crate) fn check_code(code: &str) -> Result<()> {
-    if code.is_empty() || code.len() > 32 || !code.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_') {
+    if code.is_empty()
+        || code.len() > 32
+        || !code
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+    {
         return Err(StoreError::InvalidInput {
             field: "code",
             value: code.to_string(),
@@ -125,7 +133,13 @@ async fn by_code(conn: &mut AnyConnection, code: &str) -> Result<Option<Registry
 /// Adds `code` to the registry with `name` unless it is there; returns the
 /// new row's id (for the caller's audit) when it added one. For plan
 /// imports and applies, whose audit entry covers the row.
-pub(crate) async fn register(conn: &mut AnyConnection, code: &str, name: &str, at: &str, actor: &str) -> Result<Option<i64>> {
+pub(crate) async fn register(
+    conn: &mut AnyConnection,
+    code: &str,
+    name: &str,
+    at: &str,
+    actor: &str,
+) -> Result<Option<i64>> {
     if by_code(&mut *conn, code).await?.is_some() {
         return Ok(None);
     }
@@ -212,7 +226,14 @@ impl Store {
             .ctx(|| format!("adding department `{code}` to the registry"))?;
             let id: i64 = col(&r, "id")?;
             audit.track_new("registry", "id = $1", &[id]);
-            audit.push(actor, "add_department", "department", Some(id), None::<&()>, Some(&(code, &f)));
+            audit.push(
+                actor,
+                "add_department",
+                "department",
+                Some(id),
+                None::<&()>,
+                Some(&(code, &f)),
+            );
             audit.write(w).await?;
             by_code(&mut w.tx, code)
                 .await?
@@ -262,7 +283,14 @@ impl Store {
             let after = by_code(&mut w.tx, code)
                 .await?
                 .ok_or_else(|| StoreError::DepartmentNotFound(code.to_string()))?;
-            audit.push(actor, "edit_department", "department", Some(before.id), Some(&before), Some(&after));
+            audit.push(
+                actor,
+                "edit_department",
+                "department",
+                Some(before.id),
+                Some(&before),
+                Some(&after),
+            );
             audit.write(w).await?;
             Ok(after)
         })
@@ -297,7 +325,14 @@ impl Store {
             let after = by_code(&mut w.tx, code)
                 .await?
                 .ok_or_else(|| StoreError::DepartmentNotFound(code.to_string()))?;
-            audit.push(actor, "retire_department", "department", Some(before.id), Some(&before), Some(&after));
+            audit.push(
+                actor,
+                "retire_department",
+                "department",
+                Some(before.id),
+                Some(&before),
+                Some(&after),
+            );
             audit.write(w).await?;
             Ok(after)
         })

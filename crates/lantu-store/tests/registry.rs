@@ -34,7 +34,11 @@ async fn two_plans_share_one_body_of_the_registry() {
     let mut want = codes.clone();
     want.push("kjj".into());
     want.sort();
-    assert_eq!(reg.iter().map(|e| e.code.clone()).collect::<Vec<_>>(), want, "one row per code");
+    assert_eq!(
+        reg.iter().map(|e| e.code.clone()).collect::<Vec<_>>(),
+        want,
+        "one row per code"
+    );
     assert_eq!(store.registry_entry("kjj").await.unwrap().name, "区科技局");
 
     // Edited: audited; the log verifies.
@@ -49,7 +53,15 @@ async fn two_plans_share_one_body_of_the_registry() {
         ("区科学技术局", Some("科技局"), Some("022-1234 5678"))
     );
     let bad = store
-        .update_registry_entry("kjj", &RegistryFields { phone: Some("call me".into()), ..fields("x") }, false, "admin")
+        .update_registry_entry(
+            "kjj",
+            &RegistryFields {
+                phone: Some("call me".into()),
+                ..fields("x")
+            },
+            false,
+            "admin",
+        )
         .await
         .unwrap_err();
     assert!(bad.to_string().contains("电话"), "{bad}");
@@ -58,10 +70,19 @@ async fn two_plans_share_one_body_of_the_registry() {
     let err = store.retire_registry_entry("kjj", "admin").await.unwrap_err();
     assert!(matches!(err, StoreError::DepartmentInUse { .. }), "{err}");
     assert!(err.to_string().contains("另一规划"), "{err}");
-    store.add_registry_entry("mzj", &fields("区民政局"), "admin").await.unwrap();
-    let taken = store.add_registry_entry("mzj", &fields("又一个"), "admin").await.unwrap_err();
+    store
+        .add_registry_entry("mzj", &fields("区民政局"), "admin")
+        .await
+        .unwrap();
+    let taken = store
+        .add_registry_entry("mzj", &fields("又一个"), "admin")
+        .await
+        .unwrap_err();
     assert!(matches!(taken, StoreError::DepartmentTaken(_)), "{taken}");
-    let bad_code = store.add_registry_entry("民政", &fields("区民政局"), "admin").await.unwrap_err();
+    let bad_code = store
+        .add_registry_entry("民政", &fields("区民政局"), "admin")
+        .await
+        .unwrap_err();
     assert!(bad_code.to_string().contains("部门代码"), "{bad_code}");
     // An account names it: not retired either.
     store
@@ -79,10 +100,16 @@ async fn two_plans_share_one_body_of_the_registry() {
         .unwrap();
     let err = store.retire_registry_entry("mzj", "admin").await.unwrap_err();
     assert!(err.to_string().contains("账户 mz"), "{err}");
-    store.add_registry_entry("old", &fields("已撤销的机构"), "admin").await.unwrap();
+    store
+        .add_registry_entry("old", &fields("已撤销的机构"), "admin")
+        .await
+        .unwrap();
     let retired = store.retire_registry_entry("old", "admin").await.unwrap();
     assert!(retired.retired_at.is_some());
-    let restored = store.update_registry_entry("old", &fields("已撤销的机构"), true, "admin").await.unwrap();
+    let restored = store
+        .update_registry_entry("old", &fields("已撤销的机构"), true, "admin")
+        .await
+        .unwrap();
     assert!(restored.retired_at.is_none());
     assert!(matches!(
         store.registry_entry("nope").await.unwrap_err(),

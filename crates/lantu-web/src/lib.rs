@@ -23,6 +23,7 @@ pub mod auth;
 mod cache;
 pub mod chart;
 mod comments;
+mod departments;
 mod entry;
 pub mod error;
 pub mod format;
@@ -491,6 +492,9 @@ impl AppState {
                 if Policy::default().allows_any(role, Action::PublishPlan) {
                     item("publication", format!("/plans/{id}/publication"));
                 }
+                if Policy::default().allows_any(role, Action::ManageDepartments) {
+                    item("registry", "/departments".to_string());
+                }
             }
         }
         let user = ctx.user.as_ref().map(|u| UserInfo {
@@ -836,6 +840,7 @@ pub fn router(state: AppState) -> Router {
         .route("/review", get(entry::review).post(entry::review_post))
         .route("/review/publish", post(entry::publish))
         .route("/reminders", get(entry::reminders))
+        .route("/departments", get(departments::page).post(departments::post))
         .route("/admin", get(entry::admin))
         .route("/admin/users", post(entry::admin_users))
         .route("/admin/settings", post(entry::admin_settings))

@@ -3,6 +3,7 @@
 
 mod audit_cmd;
 mod demo;
+mod departments;
 mod logging;
 mod publication;
 mod score_dir;
@@ -105,6 +106,9 @@ enum Command {
     /// Manage the accounts of the web application.
     #[command(subcommand)]
     User(UserCmd),
+    /// The deployment's department registry (部门名录), shared by every plan.
+    #[command(subcommand)]
+    Department(departments::DepartmentCmd),
     /// Serve the dashboard, data entry, review and the public portal. On
     /// the first start (no account yet) it creates the administrator
     /// `admin` with the password in LANTU_ADMIN_PASSWORD, or a fresh one
@@ -318,6 +322,10 @@ fn run(cli: Cli) -> Result<()> {
         } => rt()?.block_on(async {
             let store = stored::open(&db).await?;
             stored::report(&store, plan, year, &kind, &format, &lang, &output).await
+        }),
+        Command::Department(cmd) => rt()?.block_on(async {
+            let app = lantu_app::App::new(stored::open(&db).await?);
+            departments::run(&app, cmd, &actor).await
         }),
         Command::User(cmd) => rt()?.block_on(async {
             let store = stored::open(&db).await?;
