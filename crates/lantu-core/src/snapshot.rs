@@ -221,3 +221,18 @@ impl Snapshot {
         ReportKind::of_year(self.evaluation_year, self.plan.start_year, self.plan.end_year)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::ReportKind;
+
+    #[test]
+    fn the_evaluation_a_year_is() {
+        let kinds: Vec<ReportKind> = (2021..=2026).map(|y| ReportKind::of_year(y, 2021, 2025)).collect();
+        use ReportKind::*;
+        assert_eq!(kinds, [Annual, Annual, Midterm, Annual, Final, Final]);
+        // A six-year period: the middle year (2023) has run half the time.
+        assert_eq!(ReportKind::of_year(2023, 2021, 2026), Midterm);
+        assert_eq!(ReportKind::of_year(2020, 2021, 2025), Annual);
+    }
+}
