@@ -40,6 +40,7 @@ impl App {
         lantu_core::account::department_for(new.role, new.department.as_deref())
             .map_err(|e| AppError::Invalid(e.to_string()))?;
         check_password(&new.password)?;
+        self.check_account_department(new.department.as_deref()).await?;
         // argon2id takes tens of milliseconds: off the async threads.
         let hash = tokio::task::spawn_blocking(move || hash_password(&new.password, cost).map(|h| (h, new)))
             .await

@@ -21,9 +21,11 @@
 pub mod accounts;
 pub mod assess;
 pub mod comments;
+pub mod departments;
 mod error;
 mod figures;
 pub mod review;
+pub mod publication;
 pub mod status;
 
 pub use assess::{chapter_of, section_of, Standing, Visibility, WorkEntry};
@@ -33,11 +35,44 @@ pub use status::{rollups, Counted, IndicatorStatus, Rollups, StatusOptions};
 /// The store's records as the use cases hand them to the adapters.
 pub use lantu_store::{
     Comment, Department, Figures, ImportReport, NewComment, NewUser, NewWorkPlanEntry, ObservationQuery,
-    ObservationRecord, PlanSummary, Project, ProjectProgress, ProjectStatus, StoreError, TargetVersion, User,
-    UserUpdate, View, WorkPlanEntry, WorkPlanUpdate, WorkStatus,
+    ObservationRecord, PlanSummary, Project, ProjectProgress, ProjectStatus, RegistryEntry, RegistryFields, StoreError,
+    TargetVersion, User, UserUpdate, View, WorkPlanEntry, WorkPlanUpdate, WorkStatus,
 };
 
+use lantu_core::account::Role;
 use lantu_store::Store;
+
+/// Who asks for a use case: the name the audit log records and the role
+/// the policy judges. The web and the API act as the signed-in account;
+/// the command line as its operator (`--as NAME`), who holds the database
+/// and so acts as an administrator.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Actor {
+    pub name: String,
+    pub role: Role,
+    /// The account's department (a reporter's), if any.
+    pub department: Option<String>,
+}
+
+impl Actor {
+    /// The command line's operator.
+    pub fn operator(name: &str) -> Actor {
+        Actor {
+            name: name.to_string(),
+            role: Role::Administrator,
+            department: None,
+        }
+    }
+
+    /// A signed-in account.
+    pub fn of(user: &User) -> Actor {
+        Actor {
+            name: user.username.clone(),
+            role: user.role,
+            department: user.department.clone(),
+        }
+    }
+}
 
 /// The result of a use case.
 pub type Result<T, E = AppError> = std::result::Result<T, E>;

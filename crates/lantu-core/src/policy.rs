@@ -65,6 +65,9 @@ pub enum Action {
     PublishPlan,
     /// Add, change and deactivate accounts.
     ManageAccounts,
+    /// Add, edit and retire the bodies of the deployment's department
+    /// registry (部门名录).
+    ManageDepartments,
 }
 
 impl Action {
@@ -81,6 +84,7 @@ impl Action {
         Action::EditPlan,
         Action::PublishPlan,
         Action::ManageAccounts,
+        Action::ManageDepartments,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -97,6 +101,7 @@ impl Action {
             Action::EditPlan => "edit_plan",
             Action::PublishPlan => "publish_plan",
             Action::ManageAccounts => "manage_accounts",
+            Action::ManageDepartments => "manage_departments",
         }
     }
 
@@ -381,7 +386,9 @@ impl Policy {
                 role,
                 Role::Evaluator | Role::Planner | Role::Reviewer | Role::Administrator
             ),
-            Action::EditPlan | Action::PublishPlan => matches!(role, Role::Planner | Role::Administrator),
+            Action::EditPlan | Action::PublishPlan | Action::ManageDepartments => {
+                matches!(role, Role::Planner | Role::Administrator)
+            }
             Action::ManageAccounts => role == Role::Administrator,
             _ => unreachable!("on_figure covers these"),
         }

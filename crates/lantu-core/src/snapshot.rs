@@ -28,6 +28,38 @@ impl ReportKind {
         }
     }
 
+    /// The evaluation a planning office writes for `year` of the period
+    /// `start`–`end`: the final evaluation in the last year (or after),
+    /// the mid-term one in the middle year, otherwise annual monitoring.
+    pub fn of_year(year: i32, start: i32, end: i32) -> ReportKind {
+        let span = f64::from(end - start + 1);
+        let elapsed = (f64::from(year - start + 1) / span).clamp(0.0, 1.0);
+        if year >= end {
+            ReportKind::Final
+        } else if elapsed >= 0.5 && year == (start + end) / 2 {
+            ReportKind::Midterm
+        } else {
+            ReportKind::Annual
+        }
+    }
+
+    /// 年度监测 / 中期评估 / 总结评估: the evaluation's name without 报告.
+    pub fn evaluation_zh(self) -> &'static str {
+        match self {
+            ReportKind::Annual => "年度监测",
+            ReportKind::Midterm => "中期评估",
+            ReportKind::Final => "总结评估",
+        }
+    }
+
+    pub fn evaluation_en(self) -> &'static str {
+        match self {
+            ReportKind::Annual => "annual monitoring",
+            ReportKind::Midterm => "mid-term evaluation",
+            ReportKind::Final => "final evaluation",
+        }
+    }
+
     pub fn label_en(self) -> &'static str {
         match self {
             ReportKind::Annual => "Annual monitoring report",
@@ -186,13 +218,21 @@ impl Snapshot {
 
     /// The report a planning office writes in this year.
     pub fn default_kind(&self) -> ReportKind {
-        if self.evaluation_year >= self.plan.end_year {
-            ReportKind::Final
-        } else if self.time_elapsed() >= 0.5 && self.evaluation_year == (self.plan.start_year + self.plan.end_year) / 2
-        {
-            ReportKind::Midterm
-        } else {
-            ReportKind::Annual
-        }
+        ReportKind::of_year(self.evaluation_year, self.plan.start_year, self.plan.end_year)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::ReportKind;
+
+    #[test]
+    fn the_evaluation_a_year_is() {
+        let kinds: Vec<ReportKind> = (2021..=2026).map(|y| ReportKind::of_year(y, 2021, 2025)).collect();
+        use ReportKind::*;
+        assert_eq!(kinds, [Annual, Annual, Midterm, Annual, Final, Final]);
+        // A six-year period: the middle year (2023) has run half the time.
+        assert_eq!(ReportKind::of_year(2023, 2021, 2026), Midterm);
+        assert_eq!(ReportKind::of_year(2020, 2021, 2025), Annual);
     }
 }

@@ -134,6 +134,23 @@ pub(crate) const TABLES: &[Table] = &[
         secret: &[],
     },
     Table {
+        name: "registry",
+        key: &["id"],
+        columns: &[
+            "code",
+            "name",
+            "short_name",
+            "parent",
+            "contact",
+            "phone",
+            "retired_at",
+            "created_at",
+            "created_by",
+            "updated_at",
+        ],
+        secret: &[],
+    },
+    Table {
         name: "departments",
         key: &["id"],
         columns: &["plan_id", "code", "name", "retired_at"],

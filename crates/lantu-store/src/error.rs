@@ -156,10 +156,25 @@ pub enum StoreError {
     )]
     UnderReview { plan_id: i64, rows: Vec<RowError> },
 
-    #[error("plan {0} is a draft; adopt it (state = \"adopted\" in `lantu plan apply`) before making it public")]
+    #[error("部门名录中没有代码 `{0}` / no department `{0}` in the registry")]
+    DepartmentNotFound(String),
+
+    #[error("部门代码 `{0}` 已被使用 / department code `{0}` is taken")]
+    DepartmentTaken(String),
+
+    #[error(
+        "部门 `{code}` 仍被引用，不能停用：{} / department `{code}` is still named by {}, so it cannot be retired",
+        .by.join("、"), .by.join(", ")
+    )]
+    DepartmentInUse { code: String, by: Vec<String> },
+
+    #[error(
+        "计划 {0} 仍是草稿，采纳后才能公开 / plan {0} is a draft; adopt it (state = \"adopted\" in `lantu plan \
+         apply`) before making it public"
+    )]
     PlanNotAdopted(i64),
 
-    #[error("year {year} is outside the period of plan {plan_id} ({start}–{end})")]
+    #[error("{year} 年不在计划 {plan_id} 的规划期（{start}–{end}）内 / year {year} is outside the period of plan {plan_id} ({start}–{end})")]
     YearOutsidePlan {
         plan_id: i64,
         year: i32,

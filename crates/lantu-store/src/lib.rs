@@ -43,6 +43,7 @@ mod migrations;
 mod observations;
 mod plans;
 mod publication;
+mod registry;
 mod sessions;
 pub mod testing;
 mod users;
@@ -57,6 +58,7 @@ pub use comments::{Comment, NewComment};
 pub use error::{Result, RowError, RowProblem, StoreError};
 pub use observations::{Figures, ImportProgress, ImportReport, ObservationQuery, ObservationRecord, Transition, View};
 pub use plans::{ApplyOptions, ApplyReport, Change, PlanSummary, TargetVersion};
+pub use registry::{RegistryEntry, RegistryFields};
 pub use sessions::StoredSession;
 pub use users::{NewUser, User, UserUpdate};
 pub use work::{

@@ -51,6 +51,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/postgres/0006_plan_identity.sql"),
     ),
     (
+        8,
+        "registry",
+        include_str!("../migrations/sqlite/0008_registry.sql"),
+        include_str!("../migrations/postgres/0008_registry.sql"),
+    ),
+    (
         10,
         "review chain",
         include_str!("../migrations/sqlite/0010_review_chain.sql"),

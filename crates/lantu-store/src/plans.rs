@@ -641,7 +641,18 @@ impl Writer<'_> {
         Ok(())
     }
 
+    /// The registry has every body the plan names: a code it lacks is
+    /// added with the plan's name for it (audited with the plan's write).
+    async fn register_department(&mut self, d: &DepartmentDoc) -> Result<()> {
+        let at = self.at();
+        if let Some(id) = crate::registry::register(&mut *self.conn, &d.code, &d.name, &at, self.actor).await? {
+            self.audit.track_new("registry", "id = $1", &[id]);
+        }
+        Ok(())
+    }
+
     async fn insert_department(&mut self, d: &DepartmentDoc) -> Result<i64> {
+        self.register_department(d).await?;
         let r = sqlx::query("INSERT INTO departments (plan_id, code, name) VALUES ($1, $2, $3) RETURNING id")
             .bind(self.plan_id)
             .bind(d.code.clone())
@@ -655,6 +666,7 @@ impl Writer<'_> {
     }
 
     async fn update_department(&mut self, id: i64, d: &DepartmentDoc) -> Result<()> {
+        self.register_department(d).await?;
         sqlx::query("UPDATE departments SET name = $1, retired_at = NULL WHERE id = $2")
             .bind(d.name.clone())
             .bind(id)

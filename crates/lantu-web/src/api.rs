@@ -45,6 +45,12 @@ pub fn router() -> Router<AppState> {
         .route("/plans/{id}/tasks", get(tasks))
         .route("/plans/{id}/projects", get(projects))
         .route("/plans/{id}/comments", get(comments).post(post_comment))
+        .route("/plans/{id}/publication", get(publication).post(post_publication))
+        .route("/plans/{id}/releases/{year}", post(post_release))
+        .route("/plans/{id}/department-choices", get(department_choices))
+        .route("/departments", get(registry).post(add_department))
+        .route("/departments/{code}", post(edit_department))
+        .route("/departments/{code}/retire", post(retire_department))
         .fallback(|| async { WebError::NotFound.json() })
 }
 
@@ -707,4 +713,161 @@ async fn post_comment(
         .await
         .map_err(WebError::from)?;
     Ok((axum::http::StatusCode::CREATED, Json(c)).into_response())
+}
+
+/// Staff who decide what the public sees (the use case checks the role
+/// again; this answers the public and reporters before any read).
+fn decider(ctx: &Ctx) -> Result<lantu_app::Actor, WebError> {
+    match &ctx.user {
+        Some(u) if Policy::default().allows_any(u.role, Action::PublishPlan) => Ok(lantu_app::Actor::of(u)),
+        Some(_) => Err(WebError::Forbidden(
+            "只有规划人员和管理员能决定公开内容 / only planners and administrators decide what the public sees".into(),
+        )),
+        None => Err(WebError::LoginRequired { next: String::new() }),
+    }
+}
+
+/// `GET /plans/{id}/publication`: whether the plan is public, and each
+/// year of its period with its kind of evaluation and whether released.
+async fn publication(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> ApiResult {
+    decider(&ctx)?;
+    Ok(Json(state.app().publication(id).await.map_err(WebError::from)?).into_response())
+}
+
+#[derive(Deserialize)]
+struct PublicBody {
+    public: bool,
+}
+
+/// `POST /plans/{id}/publication` `{"public": true}`: makes an adopted
+/// plan public, or private again.
+async fn post_publication(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    ApiJson(body): ApiJson<PublicBody>,
+) -> ApiResult {
+    change_publication(
+        &state,
+        &ctx,
+        id,
+        lantu_app::publication::PublicationChange::Public(body.public),
+    )
+    .await
+}
+
+#[derive(Deserialize)]
+struct ReleaseBody {
+    released: bool,
+}
+
+/// `POST /plans/{id}/releases/{year}` `{"released": true}`: releases an
+/// evaluation year to the public, or withdraws it.
+async fn post_release(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((id, year)): Path<(i64, i32)>,
+    ApiJson(body): ApiJson<ReleaseBody>,
+) -> ApiResult {
+    change_publication(
+        &state,
+        &ctx,
+        id,
+        lantu_app::publication::PublicationChange::Year(year, body.released),
+    )
+    .await
+}
+
+async fn change_publication(
+    state: &AppState,
+    ctx: &Ctx,
+    id: i64,
+    change: lantu_app::publication::PublicationChange,
+) -> ApiResult {
+    let actor = decider(ctx)?;
+    let out = state
+        .app()
+        .change_publication(&actor, id, change)
+        .await
+        .map_err(WebError::from)?;
+    state.changed();
+    Ok(Json(out).into_response())
+}
+
+/// Staff only: the registry names contacts and phone numbers.
+fn staff_actor(ctx: &Ctx) -> Result<lantu_app::Actor, WebError> {
+    match &ctx.user {
+        Some(u) if u.role.internal() => Ok(lantu_app::Actor::of(u)),
+        Some(_) => Err(WebError::Forbidden("the department registry is for staff".into())),
+        None => Err(WebError::LoginRequired { next: String::new() }),
+    }
+}
+
+/// `GET /departments`: the deployment's department registry.
+async fn registry(State(state): State<AppState>, ctx: Ctx) -> ApiResult {
+    staff_actor(&ctx)?;
+    Ok(Json(state.app().registry().await.map_err(WebError::from)?).into_response())
+}
+
+/// `GET /plans/{id}/department-choices`: the bodies the plan may assign.
+async fn department_choices(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> ApiResult {
+    staff_actor(&ctx)?;
+    Ok(Json(state.app().department_choices(id).await.map_err(WebError::from)?).into_response())
+}
+
+#[derive(Deserialize)]
+struct NewDepartmentBody {
+    code: String,
+    #[serde(flatten)]
+    fields: lantu_app::RegistryFields,
+}
+
+#[derive(Deserialize)]
+struct EditDepartmentBody {
+    #[serde(flatten)]
+    fields: lantu_app::RegistryFields,
+    #[serde(default)]
+    restore: bool,
+}
+
+async fn change_department(state: &AppState, ctx: &Ctx, change: lantu_app::departments::DepartmentChange) -> ApiResult {
+    let actor = staff_actor(ctx)?;
+    let e = state
+        .app()
+        .change_department(&actor, change)
+        .await
+        .map_err(WebError::from)?;
+    state.changed();
+    Ok(Json(e).into_response())
+}
+
+/// `POST /departments` `{"code": "sthj", "name": "区生态环境局", …}`
+async fn add_department(State(state): State<AppState>, ctx: Ctx, ApiJson(b): ApiJson<NewDepartmentBody>) -> ApiResult {
+    let change = lantu_app::departments::DepartmentChange::Add {
+        code: b.code,
+        fields: b.fields,
+    };
+    let mut r = change_department(&state, &ctx, change).await?;
+    *r.status_mut() = axum::http::StatusCode::CREATED;
+    Ok(r)
+}
+
+/// `POST /departments/{code}` `{"name": …, "restore": false}`
+async fn edit_department(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(code): Path<String>,
+    ApiJson(b): ApiJson<EditDepartmentBody>,
+) -> ApiResult {
+    let change = lantu_app::departments::DepartmentChange::Edit {
+        code,
+        fields: b.fields,
+        restore: b.restore,
+    };
+    change_department(&state, &ctx, change).await
+}
+
+/// `POST /departments/{code}/retire`
+async fn retire_department(State(state): State<AppState>, ctx: Ctx, Path(code): Path<String>) -> ApiResult {
+    change_department(&state, &ctx, lantu_app::departments::DepartmentChange::Retire { code }).await
 }

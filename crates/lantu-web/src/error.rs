@@ -65,13 +65,15 @@ impl WebError {
                 | StoreError::IndicatorNotFound { .. }
                 | StoreError::NotFound { .. }
                 | StoreError::ObservationNotFound(_)
-                | StoreError::FigureNotFound { .. } => StatusCode::NOT_FOUND,
+                | StoreError::FigureNotFound { .. }
+                | StoreError::DepartmentNotFound(_) => StatusCode::NOT_FOUND,
                 StoreError::NotInPlan { .. } | StoreError::NotInDepartment { .. } => StatusCode::FORBIDDEN,
                 StoreError::UnderReview { .. }
                 | StoreError::PlanNotAdopted(_)
                 | StoreError::StageChanged { .. }
                 | StoreError::ChainInUse { .. }
-                | StoreError::ChainRequired { .. } => StatusCode::CONFLICT,
+                | StoreError::ChainRequired { .. }
+                | StoreError::DepartmentInUse { .. } => StatusCode::CONFLICT,
                 StoreError::InvalidPlan(_)
                 | StoreError::PlanIdMismatch { .. }
                 | StoreError::PlanState { .. }
@@ -81,7 +83,8 @@ impl WebError {
                 | StoreError::InvalidInput { .. }
                 | StoreError::YearOutsidePlan { .. }
                 | StoreError::Account(_)
-                | StoreError::UsernameTaken(_) => StatusCode::UNPROCESSABLE_ENTITY,
+                | StoreError::UsernameTaken(_)
+                | StoreError::DepartmentTaken(_) => StatusCode::UNPROCESSABLE_ENTITY,
                 _ => StatusCode::INTERNAL_SERVER_ERROR,
             },
             WebError::Template(_) | WebError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,

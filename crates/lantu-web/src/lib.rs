@@ -23,6 +23,7 @@ pub mod auth;
 mod cache;
 pub mod chart;
 mod comments;
+mod departments;
 mod entry;
 pub mod error;
 pub mod format;
@@ -32,6 +33,7 @@ pub mod json;
 pub mod limiter;
 mod login;
 mod pages;
+mod publication;
 mod request_log;
 mod review;
 pub mod search;
@@ -55,6 +57,7 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::Router;
 use lantu_app::{App, Visibility};
+use lantu_core::policy::{Action, Policy};
 use lantu_store::Store;
 use serde::Serialize;
 use std::collections::HashMap;
@@ -489,6 +492,12 @@ impl AppState {
                 if role.can_admin() || role.can_edit_settings() {
                     item("admin", format!("/admin?plan={id}"));
                 }
+                if Policy::default().allows_any(role, Action::PublishPlan) {
+                    item("publication", format!("/plans/{id}/publication"));
+                }
+                if Policy::default().allows_any(role, Action::ManageDepartments) {
+                    item("registry", "/departments".to_string());
+                }
             }
         }
         let user = ctx.user.as_ref().map(|u| UserInfo {
@@ -809,6 +818,10 @@ pub fn router(state: AppState) -> Router {
         .route("/plans/{id}/indicators/{code}", get(pages::indicator))
         .route("/plans/{id}/report/{file}", get(pages::report))
         .route("/plans/{id}/comments", get(comments::page).post(comments::add))
+        .route(
+            "/plans/{id}/publication",
+            get(publication::page).post(publication::post),
+        )
         .route("/plans/{id}/tasks", get(pages::tasks))
         .route("/plans/{id}/projects", get(pages::projects))
         .route("/plans/{id}/tasks/{code}/entries", post(work::add_entry))
@@ -831,6 +844,7 @@ pub fn router(state: AppState) -> Router {
         .route("/review/publish", post(review::publish))
         .route("/review/levels", get(review::levels).post(review::levels_post))
         .route("/reminders", get(entry::reminders))
+        .route("/departments", get(departments::page).post(departments::post))
         .route("/admin", get(entry::admin))
         .route("/admin/users", post(entry::admin_users))
         .route("/admin/settings", post(entry::admin_settings))

@@ -26,6 +26,8 @@ pub const SOURCES: &[(&str, &str)] = &[
     ("reminders.html", include_str!("../templates/reminders.html")),
     ("admin.html", include_str!("../templates/admin.html")),
     ("comments.html", include_str!("../templates/comments.html")),
+    ("publication.html", include_str!("../templates/publication.html")),
+    ("departments.html", include_str!("../templates/departments.html")),
 ];
 
 /// The stylesheet, served at `/static/style.css`.

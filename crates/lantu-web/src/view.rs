@@ -244,6 +244,9 @@ pub struct IndicatorItem {
     pub warning: bool,
     pub latest: Option<String>,
     pub latest_period: Option<String>,
+    /// Said when the latest figure is of an earlier year than the one
+    /// shown: the status is then read from that figure (本年度尚无数据).
+    pub stale: Option<String>,
     pub target: String,
     pub target_year: i32,
     pub departments: Vec<String>,
@@ -267,6 +270,17 @@ fn latest_text(lang: Lang, r: &IndicatorRow, unit: &str) -> Option<String> {
     Some(format::amount(lang, f.value, unit))
 }
 
+/// 本年度尚无数据 with the period of the latest figure, when that figure is
+/// of a year before `year`: no page judges a year on an earlier year's
+/// figure without saying so.
+pub fn stale_note(lang: Lang, r: &IndicatorRow, year: i32) -> Option<String> {
+    let f = r.latest().filter(|f| f.period.calendar_year() < year)?;
+    Some(match lang {
+        Lang::Zh => format!("本年度尚无数据（最新：{}）", f.period),
+        Lang::En => format!("No figure for this year yet; latest: {}", f.period),
+    })
+}
+
 pub fn item(v: &PlanView, site: Site, lang: Lang, r: &IndicatorRow) -> IndicatorItem {
     let unit = r.unit.clone().unwrap_or_default();
     IndicatorItem {
@@ -284,6 +298,7 @@ pub fn item(v: &PlanView, site: Site, lang: Lang, r: &IndicatorRow) -> Indicator
         warning: r.assessment.warning,
         latest: latest_text(lang, r, &unit),
         latest_period: r.latest().map(|f| f.period.to_string()),
+        stale: stale_note(lang, r, v.snapshot.evaluation_year),
         target: format::target_text(lang, &r.target, r.measure, r.unit.as_deref()),
         target_year: r.target.year,
         departments: r.departments.clone(),

@@ -3,6 +3,7 @@
 //! illustrative monitoring data. Every figure made here is labelled as sample
 //! data wherever it is shown; none of it is a published statistic.
 
+use lantu_app::publication::PublicationChange;
 use lantu_core::observation::NewObservation;
 use lantu_core::plan::{DepartmentDoc, PlanDoc, PlanState};
 use lantu_core::progress::Period;
@@ -236,15 +237,19 @@ pub async fn publish(
     plan: i64,
     doc: &PlanDoc,
     rows: &[NewObservation],
-) -> lantu_store::Result<()> {
-    store.set_plan_public(plan, true, "demo").await?;
+) -> lantu_app::Result<()> {
+    let app = lantu_app::App::new(store.clone());
+    let demo = lantu_app::Actor::operator("demo");
+    app.change_publication(&demo, plan, PublicationChange::Public(true))
+        .await?;
     let years: std::collections::BTreeSet<i32> = rows
         .iter()
         .map(|r| r.period.calendar_year())
         .filter(|y| (doc.plan.start_year..=doc.plan.end_year).contains(y))
         .collect();
     for year in years {
-        store.set_year_released(plan, year, true, "demo").await?;
+        app.change_publication(&demo, plan, PublicationChange::Year(year, true))
+            .await?;
     }
     Ok(())
 }

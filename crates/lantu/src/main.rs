@@ -3,6 +3,7 @@
 
 mod audit_cmd;
 mod demo;
+mod departments;
 mod logging;
 mod publication;
 mod score_dir;
@@ -105,6 +106,9 @@ enum Command {
     /// Manage the accounts of the web application.
     #[command(subcommand)]
     User(UserCmd),
+    /// The deployment's department registry (部门名录), shared by every plan.
+    #[command(subcommand)]
+    Department(departments::DepartmentCmd),
     /// Serve the dashboard, data entry, review and the public portal. On
     /// the first start (no account yet) it creates the administrator
     /// `admin` with the password in LANTU_ADMIN_PASSWORD, or a fresh one
@@ -257,7 +261,7 @@ fn run(cli: Cli) -> Result<()> {
                 PlanCmd::Apply { file, effective_year } => {
                     stored::plan_apply(&store, &file, effective_year, &actor).await
                 }
-                PlanCmd::Publication(cmd) => publication::run(&store, cmd, &actor).await,
+                PlanCmd::Publication(cmd) => publication::run(&lantu_app::App::new(store), cmd, &actor).await,
             }
         }),
         Command::Data(cmd) => rt()?.block_on(async {
@@ -318,6 +322,10 @@ fn run(cli: Cli) -> Result<()> {
         } => rt()?.block_on(async {
             let store = stored::open(&db).await?;
             stored::report(&store, plan, year, &kind, &format, &lang, &output).await
+        }),
+        Command::Department(cmd) => rt()?.block_on(async {
+            let app = lantu_app::App::new(stored::open(&db).await?);
+            departments::run(&app, cmd, &actor).await
         }),
         Command::User(cmd) => rt()?.block_on(async {
             let store = stored::open(&db).await?;

@@ -1,13 +1,16 @@
 //! `lantu plan publish|unpublish|release|withdraw`: what the public sees
-//! of a plan, decided by the planner (the browser screen comes with the
-//! onboarding work). The rule is `lantu_core::policy::Publication`'s: a
-//! plan is public once adopted and published, an evaluation year once
-//! released, a figure once published; every change is audited.
+//! of a plan, decided by the planner — the use case
+//! [`lantu_app::App::change_publication`], which the publication screen
+//! and the JSON API call too. The rule is
+//! `lantu_core::policy::Publication`'s: a plan is public once adopted and
+//! made public, an evaluation year once released, a figure once published;
+//! every change is audited.
 
 use crate::emit;
 use anyhow::{Context, Result};
 use clap::Subcommand;
-use lantu_store::Store;
+use lantu_app::publication::PublicationChange;
+use lantu_app::{Actor, App};
 
 #[derive(Subcommand)]
 pub enum PublicationCmd {
@@ -22,36 +25,36 @@ pub enum PublicationCmd {
     Withdraw { id: i64, year: i32 },
 }
 
-pub async fn run(store: &Store, cmd: PublicationCmd, actor: &str) -> Result<()> {
-    let (id, changed, what) = match cmd {
-        PublicationCmd::Publish { id } => (
-            id,
-            store.set_plan_public(id, true, actor).await,
-            "is public".to_string(),
-        ),
-        PublicationCmd::Unpublish { id } => (
-            id,
-            store.set_plan_public(id, false, actor).await,
-            "is private".to_string(),
-        ),
+pub async fn run(app: &App, cmd: PublicationCmd, actor: &str) -> Result<()> {
+    let (id, change, what) = match cmd {
+        PublicationCmd::Publish { id } => (id, PublicationChange::Public(true), "is public".to_string()),
+        PublicationCmd::Unpublish { id } => (id, PublicationChange::Public(false), "is private".to_string()),
         PublicationCmd::Release { id, year } => (
             id,
-            store.set_year_released(id, year, true, actor).await,
+            PublicationChange::Year(year, true),
             format!("has year {year} released"),
         ),
         PublicationCmd::Withdraw { id, year } => (
             id,
-            store.set_year_released(id, year, false, actor).await,
+            PublicationChange::Year(year, false),
             format!("has year {year} withdrawn"),
         ),
     };
-    let changed = changed.with_context(|| format!("cannot change what the public sees of plan {id}"))?;
-    let p = store.publication(id).await?;
-    let years: Vec<String> = p.released_years.iter().map(i32::to_string).collect();
+    let out = app
+        .change_publication(&Actor::operator(actor), id, change)
+        .await
+        .with_context(|| format!("不能更改计划 {id} 的公开内容 / cannot change what the public sees of plan {id}"))?;
+    let p = &out.publication;
+    let years: Vec<String> = p
+        .years
+        .iter()
+        .filter(|y| y.released)
+        .map(|y| format!("{} ({})", y.year, y.kind.evaluation_zh()))
+        .collect();
     emit(&format!(
         "plan {id} {what}{}; public: {}; released years: {}\n",
-        if changed { "" } else { " already" },
-        if p.plan_public() { "yes" } else { "no" },
+        if out.changed { "" } else { " already" },
+        if p.public { "yes" } else { "no" },
         if years.is_empty() {
             "none".to_string()
         } else {

@@ -7,7 +7,7 @@ use crate::{emit, table, Format};
 use anyhow::{bail, Context, Result};
 use lantu_app::accounts::{hash_password, HashCost, MIN_PASSWORD};
 use lantu_core::account::Role;
-use lantu_store::{NewUser, Store, UserUpdate};
+use lantu_store::{Store, UserUpdate};
 
 /// The password to set: `LANTU_PASSWORD`, else a line of standard input.
 fn read_password() -> Result<String> {
@@ -76,15 +76,18 @@ pub async fn add(
         )
     })?;
     let password = read_password()?;
-    let u = store
+    // The application's use case: the same checks as the administration
+    // page (name, department in the registry, password length).
+    let u = lantu_app::App::new(store.clone())
         .add_user(
-            &NewUser {
+            lantu_app::accounts::NewAccount {
                 username: username.to_string(),
                 display_name: display_name.unwrap_or("").to_string(),
                 role,
                 department: department.map(str::to_string),
-                password_hash: hash(&password)?,
+                password,
             },
+            HashCost::default(),
             actor,
         )
         .await?;

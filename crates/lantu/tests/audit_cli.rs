@@ -41,6 +41,9 @@ fn setup(rt: &tokio::runtime::Runtime, tmp: &Tmp) -> lantu_store::testing::TestS
     );
     ok(&lantu(&db, &["data", "import", &good, "--plan", "1"]));
     ok(&lantu(&db, &["data", "review", "--plan", "1", "--to", "submitted"]));
+    // The extracted draft names no departments: the account's goes into
+    // the registry first.
+    ok(&lantu(&db, &["department", "add", "fgw", "--name", "区发展改革委"]));
     ok(&lantu(
         &db,
         &["user", "add", "li", "--role", "reporter", "--department", "fgw"],

@@ -103,3 +103,95 @@ fn the_demo_publishes_its_plan_and_sample_years() {
     assert!(p.plan_public());
     assert_eq!(p.released_years.iter().copied().collect::<Vec<_>>(), [2021, 2022, 2023]);
 }
+
+/// A plan written for this test (not the bundled one): a county's special
+/// plan with two targets.
+const NEW_PLAN: &str = "\
+青溪县生态环境保护“十四五”规划
+
+第一章 发展目标
+
+到2025年，全县PM2.5年均浓度降至30微克/立方米以下，森林覆盖率达到25%。
+
+第二章 主要任务
+
+一、深入打好污染防治攻坚战。
+";
+
+/// Issue 12's bar: after `lantu plan import` of a new plan into the demo
+/// database, neither the public portal nor the anonymous API shows it —
+/// not in the list, not at its own address — until a planner adopts it,
+/// makes it public and releases a year.
+#[test]
+fn a_plan_imported_into_the_demo_is_not_public() {
+    let rt = runtime();
+    let store = rt.block_on(lantu_store::testing::fresh_store());
+    let db = store.url().to_string();
+    let (ok, out) = text(&lantu(&db, &["demo", "--no-serve"]));
+    assert!(ok, "{out}");
+    let demo = rt.block_on(store.plans()).unwrap()[0].id;
+    let dir = std::env::temp_dir().join(format!("lantu-new-plan-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("qingxi-eco-14th.txt");
+    std::fs::write(&file, NEW_PLAN).unwrap();
+    let (ok, out) = text(&lantu(&db, &["plan", "import", &file.display().to_string()]));
+    let _ = std::fs::remove_dir_all(&dir);
+    assert!(ok, "{out}");
+    let plans = rt.block_on(store.plans()).unwrap();
+    assert_eq!(plans.len(), 2);
+    let new = plans.iter().find(|p| p.id != demo).unwrap();
+    assert!(new.name.contains("青溪县"), "{}", new.name);
+
+    let listener = rt.block_on(tokio::net::TcpListener::bind("127.0.0.1:0")).unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let state = lantu_web::AppState::new(lantu_app::App::new(store.clone()), lantu_web::Config::default());
+    rt.spawn(lantu_web::serve_on(state, listener));
+    let agent: ureq::Agent = ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .max_redirects(0)
+        .build()
+        .into();
+    let get = |path: &str| {
+        let mut r = agent.get(format!("{base}{path}")).call().unwrap();
+        let status = r.status().as_u16();
+        let location = r
+            .headers()
+            .get("location")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_string();
+        (status, location, r.body_mut().read_to_string().unwrap_or_default())
+    };
+
+    // The portal goes straight to the one public plan, the demo's.
+    let (status, location, _) = get("/public/");
+    assert_eq!(
+        (status, location.as_str()),
+        (303, format!("/public/plans/{demo}").as_str())
+    );
+    let (status, _, list) = get("/public/plans");
+    assert_eq!(status, 200);
+    assert!(!list.contains("青溪县"), "{list}");
+    let (status, _, api) = get("/api/v1/plans");
+    assert_eq!(status, 200);
+    let api: serde_json::Value = serde_json::from_str(&api).unwrap();
+    let ids: Vec<i64> = api
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["id"].as_i64().unwrap())
+        .collect();
+    assert_eq!(ids, [demo], "{api}");
+    assert!(!api.to_string().contains("青溪县"));
+    for path in [
+        format!("/public/plans/{}", new.id),
+        format!("/api/v1/plans/{}", new.id),
+        format!("/api/v1/plans/{}/indicators", new.id),
+        format!("/api/v1/plans/{}/status", new.id),
+    ] {
+        assert_eq!(get(&path).0, 404, "{path}");
+    }
+    // The planner cannot publish it before adoption.
+    let (ok, out) = text(&lantu(&db, &["plan", "publish", &new.id.to_string()]));
+    assert!(!ok && out.contains("草稿"), "{out}");
+}
