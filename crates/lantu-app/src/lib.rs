@@ -24,6 +24,7 @@ pub mod comments;
 mod error;
 mod figures;
 pub mod status;
+pub mod workbench;
 
 pub use assess::{chapter_of, section_of, Standing, Visibility, WorkEntry};
 pub use error::AppError;

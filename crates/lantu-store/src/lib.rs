@@ -37,6 +37,7 @@
 mod audit;
 mod comments;
 mod db;
+mod drafts;
 mod error;
 mod migrations;
 mod observations;
@@ -52,6 +53,7 @@ pub use audit::{
     BASELINE_ACTION, NOT_AUDITED,
 };
 pub use comments::{Comment, NewComment};
+pub use drafts::PlanText;
 pub use error::{Result, RowError, RowProblem, StoreError};
 pub use observations::{Figures, ImportProgress, ImportReport, ObservationQuery, ObservationRecord, Transition, View};
 pub use plans::{ApplyOptions, ApplyReport, Change, PlanSummary, TargetVersion};

@@ -1022,7 +1022,7 @@ fn reason_given(t: &TargetDoc, current: &TargetDoc) -> bool {
 }
 
 /// Project departments are not checked by `PlanDoc::validate`.
-fn check_project_departments(doc: &PlanDoc) -> Result<()> {
+pub(crate) fn check_project_departments(doc: &PlanDoc) -> Result<()> {
     for p in &doc.projects {
         for d in &p.departments {
             if !doc.departments.iter().any(|x| &x.code == d) {
@@ -1043,7 +1043,15 @@ impl Store {
     pub async fn import_plan(&self, doc: &PlanDoc, actor: &str) -> Result<i64> {
         doc.validate().map_err(StoreError::InvalidPlan)?;
         check_project_departments(doc)?;
-        self.write(async |w| {
+        self.write(async |w| import_in(w, doc, actor).await).await
+    }
+}
+
+/// The body of [`Store::import_plan`] inside a write transaction `w`
+/// (`doc` already validated); returns the new plan's id.
+pub(crate) async fn import_in(w: &mut crate::WriteTx, doc: &PlanDoc, actor: &str) -> Result<i64> {
+    {
+        {
             let audit = Audit::start(&mut w.tx).await?;
             let mut wr = Writer {
                 conn: &mut w.tx,
@@ -1076,10 +1084,11 @@ impl Store {
             audit.push(actor, "import_plan", "plan", Some(plan_id), None::<&()>, Some(&stored));
             audit.write(w).await?;
             Ok(plan_id)
-        })
-        .await
+        }
     }
+}
 
+impl Store {
     /// Every stored plan, by id.
     pub async fn plans(&self) -> Result<Vec<PlanSummary>> {
         let rows = sqlx::query(
@@ -1232,7 +1241,23 @@ impl Store {
                 return Err(StoreError::PlanIdMismatch { plan_id, doc_id });
             }
         }
-        self.write(async |w| {
+        self.write(async |w| apply_in(w, plan_id, doc, actor, options).await)
+            .await
+    }
+}
+
+/// The body of [`Store::apply_plan_with`] inside a write transaction `w`
+/// (`doc` already validated), for callers that write more in the same
+/// transaction.
+pub(crate) async fn apply_in(
+    w: &mut crate::WriteTx,
+    plan_id: i64,
+    doc: &PlanDoc,
+    actor: &str,
+    options: ApplyOptions,
+) -> Result<ApplyReport> {
+    {
+        {
             let stored = load_plan(&mut w.tx, plan_id).await?;
             let old_state = stored.meta.state;
             if old_state != PlanState::Draft && doc.plan.state == PlanState::Draft {
@@ -1466,7 +1491,6 @@ impl Store {
             }
             audit.write(w).await?;
             Ok(report)
-        })
-        .await
+        }
     }
 }
