@@ -571,6 +571,23 @@ fn build(
 
 // ------------------------------------------------------------ edits
 
+/// Adds to `doc` every department its indicators name that it lacks,
+/// from `choices`.
+fn include_departments(doc: &mut PlanDoc, choices: &[DepartmentDoc]) {
+    let used: BTreeSet<String> = doc
+        .indicators
+        .iter()
+        .flat_map(|i| i.departments.iter().chain(&i.co_departments).cloned())
+        .collect();
+    for c in used {
+        if !doc.departments.iter().any(|d| d.code == c) {
+            if let Some(d) = choices.iter().find(|d| d.code == c) {
+                doc.departments.push(d.clone());
+            }
+        }
+    }
+}
+
 /// A correction of one indicator as a form or the API sends it: every
 /// field is the text typed (absent: unchanged; empty: cleared where a
 /// field may be empty). Enumerations use their stored names (`>=`,
@@ -641,7 +658,13 @@ fn opt_text(s: &str) -> Option<String> {
 }
 
 /// Applies `e` to `i`; returns whether the attribute was chosen.
-fn apply_edit(doc: &PlanDoc, i: &mut IndicatorDoc, e: &IndicatorEdit, baselines: &[BaselineChoice]) -> Result<bool> {
+fn apply_edit(
+    doc: &PlanDoc,
+    choices: &[DepartmentDoc],
+    i: &mut IndicatorDoc,
+    e: &IndicatorEdit,
+    baselines: &[BaselineChoice],
+) -> Result<bool> {
     let code = i.code.clone();
     if let Some(n) = &e.name {
         let n = n.trim();
@@ -696,7 +719,7 @@ fn apply_edit(doc: &PlanDoc, i: &mut IndicatorDoc, e: &IndicatorEdit, baselines:
     if let Some(c) = &e.category {
         i.category = opt_text(c);
     }
-    let known = |d: &str| doc.departments.iter().any(|x| x.code == d);
+    let known = |d: &str| doc.departments.iter().chain(choices).any(|x| x.code == d);
     if let Some(l) = &e.lead {
         let l = l.trim();
         if !l.is_empty() && !known(l) {
@@ -896,8 +919,22 @@ impl App {
 
     /// The departments a record of plan `plan_id` may be assigned to. The
     /// one place the choice is made (today the plan's own departments).
+    /// Today: the plan's own departments, then those of the deployment's
+    /// other plans (by code), so that a new plan reuses the codes its
+    /// reporters' accounts already name.
     pub async fn department_choices(&self, plan_id: i64) -> Result<Vec<DepartmentDoc>> {
-        Ok(self.store.plan_doc(plan_id).await?.departments)
+        let mut out = self.store.plan_doc(plan_id).await?.departments;
+        for p in self.store.plans().await? {
+            if p.id == plan_id {
+                continue;
+            }
+            for d in self.store.plan_doc(p.id).await?.departments {
+                if !out.iter().any(|x| x.code == d.code) {
+                    out.push(d);
+                }
+            }
+        }
+        Ok(out)
     }
 
     /// The workbench of plan `plan_id`.
@@ -979,10 +1016,12 @@ impl App {
             Vec::new()
         };
         let mut ind = doc.indicators[k].clone();
-        let chosen = apply_edit(&doc, &mut ind, edit, &baselines)?;
+        let choices = self.department_choices(plan_id).await?;
+        let chosen = apply_edit(&doc, &choices, &mut ind, edit, &baselines)?;
         let attribute_set = chosen || reviews.get(code).is_some_and(|r| r.attribute_set);
         let review = Self::review_of(&ind, ReviewState::Accepted, attribute_set);
         doc.indicators[k] = ind;
+        include_departments(&mut doc, &choices);
         self.save(caller, plan_id, &doc, &[review]).await
     }
 
@@ -1058,6 +1097,7 @@ impl App {
             return Err(invalid("请选择牵头部门或配合部门", "choose a lead or co-department"));
         }
         let mut doc = self.store.plan_doc(plan_id).await?;
+        let choices = self.department_choices(plan_id).await?;
         let edit = IndicatorEdit {
             lead: lead.filter(|l| !l.trim().is_empty()).map(str::to_string),
             co: (!co.is_empty()).then(|| co.to_vec()),
@@ -1072,15 +1112,22 @@ impl App {
                     format!("plan {plan_id} has no indicator `{c}`"),
                 )
             })?;
-            apply_edit(&snapshot, i, &edit, &[])?;
+            apply_edit(&snapshot, &choices, i, &edit, &[])?;
             n += 1;
         }
+        include_departments(&mut doc, &choices);
         self.save(caller, plan_id, &doc, &[]).await?;
         Ok(n)
     }
 
     /// Adds a department by name to plan `plan_id`; returns its code.
-    pub async fn add_department(&self, caller: Caller<'_>, plan_id: i64, name: &str) -> Result<String> {
+    pub async fn add_department(
+        &self,
+        caller: Caller<'_>,
+        plan_id: i64,
+        name: &str,
+        code: Option<&str>,
+    ) -> Result<String> {
         caller.may_edit()?;
         let name = name.trim();
         if name.is_empty() || name.chars().count() > 100 {
@@ -1093,10 +1140,27 @@ impl App {
         if let Some(d) = doc.departments.iter().find(|d| d.name == name) {
             return Ok(d.code.clone());
         }
-        let code = (1..)
-            .map(|n| format!("d{n:02}"))
-            .find(|c| !doc.departments.iter().any(|d| &d.code == c))
-            .unwrap_or_default();
+        let code = match code.map(str::trim).filter(|c| !c.is_empty()) {
+            Some(c) => {
+                if c.chars().count() > 32 || c.chars().any(|ch| ch.is_whitespace() || ch.is_control()) {
+                    return Err(invalid(
+                        format!("部门代码「{c}」无效：最多 32 个字符，不含空格"),
+                        format!("department code `{c}` is not valid: at most 32 characters, no spaces"),
+                    ));
+                }
+                if doc.departments.iter().any(|d| d.code == c) {
+                    return Err(invalid(
+                        format!("部门代码「{c}」已被使用"),
+                        format!("department code `{c}` is taken"),
+                    ));
+                }
+                c.to_string()
+            }
+            None => (1..)
+                .map(|n| format!("d{n:02}"))
+                .find(|c| !doc.departments.iter().any(|d| &d.code == c))
+                .unwrap_or_default(),
+        };
         doc.departments.push(DepartmentDoc {
             code: code.clone(),
             name: name.to_string(),
@@ -1194,12 +1258,14 @@ impl App {
         if filled.name.as_deref().is_none_or(|n| n.trim().is_empty()) {
             return Err(invalid("请填写指标名称", "give the indicator's name"));
         }
-        let chosen = apply_edit(&doc, &mut ind, &filled, &[])?;
+        let choices = self.department_choices(plan_id).await?;
+        let chosen = apply_edit(&doc, &choices, &mut ind, &filled, &[])?;
         if f.direction.is_none() {
             ind.direction = lantu_core::plan::direction_of(ind.target.comparator, ind.measure);
         }
         let review = Self::review_of(&ind, ReviewState::Accepted, chosen);
         doc.indicators.push(ind);
+        include_departments(&mut doc, &choices);
         self.save(caller, plan_id, &doc, &[review]).await?;
         Ok(code)
     }

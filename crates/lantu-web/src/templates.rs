@@ -25,6 +25,8 @@ pub const SOURCES: &[(&str, &str)] = &[
     ("reminders.html", include_str!("../templates/reminders.html")),
     ("admin.html", include_str!("../templates/admin.html")),
     ("comments.html", include_str!("../templates/comments.html")),
+    ("plan_new.html", include_str!("../templates/plan_new.html")),
+    ("workbench.html", include_str!("../templates/workbench.html")),
 ];
 
 /// The stylesheet, served at `/static/style.css`.
