@@ -194,7 +194,8 @@ async fn walk(c: Client, base: String, store: lantu_store::Store, artifacts: Pat
         first.select_by_value("expected").await.unwrap();
         click_and_wait(&c, &format!("#{form} button[value=save]")).await;
     }
-    for row in c.find_all(Locator::Css("tbody tr:not(.st-accepted)")).await.unwrap() {
+    // Each click loads the page again: find the next open row each time.
+    while let Ok(row) = c.find(Locator::Css("tbody tr:not(.st-accepted)")).await {
         let id = row.attr("id").await.unwrap().unwrap();
         let code = id.trim_start_matches("row-").to_string();
         click_and_wait(&c, &format!("#f-{code} button[value=accept]")).await;
@@ -212,6 +213,7 @@ async fn walk(c: Client, base: String, store: lantu_store::Store, artifacts: Pat
     assert!(!body(&c).await.contains("生态绿道"), "adopted is not public yet");
 
     // The reporter of the lead department sees the plan's form.
+    c.goto(&format!("{base}/plans")).await.unwrap();
     logout(&c).await;
     login(&c, &base, "fgw").await;
     c.goto(&format!("{base}/entry?plan={plan}")).await.unwrap();
