@@ -16,10 +16,18 @@ use std::path::PathBuf;
 use std::time::Instant;
 
 fn corpus_file() -> PathBuf {
-    let shared = std::env::var("LANTU_SHARED")
-        .map(PathBuf::from)
-        .unwrap_or_else(|_| browser::workspace_root().join("../shared"));
-    shared.join("corpus/suzhou_overall_15fyp_outline.txt")
+    const FILE: &str = "corpus/suzhou_overall_15fyp_outline.txt";
+    if let Ok(shared) = std::env::var("LANTU_SHARED") {
+        return PathBuf::from(shared).join(FILE);
+    }
+    // Beside the checkout (../shared), or beside a worktree's folder.
+    let root = browser::workspace_root();
+    let near = root.join("../shared").join(FILE);
+    if near.exists() {
+        near
+    } else {
+        root.join("../../shared").join(FILE)
+    }
 }
 
 fn median(mut v: Vec<f64>) -> f64 {
