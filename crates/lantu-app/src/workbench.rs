@@ -1506,7 +1506,9 @@ mod tests {
         );
         assert_eq!(blockers(&ok, &reviews), vec![]);
         // The extractor's default attribute does not count as set.
-        reviews.get_mut("t1").map(|r| r.attribute_set = false);
+        if let Some(r) = reviews.get_mut("t1") {
+            r.attribute_set = false;
+        }
         assert_eq!(blockers(&ok, &reviews)[0].missing, vec![Missing::Attribute]);
     }
 
