@@ -19,8 +19,30 @@ pub enum AppError {
     /// The input is not acceptable; the message says why.
     #[error("{0}")]
     Invalid(String),
+    /// The caller's role may not do this; the message says who and what.
+    #[error("{0}")]
+    Forbidden(String),
+    /// Adoption refused: these indicators are not complete.
+    #[error("{}", incomplete(.0))]
+    Incomplete(Vec<crate::workbench::Blocker>),
     /// Something underneath failed that the user cannot fix (the random
     /// number generator, the password hasher).
     #[error("{0}")]
     Internal(String),
+}
+
+fn incomplete(blockers: &[crate::workbench::Blocker]) -> String {
+    let lines: Vec<String> = blockers
+        .iter()
+        .map(|b| {
+            let what: Vec<&str> = b.missing.iter().map(|m| m.label().0).collect();
+            format!("{}「{}」：{}", b.code, b.name, what.join("、"))
+        })
+        .collect();
+    format!(
+        "规划尚不能采纳，{} 个指标不完整 / the plan cannot be adopted yet: {} indicator(s) are incomplete:\n{}",
+        blockers.len(),
+        blockers.len(),
+        lines.join("\n")
+    )
 }

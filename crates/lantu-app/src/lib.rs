@@ -27,6 +27,7 @@ mod figures;
 pub mod review;
 pub mod publication;
 pub mod status;
+pub mod workbench;
 
 pub use assess::{chapter_of, section_of, Standing, Visibility, WorkEntry};
 pub use error::AppError;

@@ -8,6 +8,7 @@ pub mod observation;
 pub mod plan;
 pub mod policy;
 pub mod progress;
+pub mod review;
 pub mod snapshot;
 pub mod target;
 

@@ -356,6 +356,26 @@ pub(crate) const TABLES: &[Table] = &[
         ],
         secret: &[],
     },
+    Table {
+        name: "plan_texts",
+        key: &["plan_id"],
+        columns: &["file_name", "body", "created_at", "created_by"],
+        secret: &[],
+    },
+    Table {
+        name: "record_reviews",
+        key: &["plan_id", "code"],
+        columns: &[
+            "state",
+            "attribute_set",
+            "label",
+            "span_start",
+            "span_end",
+            "updated_at",
+            "updated_by",
+        ],
+        secret: &[],
+    },
 ];
 
 /// Tables of the schema that are deliberately not audited content, with

@@ -38,6 +38,7 @@ mod audit;
 mod chain;
 mod comments;
 mod db;
+mod drafts;
 mod error;
 mod migrations;
 mod observations;
@@ -55,6 +56,7 @@ pub use audit::{
 };
 pub use chain::{ChainStep, StageMove};
 pub use comments::{Comment, NewComment};
+pub use drafts::PlanText;
 pub use error::{Result, RowError, RowProblem, StoreError};
 pub use observations::{Figures, ImportProgress, ImportReport, ObservationQuery, ObservationRecord, Transition, View};
 pub use plans::{ApplyOptions, ApplyReport, Change, PlanSummary, TargetVersion};

@@ -51,6 +51,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/postgres/0006_plan_identity.sql"),
     ),
     (
+        7,
+        "drafts",
+        include_str!("../migrations/sqlite/0007_drafts.sql"),
+        include_str!("../migrations/postgres/0007_drafts.sql"),
+    ),
+    (
         8,
         "registry",
         include_str!("../migrations/sqlite/0008_registry.sql"),

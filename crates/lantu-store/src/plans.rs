@@ -1039,7 +1039,7 @@ fn reason_given(t: &TargetDoc, current: &TargetDoc) -> bool {
 }
 
 /// Project departments are not checked by `PlanDoc::validate`.
-fn check_project_departments(doc: &PlanDoc) -> Result<()> {
+pub(crate) fn check_project_departments(doc: &PlanDoc) -> Result<()> {
     for p in &doc.projects {
         for d in &p.departments {
             if !doc.departments.iter().any(|x| &x.code == d) {
@@ -1060,43 +1060,48 @@ impl Store {
     pub async fn import_plan(&self, doc: &PlanDoc, actor: &str) -> Result<i64> {
         doc.validate().map_err(StoreError::InvalidPlan)?;
         check_project_departments(doc)?;
-        self.write(async |w| {
-            let audit = Audit::start(&mut w.tx).await?;
-            let mut wr = Writer {
-                conn: &mut w.tx,
-                audit,
-                actor,
-                plan_id: 0,
-                departments: HashMap::new(),
-            };
-            let plan_id = wr.insert_plan(&doc.plan, &doc.settings).await?;
-            wr.plan_id = plan_id;
-            for (table, cond) in DEFINITION {
-                wr.audit.track_new(table, cond, &[plan_id]);
-            }
-            wr.write_outline(&doc.outline).await?;
-            for d in &doc.departments {
-                wr.insert_department(d).await?;
-            }
-            for i in &doc.indicators {
-                wr.insert_indicator(i, doc.plan.start_year).await?;
-            }
-            for t in &doc.tasks {
-                wr.insert_task(t).await?;
-            }
-            for p in &doc.projects {
-                wr.insert_project(p).await?;
-            }
-            let mut stored = doc.clone();
-            stored.plan.id = Some(plan_id);
-            let mut audit = wr.audit;
-            audit.push(actor, "import_plan", "plan", Some(plan_id), None::<&()>, Some(&stored));
-            audit.write(w).await?;
-            Ok(plan_id)
-        })
-        .await
+        self.write(async |w| import_in(w, doc, actor).await).await
     }
+}
 
+/// The body of [`Store::import_plan`] inside a write transaction `w`
+/// (`doc` already validated); returns the new plan's id.
+pub(crate) async fn import_in(w: &mut crate::WriteTx, doc: &PlanDoc, actor: &str) -> Result<i64> {
+    let audit = Audit::start(&mut w.tx).await?;
+    let mut wr = Writer {
+        conn: &mut w.tx,
+        audit,
+        actor,
+        plan_id: 0,
+        departments: HashMap::new(),
+    };
+    let plan_id = wr.insert_plan(&doc.plan, &doc.settings).await?;
+    wr.plan_id = plan_id;
+    for (table, cond) in DEFINITION {
+        wr.audit.track_new(table, cond, &[plan_id]);
+    }
+    wr.write_outline(&doc.outline).await?;
+    for d in &doc.departments {
+        wr.insert_department(d).await?;
+    }
+    for i in &doc.indicators {
+        wr.insert_indicator(i, doc.plan.start_year).await?;
+    }
+    for t in &doc.tasks {
+        wr.insert_task(t).await?;
+    }
+    for p in &doc.projects {
+        wr.insert_project(p).await?;
+    }
+    let mut stored = doc.clone();
+    stored.plan.id = Some(plan_id);
+    let mut audit = wr.audit;
+    audit.push(actor, "import_plan", "plan", Some(plan_id), None::<&()>, Some(&stored));
+    audit.write(w).await?;
+    Ok(plan_id)
+}
+
+impl Store {
     /// Every stored plan, by id.
     pub async fn plans(&self) -> Result<Vec<PlanSummary>> {
         let rows = sqlx::query(
@@ -1249,241 +1254,250 @@ impl Store {
                 return Err(StoreError::PlanIdMismatch { plan_id, doc_id });
             }
         }
-        self.write(async |w| {
-            let stored = load_plan(&mut w.tx, plan_id).await?;
-            let old_state = stored.meta.state;
-            if old_state != PlanState::Draft && doc.plan.state == PlanState::Draft {
-                return Err(StoreError::PlanState {
-                    plan_id,
-                    from: old_state,
-                    to: doc.plan.state,
-                });
-            }
-            let effective_year = options
-                .effective_year
-                .unwrap_or_else(|| current_year().clamp(doc.plan.start_year, doc.plan.end_year));
-
-            // Targets first: every missing reason is reported at once.
-            let by_code: HashMap<&str, &StoredIndicator> =
-                stored.indicators.iter().map(|i| (i.doc.code.as_str(), i)).collect();
-            if old_state != PlanState::Draft {
-                let missing: Vec<String> = doc
-                    .indicators
-                    .iter()
-                    .filter(|i| {
-                        by_code.get(i.code.as_str()).is_some_and(|s| {
-                            let current = in_force(&s.versions, None);
-                            !same_target_value(&current.target, &i.target) && !reason_given(&i.target, &current.target)
-                        })
-                    })
-                    .map(|i| i.code.clone())
-                    .collect();
-                if !missing.is_empty() {
-                    return Err(StoreError::ReasonRequired {
-                        plan_id,
-                        codes: missing,
-                    });
-                }
-            }
-
-            let mut audit = Audit::start(&mut w.tx).await?;
-            for (table, cond) in DEFINITION {
-                audit.track(&mut w.tx, table, cond, &[plan_id]).await?;
-            }
-            let mut wr = Writer {
-                conn: &mut w.tx,
-                audit,
-                actor,
-                plan_id,
-                departments: HashMap::new(),
-            };
-            let mut report = ApplyReport::default();
-
-            // The plan itself.
-            let mut meta = doc.plan.clone();
-            meta.id = Some(plan_id);
-            if meta != stored.meta || doc.settings != stored.settings {
-                wr.update_plan(&meta, &doc.settings).await?;
-                let before = serde_json::json!({ "plan": stored.meta, "settings": stored.settings });
-                let after = serde_json::json!({ "plan": meta, "settings": doc.settings });
-                wr.audit
-                    .push(actor, "update_plan", "plan", Some(plan_id), Some(&before), Some(&after));
-                report.changed.push(Change::new("plan", &plan_id.to_string()));
-            }
-            // A document without headings (written by hand, or before
-            // they were kept) leaves the stored ones alone.
-            if !doc.outline.is_empty() && doc.outline != stored.outline {
-                wr.write_outline(&doc.outline).await?;
-                wr.audit.push(
-                    actor,
-                    "update_outline",
-                    "plan",
-                    Some(plan_id),
-                    Some(&stored.outline),
-                    Some(&doc.outline),
-                );
-                report.changed.push(Change::new("outline", &plan_id.to_string()));
-            }
-
-            // Departments.
-            let stored_depts: HashMap<&str, &Stored<DepartmentDoc>> =
-                stored.departments.iter().map(|d| (d.doc.code.as_str(), d)).collect();
-            for d in &stored.departments {
-                if !d.retired {
-                    wr.departments.insert(d.doc.code.clone(), d.id);
-                }
-            }
-            for d in &doc.departments {
-                match stored_depts.get(d.code.as_str()) {
-                    None => {
-                        let id = wr.insert_department(d).await?;
-                        wr.note_written(&mut report, "department", id, &d.code, None, d);
-                    }
-                    Some(s) if s.retired || s.doc != *d => {
-                        wr.update_department(s.id, d).await?;
-                        wr.note_written(&mut report, "department", s.id, &d.code, Some((&s.doc, s.retired)), d);
-                    }
-                    Some(_) => {}
-                }
-            }
-            let keep: std::collections::HashSet<&str> = doc.departments.iter().map(|d| d.code.as_str()).collect();
-
-            // Indicators and their targets.
-            for i in &doc.indicators {
-                match by_code.get(i.code.as_str()) {
-                    None => {
-                        let id = wr.insert_indicator(i, doc.plan.start_year).await?;
-                        wr.note_written(&mut report, "indicator", id, &i.code, None, i);
-                    }
-                    Some(s) => {
-                        let current = in_force(&s.versions, None);
-                        let definition_changed = s.retired || !same_definition(&s.doc, i);
-                        if definition_changed {
-                            wr.update_indicator(s.id, i).await?;
-                            wr.note_written(&mut report, "indicator", s.id, &i.code, Some((&s.doc, s.retired)), i);
-                        }
-                        if !same_target_value(&current.target, &i.target) {
-                            if old_state == PlanState::Draft {
-                                wr.update_target(current.id, &i.code, &i.target).await?;
-                                wr.audit.push(
-                                    actor,
-                                    "replace_draft_target",
-                                    "target",
-                                    Some(current.id),
-                                    Some(&current.target),
-                                    Some(&i.target),
-                                );
-                            } else {
-                                let version = current.version + 1;
-                                let id = wr
-                                    .insert_target(s.id, &i.code, version, &i.target, effective_year)
-                                    .await?;
-                                let after = serde_json::json!({
-                                    "indicator": i.code, "version": version, "effective_year": effective_year,
-                                    "target": i.target,
-                                });
-                                wr.audit.push(
-                                    actor,
-                                    "add_target_version",
-                                    "target",
-                                    Some(id),
-                                    Some(&current.target),
-                                    Some(&after),
-                                );
-                                report.target_versions_added.push(i.code.clone());
-                            }
-                            if !definition_changed {
-                                report.changed.push(Change::new("indicator", &i.code));
-                            }
-                        } else if current.target.reason != i.target.reason {
-                            wr.update_target(current.id, &i.code, &i.target).await?;
-                            wr.audit.push(
-                                actor,
-                                "correct_target_reason",
-                                "target",
-                                Some(current.id),
-                                Some(&current.target),
-                                Some(&i.target),
-                            );
-                            if !definition_changed {
-                                report.changed.push(Change::new("indicator", &i.code));
-                            }
-                        }
-                    }
-                }
-            }
-            let keep_ind: std::collections::HashSet<&str> = doc.indicators.iter().map(|i| i.code.as_str()).collect();
-            let stored_ind = stored
-                .indicators
-                .iter()
-                .map(|s| (s.id, s.retired, s.doc.code.as_str(), &s.doc));
-            wr.retire_missing(&mut report, ("indicator", "indicators"), stored_ind, &keep_ind)
-                .await?;
-
-            // Tasks.
-            let tasks: HashMap<&str, &Stored<TaskDoc>> =
-                stored.tasks.iter().map(|t| (t.doc.code.as_str(), t)).collect();
-            for t in &doc.tasks {
-                match tasks.get(t.code.as_str()) {
-                    None => {
-                        let id = wr.insert_task(t).await?;
-                        wr.note_written(&mut report, "task", id, &t.code, None, t);
-                    }
-                    Some(s) if s.retired || s.doc != *t => {
-                        wr.update_task(s.id, t).await?;
-                        wr.note_written(&mut report, "task", s.id, &t.code, Some((&s.doc, s.retired)), t);
-                    }
-                    Some(_) => {}
-                }
-            }
-            let keep_task: std::collections::HashSet<&str> = doc.tasks.iter().map(|t| t.code.as_str()).collect();
-            let stored_tasks = stored
-                .tasks
-                .iter()
-                .map(|s| (s.id, s.retired, s.doc.code.as_str(), &s.doc));
-            wr.retire_missing(&mut report, ("task", "tasks"), stored_tasks, &keep_task)
-                .await?;
-
-            // Projects.
-            let projects: HashMap<&str, &Stored<ProjectDoc>> =
-                stored.projects.iter().map(|p| (p.doc.code.as_str(), p)).collect();
-            for p in &doc.projects {
-                match projects.get(p.code.as_str()) {
-                    None => {
-                        let id = wr.insert_project(p).await?;
-                        wr.note_written(&mut report, "project", id, &p.code, None, p);
-                    }
-                    Some(s) if s.retired || s.doc != *p => {
-                        wr.update_project(s.id, p).await?;
-                        wr.note_written(&mut report, "project", s.id, &p.code, Some((&s.doc, s.retired)), p);
-                    }
-                    Some(_) => {}
-                }
-            }
-            let keep_project: std::collections::HashSet<&str> = doc.projects.iter().map(|p| p.code.as_str()).collect();
-            let stored_projects = stored
-                .projects
-                .iter()
-                .map(|s| (s.id, s.retired, s.doc.code.as_str(), &s.doc));
-            wr.retire_missing(&mut report, ("project", "projects"), stored_projects, &keep_project)
-                .await?;
-
-            // Departments last: links to them are gone by now.
-            let stored_depts = stored
-                .departments
-                .iter()
-                .map(|d| (d.id, d.retired, d.doc.code.as_str(), &d.doc));
-            wr.retire_missing(&mut report, ("department", "departments"), stored_depts, &keep)
-                .await?;
-
-            let audit = wr.audit;
-            if audit.is_empty() {
-                // Nothing changed: nothing to write.
-                return Ok(report);
-            }
-            audit.write(w).await?;
-            Ok(report)
-        })
-        .await
+        self.write(async |w| apply_in(w, plan_id, doc, actor, options).await)
+            .await
     }
+}
+
+/// The body of [`Store::apply_plan_with`] inside a write transaction `w`
+/// (`doc` already validated), for callers that write more in the same
+/// transaction.
+pub(crate) async fn apply_in(
+    w: &mut crate::WriteTx,
+    plan_id: i64,
+    doc: &PlanDoc,
+    actor: &str,
+    options: ApplyOptions,
+) -> Result<ApplyReport> {
+    let stored = load_plan(&mut w.tx, plan_id).await?;
+    let old_state = stored.meta.state;
+    if old_state != PlanState::Draft && doc.plan.state == PlanState::Draft {
+        return Err(StoreError::PlanState {
+            plan_id,
+            from: old_state,
+            to: doc.plan.state,
+        });
+    }
+    let effective_year = options
+        .effective_year
+        .unwrap_or_else(|| current_year().clamp(doc.plan.start_year, doc.plan.end_year));
+
+    // Targets first: every missing reason is reported at once.
+    let by_code: HashMap<&str, &StoredIndicator> = stored.indicators.iter().map(|i| (i.doc.code.as_str(), i)).collect();
+    if old_state != PlanState::Draft {
+        let missing: Vec<String> = doc
+            .indicators
+            .iter()
+            .filter(|i| {
+                by_code.get(i.code.as_str()).is_some_and(|s| {
+                    let current = in_force(&s.versions, None);
+                    !same_target_value(&current.target, &i.target) && !reason_given(&i.target, &current.target)
+                })
+            })
+            .map(|i| i.code.clone())
+            .collect();
+        if !missing.is_empty() {
+            return Err(StoreError::ReasonRequired {
+                plan_id,
+                codes: missing,
+            });
+        }
+    }
+
+    let mut audit = Audit::start(&mut w.tx).await?;
+    for (table, cond) in DEFINITION {
+        audit.track(&mut w.tx, table, cond, &[plan_id]).await?;
+    }
+    let mut wr = Writer {
+        conn: &mut w.tx,
+        audit,
+        actor,
+        plan_id,
+        departments: HashMap::new(),
+    };
+    let mut report = ApplyReport::default();
+
+    // The plan itself.
+    let mut meta = doc.plan.clone();
+    meta.id = Some(plan_id);
+    if meta != stored.meta || doc.settings != stored.settings {
+        wr.update_plan(&meta, &doc.settings).await?;
+        let before = serde_json::json!({ "plan": stored.meta, "settings": stored.settings });
+        let after = serde_json::json!({ "plan": meta, "settings": doc.settings });
+        wr.audit
+            .push(actor, "update_plan", "plan", Some(plan_id), Some(&before), Some(&after));
+        report.changed.push(Change::new("plan", &plan_id.to_string()));
+    }
+    // A document without headings (written by hand, or before
+    // they were kept) leaves the stored ones alone.
+    if !doc.outline.is_empty() && doc.outline != stored.outline {
+        wr.write_outline(&doc.outline).await?;
+        wr.audit.push(
+            actor,
+            "update_outline",
+            "plan",
+            Some(plan_id),
+            Some(&stored.outline),
+            Some(&doc.outline),
+        );
+        report.changed.push(Change::new("outline", &plan_id.to_string()));
+    }
+
+    // Departments.
+    let stored_depts: HashMap<&str, &Stored<DepartmentDoc>> =
+        stored.departments.iter().map(|d| (d.doc.code.as_str(), d)).collect();
+    for d in &stored.departments {
+        if !d.retired {
+            wr.departments.insert(d.doc.code.clone(), d.id);
+        }
+    }
+    for d in &doc.departments {
+        match stored_depts.get(d.code.as_str()) {
+            None => {
+                let id = wr.insert_department(d).await?;
+                wr.note_written(&mut report, "department", id, &d.code, None, d);
+            }
+            Some(s) if s.retired || s.doc != *d => {
+                wr.update_department(s.id, d).await?;
+                wr.note_written(&mut report, "department", s.id, &d.code, Some((&s.doc, s.retired)), d);
+            }
+            Some(_) => {}
+        }
+    }
+    let keep: std::collections::HashSet<&str> = doc.departments.iter().map(|d| d.code.as_str()).collect();
+
+    // Indicators and their targets.
+    for i in &doc.indicators {
+        match by_code.get(i.code.as_str()) {
+            None => {
+                let id = wr.insert_indicator(i, doc.plan.start_year).await?;
+                wr.note_written(&mut report, "indicator", id, &i.code, None, i);
+            }
+            Some(s) => {
+                let current = in_force(&s.versions, None);
+                let definition_changed = s.retired || !same_definition(&s.doc, i);
+                if definition_changed {
+                    wr.update_indicator(s.id, i).await?;
+                    wr.note_written(&mut report, "indicator", s.id, &i.code, Some((&s.doc, s.retired)), i);
+                }
+                if !same_target_value(&current.target, &i.target) {
+                    if old_state == PlanState::Draft {
+                        wr.update_target(current.id, &i.code, &i.target).await?;
+                        wr.audit.push(
+                            actor,
+                            "replace_draft_target",
+                            "target",
+                            Some(current.id),
+                            Some(&current.target),
+                            Some(&i.target),
+                        );
+                    } else {
+                        let version = current.version + 1;
+                        let id = wr
+                            .insert_target(s.id, &i.code, version, &i.target, effective_year)
+                            .await?;
+                        let after = serde_json::json!({
+                            "indicator": i.code, "version": version, "effective_year": effective_year,
+                            "target": i.target,
+                        });
+                        wr.audit.push(
+                            actor,
+                            "add_target_version",
+                            "target",
+                            Some(id),
+                            Some(&current.target),
+                            Some(&after),
+                        );
+                        report.target_versions_added.push(i.code.clone());
+                    }
+                    if !definition_changed {
+                        report.changed.push(Change::new("indicator", &i.code));
+                    }
+                } else if current.target.reason != i.target.reason {
+                    wr.update_target(current.id, &i.code, &i.target).await?;
+                    wr.audit.push(
+                        actor,
+                        "correct_target_reason",
+                        "target",
+                        Some(current.id),
+                        Some(&current.target),
+                        Some(&i.target),
+                    );
+                    if !definition_changed {
+                        report.changed.push(Change::new("indicator", &i.code));
+                    }
+                }
+            }
+        }
+    }
+    let keep_ind: std::collections::HashSet<&str> = doc.indicators.iter().map(|i| i.code.as_str()).collect();
+    let stored_ind = stored
+        .indicators
+        .iter()
+        .map(|s| (s.id, s.retired, s.doc.code.as_str(), &s.doc));
+    wr.retire_missing(&mut report, ("indicator", "indicators"), stored_ind, &keep_ind)
+        .await?;
+
+    // Tasks.
+    let tasks: HashMap<&str, &Stored<TaskDoc>> = stored.tasks.iter().map(|t| (t.doc.code.as_str(), t)).collect();
+    for t in &doc.tasks {
+        match tasks.get(t.code.as_str()) {
+            None => {
+                let id = wr.insert_task(t).await?;
+                wr.note_written(&mut report, "task", id, &t.code, None, t);
+            }
+            Some(s) if s.retired || s.doc != *t => {
+                wr.update_task(s.id, t).await?;
+                wr.note_written(&mut report, "task", s.id, &t.code, Some((&s.doc, s.retired)), t);
+            }
+            Some(_) => {}
+        }
+    }
+    let keep_task: std::collections::HashSet<&str> = doc.tasks.iter().map(|t| t.code.as_str()).collect();
+    let stored_tasks = stored
+        .tasks
+        .iter()
+        .map(|s| (s.id, s.retired, s.doc.code.as_str(), &s.doc));
+    wr.retire_missing(&mut report, ("task", "tasks"), stored_tasks, &keep_task)
+        .await?;
+
+    // Projects.
+    let projects: HashMap<&str, &Stored<ProjectDoc>> =
+        stored.projects.iter().map(|p| (p.doc.code.as_str(), p)).collect();
+    for p in &doc.projects {
+        match projects.get(p.code.as_str()) {
+            None => {
+                let id = wr.insert_project(p).await?;
+                wr.note_written(&mut report, "project", id, &p.code, None, p);
+            }
+            Some(s) if s.retired || s.doc != *p => {
+                wr.update_project(s.id, p).await?;
+                wr.note_written(&mut report, "project", s.id, &p.code, Some((&s.doc, s.retired)), p);
+            }
+            Some(_) => {}
+        }
+    }
+    let keep_project: std::collections::HashSet<&str> = doc.projects.iter().map(|p| p.code.as_str()).collect();
+    let stored_projects = stored
+        .projects
+        .iter()
+        .map(|s| (s.id, s.retired, s.doc.code.as_str(), &s.doc));
+    wr.retire_missing(&mut report, ("project", "projects"), stored_projects, &keep_project)
+        .await?;
+
+    // Departments last: links to them are gone by now.
+    let stored_depts = stored
+        .departments
+        .iter()
+        .map(|d| (d.id, d.retired, d.doc.code.as_str(), &d.doc));
+    wr.retire_missing(&mut report, ("department", "departments"), stored_depts, &keep)
+        .await?;
+
+    let audit = wr.audit;
+    if audit.is_empty() {
+        // Nothing changed: nothing to write.
+        return Ok(report);
+    }
+    audit.write(w).await?;
+    Ok(report)
 }

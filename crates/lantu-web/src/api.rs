@@ -31,7 +31,29 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/openapi.json", get(openapi))
         .route("/me", get(me))
-        .route("/plans", get(plans))
+        .route(
+            "/plans",
+            get(plans)
+                .post(crate::api_workbench::import)
+                .layer(axum::extract::DefaultBodyLimit::max(crate::workbench::MAX_PLAN_UPLOAD)),
+        )
+        .route("/plans/{id}/workbench", get(crate::api_workbench::workbench))
+        .route(
+            "/plans/{id}/workbench/indicators/{code}",
+            axum::routing::patch(crate::api_workbench::edit),
+        )
+        .route("/plans/{id}/workbench/review", post(crate::api_workbench::review))
+        .route("/plans/{id}/workbench/targets", post(crate::api_workbench::add_target))
+        .route("/plans/{id}/workbench/assign", post(crate::api_workbench::assign))
+        .route(
+            "/plans/{id}/workbench/departments",
+            post(crate::api_workbench::department),
+        )
+        .route(
+            "/plans/{id}/workbench/meta",
+            axum::routing::patch(crate::api_workbench::meta),
+        )
+        .route("/plans/{id}/adopt", post(crate::api_workbench::adopt))
         .route("/plans/{id}", get(plan))
         .route("/plans/{id}/outline", get(outline))
         .route("/plans/{id}/indicators", get(indicators))

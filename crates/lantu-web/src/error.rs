@@ -21,6 +21,10 @@ pub enum WebError {
     Csrf,
     #[error("{0}")]
     BadRequest(String),
+    /// The request is understood but the state forbids it now (a plan
+    /// not ready for adoption); the message says why.
+    #[error("{0}")]
+    Conflict(String),
     #[error("too many failed logins; retry in {retry_after} s")]
     TooManyAttempts { retry_after: u64 },
     /// The server has no turn for this request now (e.g. too many password
@@ -46,6 +50,8 @@ impl From<lantu_app::AppError> for WebError {
             lantu_app::AppError::Invalid(e) => WebError::BadRequest(e),
             lantu_app::AppError::Forbidden(e) => WebError::Forbidden(e),
             lantu_app::AppError::Internal(e) => WebError::Internal(e),
+            lantu_app::AppError::Forbidden(e) => WebError::Forbidden(e),
+            e @ lantu_app::AppError::Incomplete(_) => WebError::Conflict(e.to_string()),
         }
     }
 }
@@ -57,6 +63,7 @@ impl WebError {
             WebError::Forbidden(_) | WebError::Csrf => StatusCode::FORBIDDEN,
             WebError::LoginRequired { .. } => StatusCode::UNAUTHORIZED,
             WebError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            WebError::Conflict(_) => StatusCode::CONFLICT,
             WebError::TooManyAttempts { .. } => StatusCode::TOO_MANY_REQUESTS,
             WebError::Busy { .. } => StatusCode::SERVICE_UNAVAILABLE,
             WebError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
@@ -99,6 +106,7 @@ impl WebError {
             WebError::LoginRequired { .. } => "unauthorized",
             WebError::Csrf => "csrf",
             WebError::BadRequest(_) => "bad_request",
+            WebError::Conflict(_) => "conflict",
             WebError::TooManyAttempts { .. } => "too_many_attempts",
             WebError::Busy { .. } => "busy",
             WebError::TooLarge(_) => "too_large",
@@ -117,7 +125,7 @@ impl WebError {
             WebError::Forbidden(_) => t(lang, "error_forbidden").into(),
             WebError::LoginRequired { .. } => t(lang, "login").into(),
             WebError::Csrf => t(lang, "csrf_refused").into(),
-            WebError::BadRequest(m) | WebError::TooLarge(m) => m.clone(),
+            WebError::BadRequest(m) | WebError::TooLarge(m) | WebError::Conflict(m) => m.clone(),
             WebError::Busy { .. } => t(lang, "server_busy").into(),
             WebError::TooManyAttempts { .. } => t(lang, "login_slowed").into(),
             WebError::Store(e) if self.status() != StatusCode::INTERNAL_SERVER_ERROR => e.to_string(),

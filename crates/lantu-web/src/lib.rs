@@ -19,6 +19,7 @@
 //! ```
 
 pub mod api;
+mod api_workbench;
 pub mod auth;
 mod cache;
 pub mod chart;
@@ -41,6 +42,7 @@ pub mod sessions;
 pub mod templates;
 pub mod view;
 mod work;
+mod workbench;
 
 use crate::auth::{HashCost, NewUser, Role, RoleLabel, Session, User, Users};
 use crate::error::{PageError, WebError};
@@ -637,6 +639,13 @@ fn too_large() -> WebError {
     ))
 }
 
+fn plan_too_large() -> WebError {
+    WebError::TooLarge(format!(
+        "规划文件过大：最多 {0} MiB / the plan file is too large: at most {0} MiB",
+        lantu_app::workbench::MAX_PLAN_BYTES >> 20
+    ))
+}
+
 /// The `csrf` field of a multipart form, if it comes before any file and
 /// within the body's first 64 KiB.
 async fn multipart_csrf(bytes: &axum::body::Bytes, content_type: &str) -> Option<String> {
@@ -728,15 +737,21 @@ async fn session_layer(State(state): State<AppState>, req: Request, next: Next) 
                     .get(header::CONTENT_LENGTH)
                     .and_then(|v| v.to_str().ok())
                     .and_then(|v| v.parse::<u64>().ok());
-                if declared.is_some_and(|n| n > MAX_UPLOAD as u64) {
-                    return fail(too_large());
+                // A plan file has its own, larger limit.
+                let (limit, refusal) = if workbench::is_plan_upload(&path) {
+                    (workbench::MAX_PLAN_UPLOAD, plan_too_large as fn() -> WebError)
+                } else {
+                    (MAX_UPLOAD, too_large as fn() -> WebError)
+                };
+                if declared.is_some_and(|n| n > limit as u64) {
+                    return fail(refusal());
                 }
-                match axum::body::to_bytes(body, MAX_UPLOAD).await {
+                match axum::body::to_bytes(body, limit).await {
                     Ok(bytes) => {
                         given = multipart_csrf(&bytes, &content_type).await;
                         body = Body::from(bytes);
                     }
-                    Err(_) => return fail(too_large()),
+                    Err(_) => return fail(refusal()),
                 }
             }
         }
@@ -778,13 +793,16 @@ async fn session_layer(State(state): State<AppState>, req: Request, next: Next) 
     h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
     h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
     h.insert(header::REFERRER_POLICY, HeaderValue::from_static("same-origin"));
-    h.insert(
-        header::CONTENT_SECURITY_POLICY,
-        HeaderValue::from_static(
-            "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; script-src 'none'; \
+    // A page that runs the server's own script sets its own policy.
+    if !h.contains_key(header::CONTENT_SECURITY_POLICY) {
+        h.insert(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(
+                "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; script-src 'none'; \
              frame-ancestors 'none'; form-action 'self'; base-uri 'none'",
-        ),
-    );
+            ),
+        );
+    }
     resp
 }
 
@@ -814,6 +832,14 @@ pub fn router(state: AppState) -> Router {
         .route("/healthz", get(|| async { "ok" }))
         .route("/static/style.css", get(style))
         .route("/plans", get(pages::plans))
+        .route(
+            "/plans/new",
+            get(workbench::new_page)
+                .post(workbench::import)
+                .layer(axum::extract::DefaultBodyLimit::max(workbench::MAX_PLAN_UPLOAD)),
+        )
+        .route("/plans/{id}/workbench", get(workbench::page).post(workbench::post))
+        .route("/static/workbench.js", get(workbench::script))
         .route("/plans/{id}", get(pages::dashboard))
         .route("/plans/{id}/indicators/{code}", get(pages::indicator))
         .route("/plans/{id}/report/{file}", get(pages::report))

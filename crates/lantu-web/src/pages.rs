@@ -66,12 +66,18 @@ struct PlanLine {
     start_year: i32,
     end_year: i32,
     indicators: i64,
+    /// The review workbench, for those who may edit plans.
+    workbench_url: Option<String>,
+    draft: bool,
 }
 
 fn plans_page(state: &AppState, ctx: &Ctx, plans: Vec<lantu_store::PlanSummary>) -> PageResult {
+    let can_import = !ctx.public && ctx.role().can_edit_settings();
     let lines: Vec<PlanLine> = plans
         .into_iter()
         .map(|p| PlanLine {
+            workbench_url: can_import.then(|| format!("/plans/{}/workbench", p.id)),
+            draft: p.state == lantu_core::plan::PlanState::Draft,
             url: ctx.site().plan_url(p.id),
             name: p.name,
             start_year: p.start_year,
@@ -79,7 +85,13 @@ fn plans_page(state: &AppState, ctx: &Ctx, plans: Vec<lantu_store::PlanSummary>)
             indicators: p.indicators,
         })
         .collect();
-    state.page(ctx, None, "plans", "plans.html", minijinja::context! { plans => lines })
+    state.page(
+        ctx,
+        None,
+        "plans",
+        "plans.html",
+        minijinja::context! { plans => lines, can_import => can_import },
+    )
 }
 
 pub async fn plans(State(state): State<AppState>, ctx: Ctx) -> Response {

@@ -28,6 +28,8 @@ pub const SOURCES: &[(&str, &str)] = &[
     ("comments.html", include_str!("../templates/comments.html")),
     ("publication.html", include_str!("../templates/publication.html")),
     ("departments.html", include_str!("../templates/departments.html")),
+    ("plan_new.html", include_str!("../templates/plan_new.html")),
+    ("workbench.html", include_str!("../templates/workbench.html")),
 ];
 
 /// The stylesheet, served at `/static/style.css`.

@@ -161,6 +161,9 @@ enum PlanCmd {
         #[arg(long)]
         effective_year: Option<i32>,
     },
+    /// Adopt a draft (采纳) once every indicator is accepted and complete
+    /// (unit, target, lead department, attribute); lists what blocks it.
+    Adopt { id: i64 },
     #[command(flatten)]
     Publication(publication::PublicationCmd),
 }
@@ -261,6 +264,7 @@ fn run(cli: Cli) -> Result<()> {
                 PlanCmd::Apply { file, effective_year } => {
                     stored::plan_apply(&store, &file, effective_year, &actor).await
                 }
+                PlanCmd::Adopt { id } => stored::plan_adopt(&store, id, &actor).await,
                 PlanCmd::Publication(cmd) => publication::run(&lantu_app::App::new(store), cmd, &actor).await,
             }
         }),

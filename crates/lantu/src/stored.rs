@@ -59,10 +59,26 @@ pub fn plan_doc_from(file: &Path) -> Result<PlanDoc> {
 }
 
 pub async fn plan_import(store: &Store, file: &Path, actor: &str) -> Result<()> {
-    let doc = plan_doc_from(file)?;
-    doc.validate()
-        .with_context(|| format!("the indicator system of {} is not valid", file.display()))?;
-    let id = store.import_plan(&doc, actor).await?;
+    let ext = file
+        .extension()
+        .and_then(|e| e.to_str())
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    let (doc, id) = if matches!(ext.as_str(), "toml" | "json") {
+        let doc = plan_doc_from(file)?;
+        doc.validate()
+            .with_context(|| format!("the indicator system of {} is not valid", file.display()))?;
+        let id = store.import_plan(&doc, actor).await?;
+        (doc, id)
+    } else {
+        // A plan text: kept with the draft for the review workbench.
+        let text = lantu_extract::input::read_path(file)?;
+        let name = file.file_name().and_then(|n| n.to_str()).unwrap_or("plan.txt");
+        let drafted = lantu_app::workbench::draft_text(name, text)?;
+        let doc = drafted.doc.clone();
+        let id = App::new(store.clone()).store_draft(shell(actor), drafted).await?;
+        (doc, id)
+    };
     emit(&format!(
         "plan {id}: {} ({}–{}), {} indicators, {} tasks, {} projects, stored as {:?}\n",
         doc.plan.name,
@@ -73,6 +89,22 @@ pub async fn plan_import(store: &Store, file: &Path, actor: &str) -> Result<()> 
         doc.projects.len(),
         doc.plan.state
     ))
+}
+
+/// The command line acts with the shell's full rights (whoever can run
+/// it can open the database).
+fn shell(actor: &str) -> lantu_app::workbench::Caller<'_> {
+    lantu_app::workbench::Caller {
+        role: lantu_core::account::Role::Administrator,
+        name: actor,
+    }
+}
+
+/// `lantu plan adopt ID`: adopts a draft once nothing blocks it, else
+/// lists every blocker.
+pub async fn plan_adopt(store: &Store, id: i64, actor: &str) -> Result<()> {
+    App::new(store.clone()).adopt(shell(actor), id).await?;
+    emit(&format!("plan {id}: 已采纳 / adopted\n"))
 }
 
 pub async fn plan_list(store: &Store, format: Format) -> Result<()> {
