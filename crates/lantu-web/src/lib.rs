@@ -23,6 +23,7 @@ pub mod auth;
 mod cache;
 pub mod chart;
 mod comments;
+mod due;
 mod entry;
 pub mod error;
 pub mod format;
@@ -826,7 +827,7 @@ pub fn router(state: AppState) -> Router {
         .route("/entry/template.xlsx", get(entry::template))
         .route("/review", get(entry::review).post(entry::review_post))
         .route("/review/publish", post(entry::publish))
-        .route("/reminders", get(entry::reminders))
+        .route("/reminders", get(due::reminders))
         .route("/admin", get(entry::admin))
         .route("/admin/users", post(entry::admin_users))
         .route("/admin/settings", post(entry::admin_settings))
