@@ -15,6 +15,9 @@ pub enum AppError {
     /// The input is not acceptable; the message says why.
     #[error("{0}")]
     Invalid(String),
+    /// The user may not do this; the message says what.
+    #[error("{0}")]
+    Forbidden(String),
     /// Something underneath failed that the user cannot fix (the random
     /// number generator, the password hasher).
     #[error("{0}")]

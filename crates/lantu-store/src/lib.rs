@@ -37,7 +37,9 @@
 mod audit;
 mod comments;
 mod db;
+mod due;
 mod error;
+mod evidence;
 mod migrations;
 mod observations;
 mod plans;
@@ -52,6 +54,8 @@ pub use audit::{
     BASELINE_ACTION, NOT_AUDITED,
 };
 pub use comments::{Comment, NewComment};
+pub use due::{DueFigure, Notice};
+pub use evidence::{sha256_hex, Evidence, EvidenceStorage, EvidenceTarget, NewEvidence};
 pub use error::{Result, RowError, RowProblem, StoreError};
 pub use observations::{Figures, ImportProgress, ImportReport, ObservationQuery, ObservationRecord, Transition, View};
 pub use plans::{ApplyOptions, ApplyReport, Change, PlanSummary, TargetVersion};

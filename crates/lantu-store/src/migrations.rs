@@ -50,6 +50,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/sqlite/0006_plan_identity.sql"),
         include_str!("../migrations/postgres/0006_plan_identity.sql"),
     ),
+    (
+        11,
+        "evidence and due",
+        include_str!("../migrations/sqlite/0011_evidence_due.sql"),
+        include_str!("../migrations/postgres/0011_evidence_due.sql"),
+    ),
 ];
 
 pub(crate) fn migrator(backend: Backend) -> Migrator {

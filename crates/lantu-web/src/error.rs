@@ -44,6 +44,7 @@ impl From<lantu_app::AppError> for WebError {
             lantu_app::AppError::Store(e) => WebError::Store(e),
             lantu_app::AppError::NotFound => WebError::NotFound,
             lantu_app::AppError::Invalid(e) => WebError::BadRequest(e),
+            lantu_app::AppError::Forbidden(e) => WebError::Forbidden(e),
             lantu_app::AppError::Internal(e) => WebError::Internal(e),
         }
     }
