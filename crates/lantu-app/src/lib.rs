@@ -21,9 +21,11 @@
 pub mod accounts;
 pub mod assess;
 pub mod comments;
+pub mod due;
 mod error;
 pub mod evidence;
 mod figures;
+pub mod mail;
 pub mod status;
 
 pub use assess::{chapter_of, section_of, Standing, Visibility, WorkEntry};
