@@ -43,6 +43,11 @@ pub fn router() -> Router<AppState> {
         .route("/plans/{id}/tasks", get(tasks))
         .route("/plans/{id}/projects", get(projects))
         .route("/plans/{id}/comments", get(comments).post(post_comment))
+        .route(
+            "/plans/{id}/evidence",
+            get(crate::evidence::api_list).post(crate::evidence::api_upload),
+        )
+        .route("/plans/{id}/evidence/{file}", get(crate::evidence::api_download))
         .fallback(|| async { WebError::NotFound.json() })
 }
 

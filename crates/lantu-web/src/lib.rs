@@ -26,6 +26,7 @@ mod comments;
 mod due;
 mod entry;
 pub mod error;
+mod evidence;
 pub mod format;
 pub mod i18n;
 mod input;
@@ -812,6 +813,10 @@ pub fn router(state: AppState) -> Router {
         .route("/plans/{id}/tasks/{code}/entries", post(work::add_entry))
         .route("/plans/{id}/work/{entry}", post(work::update_entry))
         .route("/plans/{id}/projects/{code}/progress", post(work::project_progress))
+        .route("/plans/{id}/evidence", post(evidence::upload))
+        .route("/plans/{id}/evidence/{file}", get(evidence::download))
+        .route("/plans/{id}/evidence/{file}/public", post(evidence::set_public))
+        .route("/public/plans/{id}/evidence/{file}", get(evidence::download))
         .route("/public", get(|| async { Redirect::permanent("/public/") }))
         .route("/public/", get(pages::public_home))
         .route("/public/plans", get(pages::plans))
