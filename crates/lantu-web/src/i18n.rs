@@ -230,6 +230,7 @@ static TABLE: &[(&str, &str, &str)] = &[
     ("sample_data_notice", "本页数据为演示用的示意性数据，并非正式发布的统计数据。", "The figures on this page are illustrative, not published statistics."),
     ("save", "保存", "Save"),
     ("save_draft", "保存草稿", "Save drafts"),
+    ("saved", "已保存。", "Saved."),
     ("search", "搜索", "Search"),
     ("search_placeholder", "搜索指标、任务、项目、规划原文", "Search indicators, tasks, projects, plan text"),
     ("section", "节", "Section"),

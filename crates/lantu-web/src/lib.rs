@@ -90,9 +90,9 @@ pub struct Config {
     pub sessions: SessionLimits,
     /// Cost of password hashing.
     pub hash_cost: HashCost,
-    /// Month and day (`MM-DD`) of the year after a period by which annual
-    /// figures are due.
-    pub annual_deadline: String,
+    /// The SMTP server reminders are e-mailed through; none: in-app
+    /// notices only.
+    pub smtp: Option<lantu_app::mail::SmtpConfig>,
 }
 
 impl Default for Config {
@@ -103,7 +103,7 @@ impl Default for Config {
             cache_ttl: Duration::from_secs(5),
             account_ttl: Duration::from_secs(5),
             hash_cost: HashCost::default(),
-            annual_deadline: "03-31".into(),
+            smtp: None,
             login: LoginLimits::default(),
             sessions: SessionLimits::default(),
         }
@@ -234,6 +234,9 @@ pub struct Ctx {
     pub addr: String,
     /// The session cookie's token.
     pub(crate) token: Option<String>,
+    /// The signed-in user's unread notices (reminders), shown on every
+    /// page until marked read.
+    pub(crate) notices: Vec<lantu_store::Notice>,
 }
 
 pub(crate) fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
@@ -348,7 +351,17 @@ impl FromRequestParts<AppState> for Ctx {
             log.set(&u.username);
         }
         let path = parts.uri.path().to_string();
+        let notices = match &user {
+            Some(u) if !by_token && !path.starts_with("/api/") && !path.starts_with("/public") => {
+                state.inner.app.notices(u).await.unwrap_or_else(|e| {
+                    tracing::error!(error = %e, "reading notices");
+                    Vec::new()
+                })
+            }
+            _ => Vec::new(),
+        };
         Ok(Ctx {
+            notices,
             lang,
             public: path == "/public" || path.starts_with("/public/"),
             csrf: info.session.map(|s| s.csrf).unwrap_or_default(),
@@ -483,6 +496,7 @@ impl AppState {
                     item("review", format!("/review?plan={id}"));
                 }
                 if role.internal() {
+                    item("due_page", format!("/due?plan={id}"));
                     item("reminders", format!("/reminders?plan={id}"));
                 }
                 if role.can_admin() || role.can_edit_settings() {
@@ -521,6 +535,8 @@ impl AppState {
             active => active,
             sample_data => plan.is_some_and(|v| v.snapshot.notes.sample_data),
             asset_version => ASSET_VERSION,
+            notices => ctx.notices.clone(),
+            notices_up_to => ctx.notices.last().map(|n| n.id),
         }
     }
 
@@ -832,7 +848,11 @@ pub fn router(state: AppState) -> Router {
         .route("/entry/template.xlsx", get(entry::template))
         .route("/review", get(entry::review).post(entry::review_post))
         .route("/review/publish", post(entry::publish))
+        .route("/due", get(due::due))
         .route("/reminders", get(due::reminders))
+        .route("/reminders/send", post(due::send))
+        .route("/reminders/deadlines", post(due::deadlines))
+        .route("/notices/read", post(due::read_notices))
         .route("/admin", get(entry::admin))
         .route("/admin/users", post(entry::admin_users))
         .route("/admin/settings", post(entry::admin_settings))

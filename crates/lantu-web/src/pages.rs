@@ -259,12 +259,14 @@ pub async fn projects(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i6
 pub async fn account(State(state): State<AppState>, ctx: Ctx) -> Response {
     let r = async {
         let u = ctx.require_user()?;
+        let email = state.app().emails().await?.remove(&u.id);
         state.page(
             &ctx,
             None,
             "account",
             "account.html",
             minijinja::context! {
+                email => email,
                 me => u,
                 has_token => u.api_token_hash.is_some(),
                 token => None::<String>,
@@ -283,6 +285,8 @@ pub struct AccountForm {
     current: String,
     #[serde(default)]
     new: String,
+    #[serde(default)]
+    email: String,
 }
 
 pub async fn account_post(State(state): State<AppState>, ctx: Ctx, Form(form): Form<AccountForm>) -> Response {
@@ -321,14 +325,19 @@ pub async fn account_post(State(state): State<AppState>, ctx: Ctx, Form(form): F
                 };
                 (Some(t(ctx.lang, said).to_string()), token)
             }
+            "email" => {
+                state.app().set_email(&u, u.id, &form.email).await?;
+                (Some(t(ctx.lang, "saved").to_string()), None)
+            }
             _ => return Err(WebError::BadRequest("unknown action".into())),
         };
+        let email = state.app().emails().await?.remove(&u.id);
         state.page(
             &ctx,
             None,
             "account",
             "account.html",
-            minijinja::context! { me => u, has_token => token.is_some(), token => token, message => message },
+            minijinja::context! { me => u, email => email, has_token => token.is_some(), token => token, message => message },
         )
     }
     .await;
