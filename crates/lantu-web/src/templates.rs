@@ -23,6 +23,7 @@ pub const SOURCES: &[(&str, &str)] = &[
     ("entry.html", include_str!("../templates/entry.html")),
     ("review.html", include_str!("../templates/review.html")),
     ("reminders.html", include_str!("../templates/reminders.html")),
+    ("due.html", include_str!("../templates/due.html")),
     ("admin.html", include_str!("../templates/admin.html")),
     ("comments.html", include_str!("../templates/comments.html")),
 ];
