@@ -130,11 +130,19 @@ impl App {
     /// Every expected figure of plan `plan_id` for the departments `user`
     /// acts for (a reporter its own; staff every department, or the one
     /// asked for), as of `today`.
-    async fn expected(&self, user: &User, plan_id: i64, department: Option<&str>, today: &str) -> Result<(PlanDoc, Vec<DueItem>)> {
+    async fn expected(
+        &self,
+        user: &User,
+        plan_id: i64,
+        department: Option<&str>,
+        today: &str,
+    ) -> Result<(PlanDoc, Vec<DueItem>)> {
         let department = match user.role {
-            Role::Reporter => Some(user.department.clone().ok_or_else(|| {
-                AppError::Forbidden("填报员未分配部门 / a reporter without a department".into())
-            })?),
+            Role::Reporter => Some(
+                user.department
+                    .clone()
+                    .ok_or_else(|| AppError::Forbidden("填报员未分配部门 / a reporter without a department".into()))?,
+            ),
             r if r.internal() => department.map(str::to_string),
             _ => return Err(AppError::Forbidden("仅限内部用户 / staff only".into())),
         };
@@ -203,20 +211,31 @@ impl App {
             ));
         }
         let (doc, items) = self.expected(user, plan_id, None, today).await?;
-        let names: HashMap<&str, &str> = doc.departments.iter().map(|d| (d.code.as_str(), d.name.as_str())).collect();
+        let names: HashMap<&str, &str> = doc
+            .departments
+            .iter()
+            .map(|d| (d.code.as_str(), d.name.as_str()))
+            .collect();
         let mut rows: BTreeMap<(String, String), Completeness> = BTreeMap::new();
         for i in &items {
             let key = (i.department.clone(), i.period.to_string());
             let row = rows.entry(key).or_insert_with(|| Completeness {
                 department: i.department.clone(),
-                department_name: names.get(i.department.as_str()).copied().unwrap_or(&i.department).to_string(),
+                department_name: names
+                    .get(i.department.as_str())
+                    .copied()
+                    .unwrap_or(&i.department)
+                    .to_string(),
                 period: i.period.to_string(),
                 ..Completeness::default()
             });
             row.expected += 1;
             let s = i.state;
             row.entered += usize::from(s != DueState::Missing);
-            row.submitted += usize::from(matches!(s, DueState::Submitted | DueState::Approved | DueState::Published));
+            row.submitted += usize::from(matches!(
+                s,
+                DueState::Submitted | DueState::Approved | DueState::Published
+            ));
             row.approved += usize::from(matches!(s, DueState::Approved | DueState::Published));
             row.published += usize::from(s == DueState::Published);
             row.overdue += usize::from(i.overdue);
@@ -244,7 +263,9 @@ impl App {
         let (doc, items) = self.expected(user, plan_id, department, today).await?;
         if let Some(d) = department {
             if !doc.departments.iter().any(|x| x.code == d) {
-                return Err(AppError::Invalid(format!("规划中没有部门“{d}” / the plan has no department `{d}`")));
+                return Err(AppError::Invalid(format!(
+                    "规划中没有部门“{d}” / the plan has no department `{d}`"
+                )));
             }
         }
         let mut open: BTreeMap<&str, (usize, usize)> = BTreeMap::new();
@@ -257,7 +278,11 @@ impl App {
         let emails = self.store.user_emails().await?;
         let mut report = ReminderReport::default();
         for (dept, (n, late)) in open {
-            let name = doc.departments.iter().find(|d| d.code == dept).map_or(dept, |d| d.name.as_str());
+            let name = doc
+                .departments
+                .iter()
+                .find(|d| d.code == dept)
+                .map_or(dept, |d| d.name.as_str());
             let subject = format!("催报提醒：{name}尚有 {n} 项数据待报送 / Reminder: {n} figures due");
             let body = format!(
                 "{name}：《{}》尚有 {n} 项监测数据待报送，其中 {late} 项已逾期。请登录 Lantu 查看“待办”页面并尽快填报。\n\n\
@@ -269,7 +294,9 @@ impl App {
                 .filter(|u| u.active && u.role == Role::Reporter && u.department.as_deref() == Some(dept))
                 .collect();
             if recipients.is_empty() {
-                report.failures.push(format!("{dept}: 该部门没有填报员账户 / no reporter account"));
+                report
+                    .failures
+                    .push(format!("{dept}: 该部门没有填报员账户 / no reporter account"));
                 continue;
             }
             let ids: Vec<i64> = recipients.iter().map(|u| u.id).collect();

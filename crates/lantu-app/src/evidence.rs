@@ -81,11 +81,9 @@ impl App {
     /// Whether `user` (`None`: the public) may read a file of `item`.
     async fn may_read(&self, plan_id: i64, user: Option<&User>, item: &Item, e: &Evidence) -> Result<bool> {
         match user {
-            Some(u) if u.role.internal() => Ok(Policy::default().may_read_evidence(
-                u.role,
-                scope_for(u, &item.leads),
-                item.figure.map(|f| f.0),
-            )),
+            Some(u) if u.role.internal() => {
+                Ok(Policy::default().may_read_evidence(u.role, scope_for(u, &item.leads), item.figure.map(|f| f.0)))
+            }
             _ => {
                 let publication = self.store.publication(plan_id).await?;
                 Ok(publication.evidence_public(e.public, item.figure.map(|(_, y, p)| (y, p))))
@@ -107,7 +105,9 @@ impl App {
     ) -> Result<Evidence> {
         let name = clean_file_name(file_name).unwrap_or_else(|| "file".to_string());
         if bytes.is_empty() {
-            return Err(AppError::Invalid(format!("文件“{name}”是空的 / the file `{name}` is empty")));
+            return Err(AppError::Invalid(format!(
+                "文件“{name}”是空的 / the file `{name}` is empty"
+            )));
         }
         if bytes.len() > MAX_EVIDENCE_BYTES {
             return Err(AppError::Invalid(format!(
@@ -160,7 +160,12 @@ impl App {
 
     /// The files of `target` that `user` (`None`: the public) may read —
     /// for the review page, the indicator, task and project pages, the API.
-    pub async fn evidence_of(&self, user: Option<&User>, plan_id: i64, target: &EvidenceTarget) -> Result<Vec<Evidence>> {
+    pub async fn evidence_of(
+        &self,
+        user: Option<&User>,
+        plan_id: i64,
+        target: &EvidenceTarget,
+    ) -> Result<Vec<Evidence>> {
         let doc = self.store.plan_doc(plan_id).await?;
         let Some(item) = self.item(plan_id, &doc, target).await? else {
             return Ok(Vec::new());
@@ -196,8 +201,9 @@ impl App {
                         "evidence {id} is kept in the evidence folder, but no folder is configured (--evidence-dir)"
                     ))
                 })?;
-                let bytes = std::fs::read(dir.join(&e.sha256))
-                    .map_err(|err| AppError::Internal(format!("reading evidence {id} from {}: {err}", dir.display())))?;
+                let bytes = std::fs::read(dir.join(&e.sha256)).map_err(|err| {
+                    AppError::Internal(format!("reading evidence {id} from {}: {err}", dir.display()))
+                })?;
                 if sha256_hex(&bytes) != e.sha256 {
                     return Err(AppError::Internal(format!(
                         "evidence {id} in {} no longer matches its audited SHA-256",

@@ -42,7 +42,10 @@ const TIMEOUT: Duration = Duration::from_secs(20);
 /// An RFC 2047 encoded word (base64, UTF-8) for a header value; ASCII
 /// text without specials is left as is.
 pub fn encode_header(text: &str) -> String {
-    if text.bytes().all(|b| (0x20..0x7f).contains(&b) && b != b'=' && b != b'?') {
+    if text
+        .bytes()
+        .all(|b| (0x20..0x7f).contains(&b) && b != b'=' && b != b'?')
+    {
         return text.to_string();
     }
     // Encoded words of at most 75 characters: split on char boundaries.
@@ -64,14 +67,18 @@ pub fn encode_header(text: &str) -> String {
 /// Whether `s` is a plausible e-mail address (one `@`, a dot in the
 /// domain, no spaces, angle brackets or control characters).
 pub fn valid_address(s: &str) -> bool {
-    let Some((local, domain)) = s.split_once('@') else { return false };
+    let Some((local, domain)) = s.split_once('@') else {
+        return false;
+    };
     !local.is_empty()
         && domain.contains('.')
         && !domain.starts_with('.')
         && !domain.ends_with('.')
         && !domain.contains('@')
         && s.len() <= 254
-        && !s.chars().any(|c| c.is_whitespace() || c.is_control() || matches!(c, '<' | '>' | ',' | ';' | '"'))
+        && !s
+            .chars()
+            .any(|c| c.is_whitespace() || c.is_control() || matches!(c, '<' | '>' | ',' | ';' | '"'))
 }
 
 /// The message as sent: headers and a base64 UTF-8 body.

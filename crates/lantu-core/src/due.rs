@@ -171,7 +171,12 @@ mod tests {
     fn annual_default_is_march_31_next_year() {
         let d = Deadline::default_for(Frequency::Annual);
         assert_eq!(d.due_on(Period::year(2024)), "2025-03-31");
-        assert_eq!(Deadline::parse(Frequency::Annual, "06-30").unwrap().due_on(Period::year(2023)), "2024-06-30");
+        assert_eq!(
+            Deadline::parse(Frequency::Annual, "06-30")
+                .unwrap()
+                .due_on(Period::year(2023)),
+            "2024-06-30"
+        );
         assert!(Deadline::parse(Frequency::Annual, "02-30").is_err());
         assert!(Deadline::parse(Frequency::Annual, "13-01").is_err());
         assert!(Deadline::parse(Frequency::Annual, "x").is_err());
@@ -184,9 +189,18 @@ mod tests {
         assert_eq!(q.due_on(Period::quarter(2024, 4).unwrap()), "2025-01-30");
         let m = Deadline::DaysAfterEnd { days: 15 };
         assert_eq!(m.due_on(Period::month(2024, 2).unwrap()), "2024-03-15");
-        assert_eq!(Deadline::DaysAfterEnd { days: 0 }.due_on(Period::month(2023, 2).unwrap()), "2023-02-28");
-        assert_eq!(Deadline::DaysAfterEnd { days: 1 }.due_on(Period::month(2023, 1).unwrap()), "2023-02-01");
-        assert_eq!(Deadline::DaysAfterEnd { days: 60 }.due_on(Period::month(2023, 12).unwrap()), "2024-02-29");
+        assert_eq!(
+            Deadline::DaysAfterEnd { days: 0 }.due_on(Period::month(2023, 2).unwrap()),
+            "2023-02-28"
+        );
+        assert_eq!(
+            Deadline::DaysAfterEnd { days: 1 }.due_on(Period::month(2023, 1).unwrap()),
+            "2023-02-01"
+        );
+        assert_eq!(
+            Deadline::DaysAfterEnd { days: 60 }.due_on(Period::month(2023, 12).unwrap()),
+            "2024-02-29"
+        );
     }
 
     #[test]

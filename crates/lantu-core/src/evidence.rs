@@ -26,7 +26,13 @@ pub enum FileKind {
 }
 
 impl FileKind {
-    pub const ALL: [FileKind; 5] = [FileKind::Pdf, FileKind::Png, FileKind::Jpeg, FileKind::Xlsx, FileKind::Docx];
+    pub const ALL: [FileKind; 5] = [
+        FileKind::Pdf,
+        FileKind::Png,
+        FileKind::Jpeg,
+        FileKind::Xlsx,
+        FileKind::Docx,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {

@@ -357,7 +357,9 @@ pub(crate) const TABLES: &[Table] = &[
     Table {
         name: "notices",
         key: &["id"],
-        columns: &["user_id", "plan_id", "subject", "body", "sent_at", "sent_by", "emailed", "read_at"],
+        columns: &[
+            "user_id", "plan_id", "subject", "body", "sent_at", "sent_by", "emailed", "read_at",
+        ],
         secret: &[],
     },
 ];

@@ -157,7 +157,9 @@ impl Store {
             .fetch_all(&self.pool)
             .await
             .ctx(|| "reading e-mail addresses".to_string())?;
-        rows.iter().map(|r| Ok((col(r, "user_id")?, col(r, "email")?))).collect()
+        rows.iter()
+            .map(|r| Ok((col(r, "user_id")?, col(r, "email")?)))
+            .collect()
     }
 
     /// Sets (`Some`) or removes a user's e-mail address (audited); the
@@ -169,9 +171,14 @@ impl Store {
                 .fetch_optional(&mut *w.tx)
                 .await
                 .ctx(|| format!("reading user {user_id}"))?
-                .ok_or(StoreError::NotFound { entity: "user", id: user_id })?;
+                .ok_or(StoreError::NotFound {
+                    entity: "user",
+                    id: user_id,
+                })?;
             let mut audit = Audit::start(&mut w.tx).await?;
-            audit.track(&mut w.tx, "user_emails", "user_id = $1", &[user_id]).await?;
+            audit
+                .track(&mut w.tx, "user_emails", "user_id = $1", &[user_id])
+                .await?;
             sqlx::query("DELETE FROM user_emails WHERE user_id = $1")
                 .bind(user_id)
                 .execute(&mut *w.tx)
@@ -278,14 +285,23 @@ impl Store {
             // Tracked by a condition the update leaves true.
             let cond = "user_id = $1 AND id <= $2";
             audit.track(&mut w.tx, "notices", cond, &[user_id, up_to]).await?;
-            sqlx::query(&format!("UPDATE notices SET read_at = $3 WHERE {cond} AND read_at IS NULL"))
-                .bind(user_id)
-                .bind(up_to)
-                .bind(audit.at().to_string())
-                .execute(&mut *w.tx)
-                .await
-                .ctx(|| format!("marking the notices of user {user_id} read"))?;
-            audit.push(actor, "read_notices", "user", Some(user_id), None::<&()>, Some(&serde_json::json!({ "up_to": up_to })));
+            sqlx::query(&format!(
+                "UPDATE notices SET read_at = $3 WHERE {cond} AND read_at IS NULL"
+            ))
+            .bind(user_id)
+            .bind(up_to)
+            .bind(audit.at().to_string())
+            .execute(&mut *w.tx)
+            .await
+            .ctx(|| format!("marking the notices of user {user_id} read"))?;
+            audit.push(
+                actor,
+                "read_notices",
+                "user",
+                Some(user_id),
+                None::<&()>,
+                Some(&serde_json::json!({ "up_to": up_to })),
+            );
             audit.write(w).await
         })
         .await

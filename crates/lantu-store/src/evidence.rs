@@ -115,7 +115,14 @@ fn evidence_of(r: &AnyRow) -> Result<Evidence> {
         }
         (None, Some(id), None) => EvidenceTarget::WorkEntry { id },
         (None, None, Some(code)) => EvidenceTarget::Project { code },
-        _ => return Err(corrupt(id, "indicator_id", String::new(), "attached to nothing, or to more than one thing")),
+        _ => {
+            return Err(corrupt(
+                id,
+                "indicator_id",
+                String::new(),
+                "attached to nothing, or to more than one thing",
+            ))
+        }
     };
     let kind: String = col(r, "kind")?;
     let storage: String = col(r, "storage")?;
@@ -278,7 +285,9 @@ impl Store {
                 Ok(id)
             })
             .await?;
-        self.evidence_file(id).await?.ok_or(StoreError::NotFound { entity: "evidence", id })
+        self.evidence_file(id)
+            .await?
+            .ok_or(StoreError::NotFound { entity: "evidence", id })
     }
 
     /// The files attached to `target`, oldest first.
@@ -367,7 +376,11 @@ impl Store {
                 .ctx(|| format!("marking evidence {id}"))?;
             audit.push(
                 actor,
-                if public { "publish_evidence" } else { "unpublish_evidence" },
+                if public {
+                    "publish_evidence"
+                } else {
+                    "unpublish_evidence"
+                },
                 "evidence",
                 Some(id),
                 Some(&serde_json::json!({ "public": was })),

@@ -55,8 +55,8 @@ pub use audit::{
 };
 pub use comments::{Comment, NewComment};
 pub use due::{DueFigure, Notice};
-pub use evidence::{sha256_hex, Evidence, EvidenceStorage, EvidenceTarget, NewEvidence};
 pub use error::{Result, RowError, RowProblem, StoreError};
+pub use evidence::{sha256_hex, Evidence, EvidenceStorage, EvidenceTarget, NewEvidence};
 pub use observations::{Figures, ImportProgress, ImportReport, ObservationQuery, ObservationRecord, Transition, View};
 pub use plans::{ApplyOptions, ApplyReport, Change, PlanSummary, TargetVersion};
 pub use sessions::StoredSession;

@@ -111,7 +111,13 @@ async fn render_reminders(state: &AppState, ctx: &Ctx, flash: Option<(String, bo
         .deadlines(plan)
         .await?
         .into_iter()
-        .map(|(f, d)| (frequency_name(f), t(ctx.lang, frequency_name(f)).to_string(), d.to_string()))
+        .map(|(f, d)| {
+            (
+                frequency_name(f),
+                t(ctx.lang, frequency_name(f)).to_string(),
+                d.to_string(),
+            )
+        })
         .collect();
     let years: Vec<i32> = (v.doc.plan.start_year..=v.doc.plan.end_year).collect();
     let departments: Vec<(String, String)> = v
@@ -120,10 +126,7 @@ async fn render_reminders(state: &AppState, ctx: &Ctx, flash: Option<(String, bo
         .iter()
         .map(|d| (d.code.clone(), d.name.clone()))
         .collect();
-    let can_remind = matches!(
-        user.role,
-        crate::auth::Role::Planner | crate::auth::Role::Administrator
-    );
+    let can_remind = matches!(user.role, crate::auth::Role::Planner | crate::auth::Role::Administrator);
     let page = minijinja::context! {
         rows => rows, plan_id => plan, year => year, years => years, deadlines => deadlines,
         departments => departments, can_remind => can_remind, today => today,
@@ -148,7 +151,13 @@ pub async fn send(State(state): State<AppState>, ctx: Ctx, Form(pairs): Form<Vec
         let (today, _) = today();
         let report = state
             .app()
-            .send_reminders(&user, plan, field(&pairs, "department"), &today, state.config().smtp.as_ref())
+            .send_reminders(
+                &user,
+                plan,
+                field(&pairs, "department"),
+                &today,
+                state.config().smtp.as_ref(),
+            )
             .await?;
         let mut msg = ctx
             .lang
@@ -202,7 +211,11 @@ pub async fn deadlines(State(state): State<AppState>, ctx: Ctx, Form(pairs): For
 }
 
 /// `POST /notices/read`: `up_to` (the newest notice shown).
-pub async fn read_notices(State(state): State<AppState>, ctx: Ctx, Form(pairs): Form<Vec<(String, String)>>) -> Response {
+pub async fn read_notices(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Response {
     let r = async {
         let user = ctx.require_user()?.clone();
         let up_to = field(&pairs, "up_to")
@@ -234,7 +247,11 @@ pub async fn api_due(State(state): State<AppState>, ctx: Ctx, Path(plan): Path<i
 }
 
 /// `GET /api/v1/plans/{id}/completeness?today=`.
-pub async fn api_completeness(State(state): State<AppState>, ctx: Ctx, Path(plan): Path<i64>) -> Result<Response, ApiError> {
+pub async fn api_completeness(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(plan): Path<i64>,
+) -> Result<Response, ApiError> {
     let user = api_user(&ctx)?;
     let today = query_param(&ctx.query, "today").unwrap_or_else(|| today().0);
     Ok(Json(state.app().completeness(&user, plan, &today).await?).into_response())
@@ -247,7 +264,11 @@ pub struct DeadlineBody {
 }
 
 /// `GET /api/v1/plans/{id}/deadlines`.
-pub async fn api_deadlines(State(state): State<AppState>, ctx: Ctx, Path(plan): Path<i64>) -> Result<Response, ApiError> {
+pub async fn api_deadlines(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(plan): Path<i64>,
+) -> Result<Response, ApiError> {
     api_user(&ctx)?;
     let out: Vec<serde_json::Value> = state
         .app()
@@ -267,7 +288,10 @@ pub async fn api_set_deadline(
     ApiJson(body): ApiJson<DeadlineBody>,
 ) -> Result<Response, ApiError> {
     let user = api_user(&ctx)?;
-    let d = state.app().set_deadline(&user, plan, &body.frequency, &body.rule).await?;
+    let d = state
+        .app()
+        .set_deadline(&user, plan, &body.frequency, &body.rule)
+        .await?;
     Ok(Json(serde_json::json!({ "frequency": body.frequency, "rule": d.to_string() })).into_response())
 }
 
@@ -288,7 +312,13 @@ pub async fn api_remind(
     let (today, _) = today();
     let report = state
         .app()
-        .send_reminders(&user, plan, body.department.as_deref(), &today, state.config().smtp.as_ref())
+        .send_reminders(
+            &user,
+            plan,
+            body.department.as_deref(),
+            &today,
+            state.config().smtp.as_ref(),
+        )
         .await?;
     Ok(Json(report).into_response())
 }

@@ -21,7 +21,9 @@ pub(crate) fn target_of(get: impl Fn(&str) -> Option<String>) -> Result<Evidence
     if let Some(indicator) = some("indicator") {
         let p = some("period").unwrap_or_default();
         let period = Period::parse(&p).map_err(|_| {
-            WebError::BadRequest(format!("期间“{p}”无效（如 2023、2023Q1、2023-01） / invalid period `{p}`"))
+            WebError::BadRequest(format!(
+                "期间“{p}”无效（如 2023、2023Q1、2023-01） / invalid period `{p}`"
+            ))
         })?;
         return Ok(EvidenceTarget::Figure {
             indicator,
@@ -141,9 +143,14 @@ pub async fn upload(State(state): State<AppState>, ctx: Ctx, Path(plan): Path<i6
         let get = |k: &str| fields.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone());
         let target = target_of(get)?;
         let Some((file_name, bytes)) = file else {
-            return Err(WebError::BadRequest("请选择要上传的文件 / choose a file to upload".into()));
+            return Err(WebError::BadRequest(
+                "请选择要上传的文件 / choose a file to upload".into(),
+            ));
         };
-        state.app().attach_evidence(&user, plan, &target, &file_name, &bytes).await?;
+        state
+            .app()
+            .attach_evidence(&user, plan, &target, &file_name, &bytes)
+            .await?;
         state.changed();
         Ok(Redirect::to(&format!("{}#evidence", back(get("back").as_deref(), plan))).into_response())
     }
@@ -157,7 +164,13 @@ fn download_response(e: &Evidence, bytes: Vec<u8>) -> Response {
     let ascii: String = e
         .file_name
         .chars()
-        .map(|c| if c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_') { c } else { '_' })
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_') {
+                c
+            } else {
+                '_'
+            }
+        })
         .collect();
     let encoded: String = e
         .file_name
@@ -233,7 +246,10 @@ pub async fn api_list(State(state): State<AppState>, ctx: Ctx, Path(plan): Path<
             let mut v = serde_json::to_value(&e).unwrap_or_default();
             if let Some(o) = v.as_object_mut() {
                 o.insert("url".into(), serde_json::Value::String(url));
-                o.insert("download".into(), format!("/api/v1/plans/{plan}/evidence/{}", e.id).into());
+                o.insert(
+                    "download".into(),
+                    format!("/api/v1/plans/{plan}/evidence/{}", e.id).into(),
+                );
             }
             v
         })

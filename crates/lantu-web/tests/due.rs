@@ -38,7 +38,11 @@ fn figures(app: &common::App, dept: &str, year: i32) -> Vec<NewObservation> {
 
 /// (department, year) → [expected, entered, submitted, approved, published],
 /// counted by SQL written for this test.
-async fn sql_counts(store: &lantu_store::Store, plan: i64, years: std::ops::RangeInclusive<i32>) -> BTreeMap<(String, String), [i64; 5]> {
+async fn sql_counts(
+    store: &lantu_store::Store,
+    plan: i64,
+    years: std::ops::RangeInclusive<i32>,
+) -> BTreeMap<(String, String), [i64; 5]> {
     let mut out = BTreeMap::new();
     for year in years {
         let period = year.to_string();
@@ -66,7 +70,13 @@ async fn sql_counts(store: &lantu_store::Store, plan: i64, years: std::ops::Rang
             let n = |c: &str| r.try_get::<i64, _>(c).unwrap_or(0);
             out.insert(
                 (r.get::<String, _>("dept"), period.clone()),
-                [n("expected"), n("entered"), n("submitted"), n("approved"), n("published")],
+                [
+                    n("expected"),
+                    n("entered"),
+                    n("submitted"),
+                    n("approved"),
+                    n("published"),
+                ],
             );
         }
     }
@@ -77,7 +87,10 @@ async fn sql_counts(store: &lantu_store::Store, plan: i64, years: std::ops::Rang
 fn completeness_matches_independent_sql() {
     let app = start();
     assert!(
-        app.doc.indicators.iter().all(|i| i.frequency == lantu_core::plan::Frequency::Annual),
+        app.doc
+            .indicators
+            .iter()
+            .all(|i| i.frequency == lantu_core::plan::Frequency::Annual),
         "the demo plan's indicators are annual"
     );
     let store = app.state.store().clone();
@@ -87,9 +100,20 @@ fn completeness_matches_independent_sql() {
         let mut batch = figures(&app, "fgw", 2024);
         batch.extend(figures(&app, "sthj", 2025));
         batch.extend(figures(&app, "fgw", 2025));
-        store.import_observations(plan, &batch, "test", "t", None).await.unwrap();
         store
-            .set_state(&Figures::AllIn { plan_id: plan, state: ObservationState::Draft }, ObservationState::Submitted, "test", None)
+            .import_observations(plan, &batch, "test", "t", None)
+            .await
+            .unwrap();
+        store
+            .set_state(
+                &Figures::AllIn {
+                    plan_id: plan,
+                    state: ObservationState::Draft,
+                },
+                ObservationState::Submitted,
+                "test",
+                None,
+            )
             .await
             .unwrap();
         let fgw25: Vec<i64> = store
@@ -101,14 +125,33 @@ fn completeness_matches_independent_sql() {
             .map(|r| r.id)
             .collect();
         store
-            .set_state(&Figures::Ids { plan_id: plan, department: None, ids: fgw25 }, ObservationState::Approved, "test", None)
+            .set_state(
+                &Figures::Ids {
+                    plan_id: plan,
+                    department: None,
+                    ids: fgw25,
+                },
+                ObservationState::Approved,
+                "test",
+                None,
+            )
             .await
             .unwrap();
-        store.import_observations(plan, &figures(&app, "jyj", 2024), "test", "t", None).await.unwrap();
+        store
+            .import_observations(plan, &figures(&app, "jyj", 2024), "test", "t", None)
+            .await
+            .unwrap();
     });
     let planner = app.rt.block_on(store.user_by_name("planner")).unwrap().unwrap();
-    let rows = app.rt.block_on(app.state.app().completeness(&planner, plan, TODAY)).unwrap();
-    let expected = app.rt.block_on(sql_counts(&store, plan, app.doc.plan.start_year..=app.doc.plan.end_year));
+    let rows = app
+        .rt
+        .block_on(app.state.app().completeness(&planner, plan, TODAY))
+        .unwrap();
+    let expected = app.rt.block_on(sql_counts(
+        &store,
+        plan,
+        app.doc.plan.start_year..=app.doc.plan.end_year,
+    ));
     let mut got = BTreeMap::new();
     for r in &rows {
         got.insert(
@@ -138,24 +181,41 @@ fn completeness_matches_independent_sql() {
     app.rt
         .block_on(app.state.app().set_deadline(&planner, plan, "annual", "12-31"))
         .unwrap();
-    let rows = app.rt.block_on(app.state.app().completeness(&planner, plan, TODAY)).unwrap();
+    let rows = app
+        .rt
+        .block_on(app.state.app().completeness(&planner, plan, TODAY))
+        .unwrap();
     assert!(rows.iter().filter(|r| r.period == "2025").all(|r| r.overdue == 0));
     assert!(rows.iter().filter(|r| r.period == "2024").any(|r| r.overdue > 0));
-    let bad = app.rt.block_on(app.state.app().set_deadline(&planner, plan, "annual", "02-30"));
+    let bad = app
+        .rt
+        .block_on(app.state.app().set_deadline(&planner, plan, "annual", "02-30"));
     assert!(bad.unwrap_err().to_string().contains("期限"));
     // A reporter may not see the table, nor set deadlines.
     let fgw = app.rt.block_on(store.user_by_name("fgw")).unwrap().unwrap();
-    assert!(app.rt.block_on(app.state.app().completeness(&fgw, plan, TODAY)).is_err());
-    assert!(app.rt.block_on(app.state.app().set_deadline(&fgw, plan, "annual", "04-30")).is_err());
+    assert!(app
+        .rt
+        .block_on(app.state.app().completeness(&fgw, plan, TODAY))
+        .is_err());
+    assert!(app
+        .rt
+        .block_on(app.state.app().set_deadline(&fgw, plan, "annual", "04-30"))
+        .is_err());
     // Its due list is its own department's open items only.
-    let due = app.rt.block_on(app.state.app().due(&fgw, plan, Some("sthj"), TODAY)).unwrap();
+    let due = app
+        .rt
+        .block_on(app.state.app().due(&fgw, plan, Some("sthj"), TODAY))
+        .unwrap();
     assert!(!due.is_empty() && due.iter().all(|i| i.department == "fgw" && i.state.open()));
     let _ = publish_all;
 }
 
+/// What the sink received: (envelope recipient, message).
+type Inbox = Arc<Mutex<Vec<(String, String)>>>;
+
 /// A one-connection-at-a-time SMTP sink: records each envelope recipient
 /// and message.
-fn smtp_sink() -> (u16, Arc<Mutex<Vec<(String, String)>>>) {
+fn smtp_sink() -> (u16, Inbox) {
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let port = listener.local_addr().unwrap().port();
     let got = Arc::new(Mutex::new(Vec::new()));
@@ -211,7 +271,10 @@ fn subject(message: &str) -> String {
     header
         .split_whitespace()
         .map(|w| {
-            let b = w.strip_prefix("=?UTF-8?B?").and_then(|w| w.strip_suffix("?=")).expect("an encoded word");
+            let b = w
+                .strip_prefix("=?UTF-8?B?")
+                .and_then(|w| w.strip_suffix("?="))
+                .expect("an encoded word");
             String::from_utf8(base64::engine::general_purpose::STANDARD.decode(b).unwrap()).unwrap()
         })
         .collect()
@@ -236,10 +299,21 @@ fn reminders_reach_the_notice_and_the_smtp_sink() {
     let account = fgw.get("/account");
     let r = fgw.post_form(
         "/account",
-        &[("csrf", &account.csrf()), ("action", "email"), ("email", "fgw@jinnan.example.cn")],
+        &[
+            ("csrf", &account.csrf()),
+            ("action", "email"),
+            ("email", "fgw@jinnan.example.cn"),
+        ],
     );
     assert_eq!(r.status, 200, "{}", r.body);
-    let bad = fgw.post_form("/account", &[("csrf", &account.csrf()), ("action", "email"), ("email", "not an address")]);
+    let bad = fgw.post_form(
+        "/account",
+        &[
+            ("csrf", &account.csrf()),
+            ("action", "email"),
+            ("email", "not an address"),
+        ],
+    );
     assert_eq!(bad.status, 400);
     assert!(bad.body.contains("不是有效的电子邮箱地址"), "{}", bad.body);
 
@@ -250,7 +324,11 @@ fn reminders_reach_the_notice_and_the_smtp_sink() {
     assert_eq!(page.status, 200, "{}", page.body);
     let sent = planner.post_form(
         "/reminders/send",
-        &[("csrf", &page.csrf()), ("plan", &plan.to_string()), ("department", "fgw")],
+        &[
+            ("csrf", &page.csrf()),
+            ("plan", &plan.to_string()),
+            ("department", "fgw"),
+        ],
     );
     assert_eq!(sent.status, 200, "{}", sent.body);
     assert!(sent.body.contains("1 封邮件"), "{}", sent.body);
@@ -272,11 +350,17 @@ fn reminders_reach_the_notice_and_the_smtp_sink() {
     assert!(due.body.contains("催报提醒：区发展改革委"), "{}", due.body);
     let up_to = {
         let i = due.body.find("name=\"up_to\" value=\"").unwrap() + 20;
-        due.body[i..].chars().take_while(char::is_ascii_digit).collect::<String>()
+        due.body[i..]
+            .chars()
+            .take_while(char::is_ascii_digit)
+            .collect::<String>()
     };
     let r = again.post_form("/notices/read", &[("csrf", &due.csrf()), ("up_to", &up_to)]);
     assert_eq!(r.status, 303, "{}", r.body);
-    assert!(!again.get(&format!("/due?plan={plan}")).body.contains("催报提醒：区发展改革委"));
+    assert!(!again
+        .get(&format!("/due?plan={plan}"))
+        .body
+        .contains("催报提醒：区发展改革委"));
     // Another department got nothing.
     let sthj = app.client();
     sthj.login("sthj", PASSWORD);

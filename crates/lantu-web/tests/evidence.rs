@@ -51,7 +51,11 @@ fn upload(c: &Client, app: &App, code: &str, name: &str, bytes: &[u8]) -> common
     assert_eq!(page.status, 200, "{}", page.body);
     let (ct, body) = multipart(
         &page.csrf(),
-        &[("indicator", code), ("period", "2023"), ("back", &format!("/plans/{}/indicators/{code}", app.plan))],
+        &[
+            ("indicator", code),
+            ("period", "2023"),
+            ("back", &format!("/plans/{}/indicators/{code}", app.plan)),
+        ],
         name,
         bytes,
     );
@@ -62,7 +66,9 @@ fn upload(c: &Client, app: &App, code: &str, name: &str, bytes: &[u8]) -> common
 fn evidence_link(page: &str, plan: i64) -> Option<String> {
     let page = &page.replace("&#x2f;", "/");
     let needle = format!("/plans/{plan}/evidence/");
-    let i = page.find(&format!("href=\"{needle}")).or_else(|| page.find(&format!("href=\"/public{needle}")))?;
+    let i = page
+        .find(&format!("href=\"{needle}"))
+        .or_else(|| page.find(&format!("href=\"/public{needle}")))?;
     let rest = &page[i + 6..];
     Some(rest[..rest.find('"')?].to_string())
 }
@@ -88,7 +94,10 @@ fn a_pdf_reaches_the_reviewer_only_and_bad_files_are_refused() {
     assert_eq!(file.status, 200, "{}", file.body);
     assert_eq!(file.body.as_bytes(), pdf.as_slice());
     assert_eq!(file.header("content-type"), Some("application/pdf"));
-    assert!(file.header("content-disposition").unwrap_or("").starts_with("attachment;"));
+    assert!(file
+        .header("content-disposition")
+        .unwrap_or("")
+        .starts_with("attachment;"));
     assert_eq!(file.header("x-content-type-options"), Some("nosniff"));
 
     // Another department's reporter and the public get nothing.
@@ -134,12 +143,20 @@ fn a_pdf_reaches_the_reviewer_only_and_bad_files_are_refused() {
     let exe = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00This program cannot be run in DOS mode";
     let r = upload(&fgw, &app, &code, "setup.exe.pdf", exe);
     assert_eq!(r.status, 400, "{}", r.body);
-    assert!(r.body.contains("setup.exe.pdf") && r.body.contains("不是 PDF"), "{}", r.body);
+    assert!(
+        r.body.contains("setup.exe.pdf") && r.body.contains("不是 PDF"),
+        "{}",
+        r.body
+    );
     let mut big = b"%PDF-1.4\n".to_vec();
     big.resize(11 << 20, b' ');
     let r = upload(&fgw, &app, &code, "太大的扫描件.pdf", &big);
     assert_eq!(r.status, 400, "{}", r.body);
-    assert!(r.body.contains("太大的扫描件.pdf") && r.body.contains("过大"), "{}", r.body);
+    assert!(
+        r.body.contains("太大的扫描件.pdf") && r.body.contains("过大"),
+        "{}",
+        r.body
+    );
 
     // The API: a PNG attached with a token, listed for the reviewer, not for
     // the other department.
@@ -147,31 +164,61 @@ fn a_pdf_reaches_the_reviewer_only_and_bad_files_are_refused() {
     let api = Client::new(&app.base);
     let png = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x02\x00\x00\x00";
     let r = api.post_body(
-        &format!("/api/v1/plans/{}/evidence?indicator={code}&period=2023&file_name=photo.png", app.plan),
+        &format!(
+            "/api/v1/plans/{}/evidence?indicator={code}&period=2023&file_name=photo.png",
+            app.plan
+        ),
         "application/octet-stream",
         png,
         &[("Authorization", &format!("Bearer {token}"))],
     );
     assert_eq!(r.status, 201, "{}", r.body);
     assert_eq!(r.json()["kind"], "png");
-    let list = reviewer.get(&format!("/api/v1/plans/{}/evidence?indicator={code}&period=2023", app.plan));
+    let list = reviewer.get(&format!(
+        "/api/v1/plans/{}/evidence?indicator={code}&period=2023",
+        app.plan
+    ));
     assert_eq!(list.status, 200, "{}", list.body);
-    let names: Vec<String> = list.json().as_array().unwrap().iter().map(|e| e["file_name"].as_str().unwrap().to_string()).collect();
+    let names: Vec<String> = list
+        .json()
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["file_name"].as_str().unwrap().to_string())
+        .collect();
     assert_eq!(names, ["2023年统计公报.pdf", "photo.png"]);
-    let theirs = sthj.get(&format!("/api/v1/plans/{}/evidence?indicator={code}&period=2023", app.plan));
+    let theirs = sthj.get(&format!(
+        "/api/v1/plans/{}/evidence?indicator={code}&period=2023",
+        app.plan
+    ));
     assert_eq!(theirs.json().as_array().map(Vec::len), Some(0), "{}", theirs.body);
     // The public's list holds the public PDF only.
-    let public_list = public.get(&format!("/api/v1/plans/{}/evidence?indicator={code}&period=2023", app.plan));
-    assert_eq!(public_list.json().as_array().map(Vec::len), Some(1), "{}", public_list.body);
+    let public_list = public.get(&format!(
+        "/api/v1/plans/{}/evidence?indicator={code}&period=2023",
+        app.plan
+    ));
+    assert_eq!(
+        public_list.json().as_array().map(Vec::len),
+        Some(1),
+        "{}",
+        public_list.body
+    );
 
     // The one-call list for the review page agrees.
-    let reviewer_user = app.rt.block_on(app.state.store().user_by_name("reviewer")).unwrap().unwrap();
+    let reviewer_user = app
+        .rt
+        .block_on(app.state.store().user_by_name("reviewer"))
+        .unwrap()
+        .unwrap();
     let target = lantu_store::EvidenceTarget::Figure {
         indicator: code.clone(),
         period: lantu_core::Period::year(2023),
         geography: None,
     };
-    let listed = app.rt.block_on(app.state.app().evidence_of(Some(&reviewer_user), app.plan, &target)).unwrap();
+    let listed = app
+        .rt
+        .block_on(app.state.app().evidence_of(Some(&reviewer_user), app.plan, &target))
+        .unwrap();
     assert_eq!(listed.len(), 2);
 
     let report = app.rt.block_on(app.state.store().audit_verify()).unwrap();

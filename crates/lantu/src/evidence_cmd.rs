@@ -44,7 +44,9 @@ impl Target {
         if let Some(code) = &self.project {
             return Ok(EvidenceTarget::Project { code: code.clone() });
         }
-        anyhow::bail!("请指明 --indicator 与 --period、--work 或 --project / give --indicator and --period, --work or --project")
+        anyhow::bail!(
+            "请指明 --indicator 与 --period、--work 或 --project / give --indicator and --period, --work or --project"
+        )
     }
 }
 
@@ -84,8 +86,13 @@ pub async fn run(app: &App, cmd: EvidenceCmd, actor: &str) -> Result<()> {
     match cmd {
         EvidenceCmd::Add { plan, target, file } => {
             let bytes = std::fs::read(&file).with_context(|| format!("cannot read {}", file.display()))?;
-            let name = file.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
-            let e = app.attach_evidence(&user, plan, &target.target()?, &name, &bytes).await?;
+            let name = file
+                .file_name()
+                .map(|n| n.to_string_lossy().to_string())
+                .unwrap_or_default();
+            let e = app
+                .attach_evidence(&user, plan, &target.target()?, &name, &bytes)
+                .await?;
             println!("{}", serde_json::to_string_pretty(&e)?);
         }
         EvidenceCmd::List { plan, target } => {
@@ -95,7 +102,13 @@ pub async fn run(app: &App, cmd: EvidenceCmd, actor: &str) -> Result<()> {
         EvidenceCmd::Get { plan, id, output } => {
             let (e, bytes) = app.evidence_download(Some(&user), plan, id).await?;
             std::fs::write(&output, &bytes).with_context(|| format!("cannot write {}", output.display()))?;
-            eprintln!("{} ({}, {} bytes) → {}", e.file_name, e.kind.as_str(), bytes.len(), output.display());
+            eprintln!(
+                "{} ({}, {} bytes) → {}",
+                e.file_name,
+                e.kind.as_str(),
+                bytes.len(),
+                output.display()
+            );
         }
     }
     Ok(())
