@@ -22,10 +22,13 @@ pub mod accounts;
 pub mod assess;
 pub mod comments;
 pub mod departments;
+pub mod due;
 mod error;
+pub mod evidence;
 mod figures;
 pub mod review;
 pub mod publication;
+pub mod mail;
 pub mod status;
 pub mod workbench;
 
@@ -35,9 +38,7 @@ pub use status::{rollups, Counted, IndicatorStatus, Rollups, StatusOptions};
 
 /// The store's records as the use cases hand them to the adapters.
 pub use lantu_store::{
-    Comment, Department, Figures, ImportReport, NewComment, NewUser, NewWorkPlanEntry, ObservationQuery,
-    ObservationRecord, PlanSummary, Project, ProjectProgress, ProjectStatus, RegistryEntry, RegistryFields, StoreError,
-    TargetVersion, User, UserUpdate, View, WorkPlanEntry, WorkPlanUpdate, WorkStatus,
+    Comment, Department, Evidence, EvidenceStorage, EvidenceTarget, Figures, ImportReport, NewComment, NewUser, NewWorkPlanEntry, ObservationQuery, ObservationRecord, PlanSummary, Project, ProjectProgress, ProjectStatus, RegistryEntry, RegistryFields, StoreError, TargetVersion, User, UserUpdate, View, WorkPlanEntry, WorkPlanUpdate, WorkStatus,
 };
 
 use lantu_core::account::Role;
@@ -82,12 +83,25 @@ pub type Result<T, E = AppError> = std::result::Result<T, E>;
 #[derive(Clone)]
 pub struct App {
     store: Store,
+    /// Keep evidence files in this folder instead of the database.
+    evidence_dir: Option<std::sync::Arc<std::path::Path>>,
 }
 
 impl App {
     /// The application on an opened store.
     pub fn new(store: Store) -> App {
-        App { store }
+        App {
+            store,
+            evidence_dir: None,
+        }
+    }
+
+    /// Keeps new evidence files in folder `dir` (under their SHA-256)
+    /// rather than in the database; files already stored stay where they
+    /// are.
+    pub fn with_evidence_dir(mut self, dir: impl Into<std::path::PathBuf>) -> App {
+        self.evidence_dir = Some(std::sync::Arc::from(dir.into().as_path()));
+        self
     }
 
     /// Opens (and migrates) the database at `url`: `sqlite://file.db` or

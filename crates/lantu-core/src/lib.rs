@@ -4,6 +4,8 @@
 //! Everything can be tested with plain values.
 
 pub mod account;
+pub mod due;
+pub mod evidence;
 pub mod observation;
 pub mod plan;
 pub mod policy;

@@ -428,6 +428,25 @@ impl Policy {
         .any(|s| self.allows(role, action, Scope::Own, s))
     }
 
+    /// Whether staff in `role` may read the evidence (佐证材料) of a figure
+    /// of `scope` in `state` (`None`: of a task update or project, which
+    /// staff read): whoever reads the figure, but a reporter only its own
+    /// department's — evidence is the department's material, not a
+    /// reviewed figure. The public's rule is [`Publication::evidence_public`].
+    pub fn may_read_evidence(&self, role: Role, scope: Scope, state: Option<ObservationState>) -> bool {
+        let readable = match state {
+            Some(s) => self.allows(role, Action::ReadFigure, scope, Some(s)),
+            None => self.allows(role, Action::ReadPlan, Scope::None, None),
+        };
+        readable && staff(role) && !(scope == Scope::Other && one_department(role))
+    }
+
+    /// Whether `role` may attach evidence to an item of `scope`: whoever
+    /// enters its figures (a reporter for its own department).
+    pub fn may_attach_evidence(&self, role: Role, scope: Scope) -> bool {
+        self.allows(role, Action::Enter, scope, None)
+    }
+
     /// Whether `role` acts for every department (reads their drafts,
     /// enters or reviews for any of them).
     pub fn every_department(&self, role: Role) -> bool {
@@ -465,6 +484,18 @@ impl Publication {
     /// evaluation the planner has released.
     pub fn figure_public(&self, year: i32, state: ObservationState) -> bool {
         self.plan_public() && figure_published(state) && self.released_years.last().is_some_and(|l| year <= *l)
+    }
+
+    /// A file the planner marked public is public with what it supports: a
+    /// figure's when a published vintage of it is public (`year`, and
+    /// whether any vintage is published), a task's or project's when the
+    /// plan is public (`None`).
+    pub fn evidence_public(&self, marked: bool, figure: Option<(i32, bool)>) -> bool {
+        marked
+            && match figure {
+                Some((year, published)) => published && self.figure_public(year, ObservationState::Published),
+                None => self.plan_public(),
+            }
     }
 
     /// The year the public portal opens on: the latest released year.

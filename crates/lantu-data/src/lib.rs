@@ -15,6 +15,7 @@
 //! (`数值 Value`) and an import matches either language, in any order.
 
 pub mod fields;
+pub mod filetype;
 pub mod import;
 pub mod number;
 pub mod template;

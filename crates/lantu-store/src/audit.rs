@@ -376,6 +376,47 @@ pub(crate) const TABLES: &[Table] = &[
         ],
         secret: &[],
     },
+    Table {
+        name: "evidence",
+        key: &["id"],
+        columns: &[
+            "plan_id",
+            "indicator_id",
+            "period",
+            "geography",
+            "work_entry_id",
+            "project_id",
+            "file_name",
+            "kind",
+            "size",
+            "sha256",
+            "storage",
+            "public",
+            "uploaded_at",
+            "uploaded_by",
+        ],
+        secret: &[],
+    },
+    Table {
+        name: "reporting_deadlines",
+        key: &["plan_id", "frequency"],
+        columns: &["rule", "updated_at", "updated_by"],
+        secret: &[],
+    },
+    Table {
+        name: "user_emails",
+        key: &["user_id"],
+        columns: &["email", "updated_at", "updated_by"],
+        secret: &[],
+    },
+    Table {
+        name: "notices",
+        key: &["id"],
+        columns: &[
+            "user_id", "plan_id", "subject", "body", "sent_at", "sent_by", "emailed", "read_at",
+        ],
+        secret: &[],
+    },
 ];
 
 /// Tables of the schema that are deliberately not audited content, with
@@ -384,6 +425,10 @@ pub const NOT_AUDITED: &[(&str, &str)] = &[
     ("audit_log", "the chain itself"),
     ("audit_rows", "the row records, covered by their entries' rows_digest"),
     ("_sqlx_migrations", "the schema version, kept by sqlx"),
+    (
+        "evidence_content",
+        "evidence bytes: the audited evidence row holds their SHA-256, checked on every read",
+    ),
     (
         "sessions",
         "sign-ins: not domain data; revoked by the audited password and deactivation changes",

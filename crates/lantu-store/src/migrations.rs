@@ -68,6 +68,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/sqlite/0010_review_chain.sql"),
         include_str!("../migrations/postgres/0010_review_chain.sql"),
     ),
+    (
+        11,
+        "evidence and due",
+        include_str!("../migrations/sqlite/0011_evidence_due.sql"),
+        include_str!("../migrations/postgres/0011_evidence_due.sql"),
+    ),
 ];
 
 pub(crate) fn migrator(backend: Backend) -> Migrator {

@@ -73,6 +73,18 @@ pub fn router() -> Router<AppState> {
         .route("/departments", get(registry).post(add_department))
         .route("/departments/{code}", post(edit_department))
         .route("/departments/{code}/retire", post(retire_department))
+        .route(
+            "/plans/{id}/evidence",
+            get(crate::evidence::api_list).post(crate::evidence::api_upload),
+        )
+        .route("/plans/{id}/evidence/{file}", get(crate::evidence::api_download))
+        .route("/plans/{id}/due", get(crate::due::api_due))
+        .route("/plans/{id}/completeness", get(crate::due::api_completeness))
+        .route(
+            "/plans/{id}/deadlines",
+            get(crate::due::api_deadlines).put(crate::due::api_set_deadline),
+        )
+        .route("/plans/{id}/reminders", post(crate::due::api_remind))
         .fallback(|| async { WebError::NotFound.json() })
 }
 

@@ -30,7 +30,7 @@ fn field<'a>(pairs: &'a [(String, String)], name: &str) -> Option<&'a str> {
     pairs.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
 }
 
-async fn plan_id(state: &AppState, value: Option<&str>) -> Result<i64, WebError> {
+pub(crate) async fn plan_id(state: &AppState, value: Option<&str>) -> Result<i64, WebError> {
     match value.and_then(|v| v.trim().parse().ok()) {
         Some(id) => Ok(id),
         None => state.default_plan().await?.ok_or(WebError::NotFound),
@@ -76,7 +76,7 @@ pub(crate) fn department_indicators<'a>(doc: &'a PlanDoc, dept: &str) -> Vec<&'a
         .collect()
 }
 
-fn periods(freq: Frequency, year: i32) -> Vec<Period> {
+pub(crate) fn periods(freq: Frequency, year: i32) -> Vec<Period> {
     match freq {
         Frequency::Annual => vec![Period::year(year)],
         Frequency::Quarterly => (1..=4).filter_map(|q| Period::quarter(year, q).ok()).collect(),
@@ -121,7 +121,7 @@ struct GridRow {
     error: Option<String>,
 }
 
-fn year_of(ctx_year: Option<&str>, doc: &PlanDoc) -> i32 {
+pub(crate) fn year_of(ctx_year: Option<&str>, doc: &PlanDoc) -> i32 {
     let (_, now) = today();
     ctx_year
         .and_then(|y| y.trim().parse().ok())
@@ -546,89 +546,6 @@ pub async fn template(State(state): State<AppState>, ctx: Ctx) -> Response {
             bytes,
         )
             .into_response())
-    }
-    .await;
-    respond(&ctx, r)
-}
-
-// --------------------------------------------------------------- reminders
-
-#[derive(Serialize)]
-struct ReminderRow {
-    code: String,
-    name: String,
-    expected: usize,
-    missing: usize,
-    draft: usize,
-    submitted: usize,
-    approved: usize,
-    published: usize,
-    due: usize,
-    overdue: bool,
-    entry_url: String,
-}
-
-pub async fn reminders(State(state): State<AppState>, ctx: Ctx) -> Response {
-    let r = async {
-        let user = ctx.require_internal()?.clone();
-        let plan = plan_id(&state, query_param(&ctx.query, "plan").as_deref()).await?;
-        let v = state.plan_view(plan, None, ctx.visibility()).await?;
-        let doc = &v.doc;
-        let year = year_of(query_param(&ctx.query, "year").as_deref(), doc);
-        let records = state.latest_records(plan, None).await?;
-        let states: HashMap<(&str, Period), ObservationState> = records
-            .iter()
-            .map(|r| ((r.indicator.as_str(), r.period), r.state))
-            .collect();
-        let deadline = format!("{}-{}", year + 1, state.config().annual_deadline);
-        let (today, _) = today();
-        let mut rows = Vec::new();
-        let departments: Vec<&DepartmentDoc> = doc
-            .departments
-            .iter()
-            .filter(|d| user.role != Role::Reporter || user.department.as_deref() == Some(d.code.as_str()))
-            .collect();
-        for d in departments {
-            let mut row = ReminderRow {
-                code: d.code.clone(),
-                name: d.name.clone(),
-                expected: 0,
-                missing: 0,
-                draft: 0,
-                submitted: 0,
-                approved: 0,
-                published: 0,
-                due: 0,
-                overdue: false,
-                entry_url: format!(
-                    "/entry?plan={plan}&department={}&year={year}",
-                    crate::view::enc(&d.code)
-                ),
-            };
-            for ind in department_indicators(doc, &d.code) {
-                for p in periods(ind.frequency, year) {
-                    row.expected += 1;
-                    match states.get(&(ind.code.as_str(), p)) {
-                        None => row.missing += 1,
-                        Some(ObservationState::Draft) => row.draft += 1,
-                        Some(ObservationState::Submitted) => row.submitted += 1,
-                        Some(ObservationState::Approved) => row.approved += 1,
-                        Some(ObservationState::Published) => row.published += 1,
-                    }
-                }
-            }
-            row.due = row.missing + row.draft;
-            row.overdue = row.due > 0 && today.as_str() > deadline.as_str();
-            if row.expected > 0 {
-                rows.push(row);
-            }
-        }
-        rows.sort_by_key(|r| (!r.overdue, std::cmp::Reverse(r.due), r.code.clone()));
-        let years: Vec<i32> = (doc.plan.start_year - 1..=doc.plan.end_year).collect();
-        let page = minijinja::context! {
-            rows => rows, year => year, years => years, deadline => deadline, plan_id => plan,
-        };
-        state.page(&ctx, Some(&v), "reminders", "reminders.html", page)
     }
     .await;
     respond(&ctx, r)

@@ -25,8 +25,10 @@ mod cache;
 pub mod chart;
 mod comments;
 mod departments;
+mod due;
 mod entry;
 pub mod error;
+mod evidence;
 pub mod format;
 pub mod i18n;
 mod input;
@@ -94,9 +96,9 @@ pub struct Config {
     pub sessions: SessionLimits,
     /// Cost of password hashing.
     pub hash_cost: HashCost,
-    /// Month and day (`MM-DD`) of the year after a period by which annual
-    /// figures are due.
-    pub annual_deadline: String,
+    /// The SMTP server reminders are e-mailed through; none: in-app
+    /// notices only.
+    pub smtp: Option<lantu_app::mail::SmtpConfig>,
 }
 
 impl Default for Config {
@@ -107,7 +109,7 @@ impl Default for Config {
             cache_ttl: Duration::from_secs(5),
             account_ttl: Duration::from_secs(5),
             hash_cost: HashCost::default(),
-            annual_deadline: "03-31".into(),
+            smtp: None,
             login: LoginLimits::default(),
             sessions: SessionLimits::default(),
         }
@@ -238,6 +240,9 @@ pub struct Ctx {
     pub addr: String,
     /// The session cookie's token.
     pub(crate) token: Option<String>,
+    /// The signed-in user's unread notices (reminders), shown on every
+    /// page until marked read.
+    pub(crate) notices: Vec<lantu_store::Notice>,
 }
 
 pub(crate) fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
@@ -352,7 +357,17 @@ impl FromRequestParts<AppState> for Ctx {
             log.set(&u.username);
         }
         let path = parts.uri.path().to_string();
+        let notices = match &user {
+            Some(u) if !by_token && !path.starts_with("/api/") && !path.starts_with("/public") => {
+                state.inner.app.notices(u).await.unwrap_or_else(|e| {
+                    tracing::error!(error = %e, "reading notices");
+                    Vec::new()
+                })
+            }
+            _ => Vec::new(),
+        };
         Ok(Ctx {
+            notices,
             lang,
             public: path == "/public" || path.starts_with("/public/"),
             csrf: info.session.map(|s| s.csrf).unwrap_or_default(),
@@ -489,6 +504,7 @@ impl AppState {
                     item("review", format!("/review?plan={id}"));
                 }
                 if role.internal() {
+                    item("due_page", format!("/due?plan={id}"));
                     item("reminders", format!("/reminders?plan={id}"));
                 }
                 if role.can_admin() || role.can_edit_settings() {
@@ -533,6 +549,8 @@ impl AppState {
             active => active,
             sample_data => plan.is_some_and(|v| v.snapshot.notes.sample_data),
             asset_version => ASSET_VERSION,
+            notices => ctx.notices.clone(),
+            notices_up_to => ctx.notices.last().map(|n| n.id),
         }
     }
 
@@ -853,6 +871,10 @@ pub fn router(state: AppState) -> Router {
         .route("/plans/{id}/tasks/{code}/entries", post(work::add_entry))
         .route("/plans/{id}/work/{entry}", post(work::update_entry))
         .route("/plans/{id}/projects/{code}/progress", post(work::project_progress))
+        .route("/plans/{id}/evidence", post(evidence::upload))
+        .route("/plans/{id}/evidence/{file}", get(evidence::download))
+        .route("/plans/{id}/evidence/{file}/public", post(evidence::set_public))
+        .route("/public/plans/{id}/evidence/{file}", get(evidence::download))
         .route("/public", get(|| async { Redirect::permanent("/public/") }))
         .route("/public/", get(pages::public_home))
         .route("/public/plans", get(pages::plans))
@@ -869,7 +891,11 @@ pub fn router(state: AppState) -> Router {
         .route("/review", get(review::review).post(review::review_post))
         .route("/review/publish", post(review::publish))
         .route("/review/levels", get(review::levels).post(review::levels_post))
-        .route("/reminders", get(entry::reminders))
+        .route("/due", get(due::due))
+        .route("/reminders", get(due::reminders))
+        .route("/reminders/send", post(due::send))
+        .route("/reminders/deadlines", post(due::deadlines))
+        .route("/notices/read", post(due::read_notices))
         .route("/departments", get(departments::page).post(departments::post))
         .route("/admin", get(entry::admin))
         .route("/admin/users", post(entry::admin_users))

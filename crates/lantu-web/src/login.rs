@@ -76,6 +76,7 @@ pub async fn login_form(State(state): State<AppState>, ctx: Ctx) -> Response {
     };
     let next = next_path(query_param(&ctx.query, "next").as_deref());
     let ctx = Ctx {
+        notices: Vec::new(),
         csrf: token.clone(),
         ..ctx
     };
@@ -162,6 +163,8 @@ pub async fn login(State(state): State<AppState>, ctx: Ctx, Form(form): Form<Log
             };
             tracing::info!(account = %user.username, addr = %ctx.addr, "signed in");
             let next = match next_path(form.next.as_deref()).as_str() {
+                // A reporter lands on what is due (待报事项).
+                "/" | "/login" if user.role == crate::auth::Role::Reporter => "/due".to_string(),
                 "/" | "/login" => "/".to_string(),
                 n => n.to_string(),
             };
@@ -173,6 +176,7 @@ pub async fn login(State(state): State<AppState>, ctx: Ctx, Form(form): Form<Log
             tracing::warn!(account = %account.as_deref().unwrap_or("-"), addr = %ctx.addr, "failed login");
             let next = next_path(form.next.as_deref());
             let ctx = Ctx {
+                notices: Vec::new(),
                 csrf: form.csrf.clone(),
                 ..ctx
             };

@@ -170,12 +170,39 @@ pub async fn indicator(State(state): State<AppState>, ctx: Ctx, Path((id, code))
             _ => None,
         };
         let can_comment = !ctx.public && ctx.role().can_comment();
+        // Evidence (佐证材料) of the figures shown, as the reader may see it.
+        let periods: Vec<lantu_core::Period> = p
+            .figures
+            .iter()
+            .filter_map(|f| lantu_core::Period::parse(&f.period).ok())
+            .collect();
+        let evidence = crate::evidence::of_indicator(&state, &ctx, id, &code, periods.iter().copied()).await?;
+        let leads = v
+            .doc
+            .indicators
+            .iter()
+            .find(|i| i.code == code)
+            .map(|i| i.departments.clone())
+            .unwrap_or_default();
+        let can_attach = !ctx.public
+            && ctx.user.as_ref().is_some_and(|u| {
+                let dept = (u.role == Role::Reporter).then(|| u.department.as_deref().unwrap_or(""));
+                lantu_core::policy::Policy::default()
+                    .may_attach_evidence(u.role, lantu_core::policy::Scope::of(dept, &leads))
+            });
+        let can_mark_public = !ctx.public && matches!(ctx.role(), Role::Planner | Role::Administrator);
+        let evidence_periods: Vec<String> = periods.iter().map(|p| p.to_string()).collect();
         state.page(
             &ctx,
             Some(&v),
             "blueprint",
             "indicator.html",
             minijinja::context! {
+                evidence => evidence,
+                evidence_periods => evidence_periods,
+                can_attach => can_attach,
+                can_mark_public => can_mark_public,
+                back => ctx.path.clone(),
                 p => p,
                 show_states => !ctx.public,
                 comments => comments,
@@ -244,12 +271,14 @@ pub async fn projects(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i6
 pub async fn account(State(state): State<AppState>, ctx: Ctx) -> Response {
     let r = async {
         let u = ctx.require_user()?;
+        let email = state.app().emails().await?.remove(&u.id);
         state.page(
             &ctx,
             None,
             "account",
             "account.html",
             minijinja::context! {
+                email => email,
                 me => u,
                 has_token => u.api_token_hash.is_some(),
                 token => None::<String>,
@@ -268,6 +297,8 @@ pub struct AccountForm {
     current: String,
     #[serde(default)]
     new: String,
+    #[serde(default)]
+    email: String,
 }
 
 pub async fn account_post(State(state): State<AppState>, ctx: Ctx, Form(form): Form<AccountForm>) -> Response {
@@ -306,14 +337,19 @@ pub async fn account_post(State(state): State<AppState>, ctx: Ctx, Form(form): F
                 };
                 (Some(t(ctx.lang, said).to_string()), token)
             }
+            "email" => {
+                state.app().set_email(&u, u.id, &form.email).await?;
+                (Some(t(ctx.lang, "saved").to_string()), None)
+            }
             _ => return Err(WebError::BadRequest("unknown action".into())),
         };
+        let email = state.app().emails().await?.remove(&u.id);
         state.page(
             &ctx,
             None,
             "account",
             "account.html",
-            minijinja::context! { me => u, has_token => token.is_some(), token => token, message => message },
+            minijinja::context! { me => u, email => email, has_token => token.is_some(), token => token, message => message },
         )
     }
     .await;

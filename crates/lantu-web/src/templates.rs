@@ -24,6 +24,7 @@ pub const SOURCES: &[(&str, &str)] = &[
     ("review.html", include_str!("../templates/review.html")),
     ("review_levels.html", include_str!("../templates/review_levels.html")),
     ("reminders.html", include_str!("../templates/reminders.html")),
+    ("due.html", include_str!("../templates/due.html")),
     ("admin.html", include_str!("../templates/admin.html")),
     ("comments.html", include_str!("../templates/comments.html")),
     ("publication.html", include_str!("../templates/publication.html")),

@@ -4,6 +4,7 @@
 mod audit_cmd;
 mod demo;
 mod departments;
+mod evidence_cmd;
 mod logging;
 mod publication;
 mod score_dir;
@@ -109,6 +110,10 @@ enum Command {
     /// The deployment's department registry (部门名录), shared by every plan.
     #[command(subcommand)]
     Department(departments::DepartmentCmd),
+    /// Evidence files (佐证材料) of figures, task updates and projects, as
+    /// the account named by --as.
+    #[command(subcommand)]
+    Evidence(evidence_cmd::EvidenceCmd),
     /// Serve the dashboard, data entry, review and the public portal. On
     /// the first start (no account yet) it creates the administrator
     /// `admin` with the password in LANTU_ADMIN_PASSWORD, or a fresh one
@@ -124,6 +129,8 @@ enum Command {
         /// password (a demonstration on a shared machine).
         #[arg(long)]
         allow_demo_passwords: bool,
+        #[command(flatten)]
+        delivery: Delivery,
     },
     /// The main job: load the bundled plan (天津市津南区“十四五”规划) with its
     /// indicator system confirmed and illustrative sample data into the
@@ -268,6 +275,15 @@ fn run(cli: Cli) -> Result<()> {
                 PlanCmd::Publication(cmd) => publication::run(&lantu_app::App::new(store), cmd, &actor).await,
             }
         }),
+        Command::Evidence(cmd) => rt()?.block_on(async {
+            let store = stored::open(&db).await?;
+            let app = lantu_app::App::new(store);
+            let app = match std::env::var_os("LANTU_EVIDENCE_DIR").filter(|d| !d.is_empty()) {
+                Some(dir) => app.with_evidence_dir(PathBuf::from(dir)),
+                None => app,
+            };
+            evidence_cmd::run(&app, cmd, &actor).await
+        }),
         Command::Data(cmd) => rt()?.block_on(async {
             let store = stored::open(&db).await?;
             match cmd {
@@ -360,7 +376,8 @@ fn run(cli: Cli) -> Result<()> {
             addr,
             insecure_cookies,
             allow_demo_passwords,
-        } => serve(&db, addr, insecure_cookies, allow_demo_passwords),
+            delivery,
+        } => serve(&db, addr, insecure_cookies, allow_demo_passwords, delivery),
         Command::Demo { addr, no_serve } => demo(&db, addr, no_serve),
     }
 }
@@ -498,7 +515,49 @@ fn fresh_password() -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-fn serve(db: &str, addr: std::net::SocketAddr, insecure_cookies: bool, allow_demo_passwords: bool) -> Result<()> {
+/// Where evidence files go and how reminders are e-mailed.
+#[derive(clap::Args, Debug)]
+struct Delivery {
+    /// Keep new evidence files (佐证材料) in this folder instead of the
+    /// database.
+    #[arg(long, env = "LANTU_EVIDENCE_DIR")]
+    evidence_dir: Option<PathBuf>,
+    /// E-mail reminders through this SMTP server (plain SMTP, no TLS: a
+    /// relay on the local network or loopback); none: in-app notices only.
+    #[arg(long, env = "LANTU_SMTP_HOST")]
+    smtp_host: Option<String>,
+    #[arg(long, env = "LANTU_SMTP_PORT", default_value_t = 25)]
+    smtp_port: u16,
+    /// The sender of reminders, e.g. `规划办 <plan@example.gov.cn>`.
+    #[arg(long, env = "LANTU_SMTP_FROM", default_value = "lantu@localhost")]
+    smtp_from: String,
+    /// AUTH PLAIN user; the password is read from LANTU_SMTP_PASSWORD.
+    #[arg(long, env = "LANTU_SMTP_USER")]
+    smtp_user: Option<String>,
+}
+
+impl Delivery {
+    fn smtp(&self) -> Option<lantu_app::mail::SmtpConfig> {
+        let host = self.smtp_host.clone().filter(|h| !h.is_empty())?;
+        Some(lantu_app::mail::SmtpConfig {
+            host,
+            port: self.smtp_port,
+            from: self.smtp_from.clone(),
+            auth: self
+                .smtp_user
+                .clone()
+                .map(|u| (u, std::env::var("LANTU_SMTP_PASSWORD").unwrap_or_default())),
+        })
+    }
+}
+
+fn serve(
+    db: &str,
+    addr: std::net::SocketAddr,
+    insecure_cookies: bool,
+    allow_demo_passwords: bool,
+    delivery: Delivery,
+) -> Result<()> {
     let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -507,6 +566,7 @@ fn serve(db: &str, addr: std::net::SocketAddr, insecure_cookies: bool, allow_dem
         let store = stored::open(db).await?;
         let config = lantu_web::Config {
             secure_cookies: !insecure_cookies,
+            smtp: delivery.smtp(),
             ..Default::default()
         };
         let first_start = !store.has_users().await?;
@@ -523,7 +583,10 @@ fn serve(db: &str, addr: std::net::SocketAddr, insecure_cookies: bool, allow_dem
                 demo_left.join(", ")
             );
         }
-        let app = lantu_app::App::new(store);
+        let mut app = lantu_app::App::new(store);
+        if let Some(dir) = &delivery.evidence_dir {
+            app = app.with_evidence_dir(dir);
+        }
         if first_start {
             // A password from the environment is never printed: whoever set
             // it knows it, and the console may be logged.

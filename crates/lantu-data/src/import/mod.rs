@@ -25,7 +25,7 @@
 mod csv;
 mod validate;
 mod xlsx;
-mod zipread;
+pub(crate) mod zipread;
 
 use crate::fields::Field;
 use lantu_core::observation::NewObservation;
