@@ -4,10 +4,12 @@
 //! Everything can be tested with plain values.
 
 pub mod account;
+pub mod messages;
 pub mod observation;
 pub mod plan;
 pub mod policy;
 pub mod progress;
+pub mod rules;
 pub mod snapshot;
 pub mod target;
 

@@ -20,6 +20,10 @@ pub struct NewObservation {
     pub source: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
+    /// Why a figure that breaks a warning rule (a large change from the
+    /// previous period) is right; kept with the figure for the reviewer.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub comment: Option<String>,
 }
 
 /// Draft → submitted (by the department) → approved (by the statistics

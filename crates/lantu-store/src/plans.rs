@@ -200,6 +200,7 @@ impl StoredPlan {
             indicators,
             tasks,
             projects,
+            cross_rules: Vec::new(),
         }
     }
 }
@@ -397,6 +398,7 @@ pub(crate) async fn load_indicators(conn: &mut AnyConnection, plan_id: i64) -> R
                 _ => None,
             },
             source: source_of(r)?,
+            rules: Default::default(),
         };
         out.push(StoredIndicator {
             id,

@@ -3,49 +3,10 @@
 //! [`t`]. Domain words with their own labels in the core (statuses, reasons,
 //! report kinds, likelihoods) are taken from there, not repeated here.
 
-use serde::Serialize;
 
 /// The language of a page: Chinese by default, English by `?lang=en` or the
-/// `lang` cookie.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Lang {
-    #[default]
-    Zh,
-    En,
-}
-
-impl Lang {
-    pub fn parse(s: &str) -> Option<Lang> {
-        match s.trim().to_ascii_lowercase().as_str() {
-            "zh" | "zh-cn" | "zh-hans" | "cn" => Some(Lang::Zh),
-            "en" | "en-us" | "en-gb" => Some(Lang::En),
-            _ => None,
-        }
-    }
-
-    pub fn code(self) -> &'static str {
-        match self {
-            Lang::Zh => "zh",
-            Lang::En => "en",
-        }
-    }
-
-    /// The `lang` attribute of `<html>`.
-    pub fn html(self) -> &'static str {
-        match self {
-            Lang::Zh => "zh-CN",
-            Lang::En => "en",
-        }
-    }
-
-    pub fn pick<'a>(self, zh: &'a str, en: &'a str) -> &'a str {
-        match self {
-            Lang::Zh => zh,
-            Lang::En => en,
-        }
-    }
-}
+/// `lang` cookie. One type with the core's message table.
+pub use lantu_core::messages::Lang;
 
 /// (key, Chinese, English), sorted by key for the binary search in [`t`]
 /// (a unit test keeps it sorted and unique).

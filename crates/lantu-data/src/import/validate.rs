@@ -405,6 +405,7 @@ impl<'p> Validator<'p> {
             value,
             source: cell(Field::Source).string(),
             note: cell(Field::Notes).string(),
+            comment: None,
         });
     }
 
