@@ -73,3 +73,34 @@ impl ObservationState {
         )
     }
 }
+
+/// What a vintage is: a figure, a correction of a published figure (its
+/// reason in the batch), or a draft the reporter withdrew (kept for the
+/// history and the audit, counted nowhere).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum VintageKind {
+    #[default]
+    Figure,
+    Correction,
+    Withdrawn,
+}
+
+impl VintageKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            VintageKind::Figure => "figure",
+            VintageKind::Correction => "correction",
+            VintageKind::Withdrawn => "withdrawn",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<VintageKind> {
+        Some(match s {
+            "figure" => VintageKind::Figure,
+            "correction" => VintageKind::Correction,
+            "withdrawn" => VintageKind::Withdrawn,
+            _ => return None,
+        })
+    }
+}

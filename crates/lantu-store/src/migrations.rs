@@ -50,6 +50,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/sqlite/0006_plan_identity.sql"),
         include_str!("../migrations/postgres/0006_plan_identity.sql"),
     ),
+    (
+        9,
+        "validation",
+        include_str!("../migrations/sqlite/0009_validation.sql"),
+        include_str!("../migrations/postgres/0009_validation.sql"),
+    ),
 ];
 
 pub(crate) fn migrator(backend: Backend) -> Migrator {
