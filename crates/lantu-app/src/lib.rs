@@ -24,9 +24,11 @@ pub mod comments;
 mod error;
 mod figures;
 pub mod status;
+pub mod validation;
 
 pub use assess::{chapter_of, section_of, Standing, Visibility, WorkEntry};
 pub use error::AppError;
+pub use figures::Batch;
 pub use status::{rollups, Counted, IndicatorStatus, Rollups, StatusOptions};
 
 /// The store's records as the use cases hand them to the adapters.
