@@ -345,6 +345,20 @@ impl Message {
     }
 }
 
+/// A message written in one language only (a technical detail, such as
+/// a damaged zip archive's): the same words in either interface.
+impl From<String> for Message {
+    fn from(s: String) -> Message {
+        Message::Text { zh: s.clone(), en: s }
+    }
+}
+
+impl From<&str> for Message {
+    fn from(s: &str) -> Message {
+        Message::from(s.to_string())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

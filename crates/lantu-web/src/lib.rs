@@ -221,6 +221,8 @@ pub(crate) struct SessionInfo {
 #[derive(Debug, Clone)]
 pub struct Ctx {
     pub lang: Lang,
+    /// The language of the API's messages: `Accept-Language`, else Chinese.
+    pub api_lang: Lang,
     pub user: Option<User>,
     /// The session's CSRF token (empty without a session).
     pub csrf: String,
@@ -346,8 +348,15 @@ impl FromRequestParts<AppState> for Ctx {
             log.set(&u.username);
         }
         let path = parts.uri.path().to_string();
+        let api_lang = parts
+            .headers
+            .get(header::ACCEPT_LANGUAGE)
+            .and_then(|v| v.to_str().ok())
+            .and_then(Lang::from_accept_language)
+            .unwrap_or_default();
         Ok(Ctx {
             lang,
+            api_lang,
             public: path == "/public" || path.starts_with("/public/"),
             csrf: info.session.map(|s| s.csrf).unwrap_or_default(),
             token: info.token,
@@ -823,6 +832,7 @@ pub fn router(state: AppState) -> Router {
         .route("/entry", get(entry::entry).post(entry::entry_save))
         .route("/entry/upload", post(entry::upload))
         .route("/entry/submit", post(entry::submit))
+        .route("/entry/correct", post(entry::correct))
         .route("/entry/template.xlsx", get(entry::template))
         .route("/review", get(entry::review).post(entry::review_post))
         .route("/review/publish", post(entry::publish))
