@@ -32,7 +32,7 @@ pub const INSTRUCTIONS_SHEET: &str = "说明";
 const MAX_ROWS: usize = 1_048_575;
 
 /// Column widths in characters (a Chinese character counts two).
-const WIDTHS: [f64; 9] = [14.0, 36.0, 12.0, 10.0, 12.0, 14.0, 14.0, 24.0, 32.0];
+const WIDTHS: [f64; crate::fields::FIELD_COUNT] = [14.0, 36.0, 12.0, 10.0, 12.0, 14.0, 14.0, 24.0, 32.0, 32.0];
 
 const GREY: u32 = 0xF2F2F2;
 const HEADER_FILL: u32 = 0xDDEBF7;
@@ -211,6 +211,7 @@ fn write_form(
             };
             sheet.write_blank(row, col(Field::Source), &entry_text)?;
             sheet.write_blank(row, col(Field::Notes), &entry_text)?;
+            sheet.write_blank(row, col(Field::Comment), &entry_text)?;
             row += 1;
         }
         if row > block_start {

@@ -441,3 +441,17 @@ mod fuzzish {
         }
     }
 }
+
+#[test]
+fn messages_read_in_chinese_and_english() {
+    use lantu_core::messages::Lang;
+    let plan = lantu_data::testing::plan();
+    let csv = "指标代码,期间,数值\ngdp,2023,四十二\n";
+    let err = lantu_data::import::read(csv.as_bytes(), "a.csv", &plan).unwrap_err();
+    assert_eq!(err.text(Lang::Zh), "a.csv 第 2 行，C 列（数值）：“四十二”不是数字");
+    assert_eq!(err.text(Lang::En), "a.csv row 2, column C (数值): \"四十二\" is not a number");
+    // A comment column comes with its figure.
+    let csv = "指标代码,期间,数值,异常说明\ngdp,2023,42,新口径\n";
+    let rows = lantu_data::import::read(csv.as_bytes(), "b.csv", &plan).unwrap();
+    assert_eq!(rows[0].comment.as_deref(), Some("新口径"));
+}

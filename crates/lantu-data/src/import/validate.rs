@@ -432,7 +432,7 @@ impl<'p> Validator<'p> {
             value,
             source: cell(Field::Source).string(),
             note: cell(Field::Notes).string(),
-            comment: None,
+            comment: cell(Field::Comment).string(),
         });
     }
 
