@@ -19,6 +19,10 @@ pub enum AppError {
     /// message in Chinese and English (the adapter picks the language).
     #[error("{}", crate::validation::render(.0, lantu_core::messages::Lang::Zh))]
     Refused(Vec<crate::validation::Problem>),
+    /// The role may not do this; the message says what (in Chinese and
+    /// English).
+    #[error("{0}")]
+    Forbidden(String),
     /// Something underneath failed that the user cannot fix (the random
     /// number generator, the password hasher).
     #[error("{0}")]

@@ -23,6 +23,7 @@ pub mod assess;
 pub mod comments;
 mod error;
 mod figures;
+pub mod rules;
 pub mod status;
 pub mod validation;
 

@@ -36,6 +36,7 @@ pub fn router() -> Router<AppState> {
         .route("/plans/{id}/outline", get(outline))
         .route("/plans/{id}/indicators", get(indicators))
         .route("/plans/{id}/indicators/{code}", get(indicator))
+        .route("/plans/{id}/indicators/{code}/rules", get(rules).put(put_rules))
         .route("/plans/{id}/targets", get(targets))
         .route("/plans/{id}/observations", get(observations).post(post_observations))
         .route("/plans/{id}/observations/{obs}/state", post(set_state))
@@ -180,6 +181,36 @@ async fn indicator(State(state): State<AppState>, ctx: Ctx, Path((id, code)): Pa
         "target_versions": versions,
     }))
     .into_response())
+}
+
+/// An indicator's explicit validation rules and those in force.
+async fn rules(State(state): State<AppState>, ctx: Ctx, Path((id, code)): Path<(i64, String)>) -> ApiResult {
+    let user = ctx.user.as_ref().ok_or(WebError::LoginRequired { next: String::new() })?;
+    if !user.role.internal() {
+        return Err(WebError::Forbidden("staff only".into()).into());
+    }
+    let doc = state.store().plan_doc(id).await.map_err(WebError::from)?;
+    let ind = doc.indicators.iter().find(|i| i.code == code).ok_or(WebError::NotFound)?;
+    let effective = lantu_core::rules::IndicatorRules::effective(ind);
+    Ok(Json(json!({ "indicator": code, "rules": ind.rules, "effective": effective })).into_response())
+}
+
+/// Sets an indicator's explicit rules (planners and administrators).
+async fn put_rules(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((id, code)): Path<(i64, String)>,
+    body: axum::body::Bytes,
+) -> ApiResult {
+    let user = ctx.user.clone().ok_or(WebError::LoginRequired { next: String::new() })?;
+    let rules: lantu_core::rules::IndicatorRules = crate::json::parse(&body)?;
+    state
+        .app()
+        .set_indicator_rules(id, &code, rules, user.role, &user.username)
+        .await
+        .map_err(WebError::from)?;
+    state.changed();
+    self::rules(State(state), ctx, Path((id, code))).await
 }
 
 async fn targets(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> ApiResult {

@@ -45,6 +45,7 @@ impl From<lantu_app::AppError> for WebError {
             lantu_app::AppError::NotFound => WebError::NotFound,
             lantu_app::AppError::Invalid(e) => WebError::BadRequest(e),
             lantu_app::AppError::Internal(e) => WebError::Internal(e),
+            lantu_app::AppError::Forbidden(e) => WebError::Forbidden(e),
             e @ lantu_app::AppError::Refused(_) => WebError::BadRequest(e.to_string()),
         }
     }

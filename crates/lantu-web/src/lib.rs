@@ -813,6 +813,7 @@ pub fn router(state: AppState) -> Router {
         .route("/plans", get(pages::plans))
         .route("/plans/{id}", get(pages::dashboard))
         .route("/plans/{id}/indicators/{code}", get(pages::indicator))
+        .route("/plans/{id}/indicators/{code}/rules", post(pages::indicator_rules))
         .route("/plans/{id}/report/{file}", get(pages::report))
         .route("/plans/{id}/comments", get(comments::page).post(comments::add))
         .route("/plans/{id}/tasks", get(pages::tasks))

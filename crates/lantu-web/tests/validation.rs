@@ -262,3 +262,44 @@ fn the_grid_keeps_every_change() {
     assert_eq!((f[0]["kind"].as_str(), f[0]["state"].as_str()), (Some("correction"), Some("draft")), "{f}");
     assert_eq!(f[0]["correction_reason"], "统计年鉴修订");
 }
+
+#[test]
+fn the_planner_sets_rules_on_the_indicator_page_and_every_path_keeps_them() {
+    let app = start();
+    let plan = app.plan;
+    let (ind, dept) = share(&app);
+    let code = ind.code.clone();
+    let page_path = format!("/plans/{plan}/indicators/{code}");
+    let rules_path = format!("{page_path}/rules");
+
+    // A reporter sees the rules in force but may not change them.
+    let rep = app.client();
+    assert_eq!(rep.login(dept, PASSWORD).status, 303);
+    let page = rep.get(&page_path);
+    assert!(page.body.contains("id=\"rules\"") && !page.body.contains(&format!("action=\"{rules_path}\"")));
+    let r = rep.post_form(&rules_path, &[("csrf", &page.csrf()), ("max", "50")]);
+    assert_eq!(r.status, 403);
+
+    // The planner narrows the range to 0–50.
+    let planner = app.client();
+    assert_eq!(planner.login("planner", PASSWORD).status, 303);
+    let page = planner.get(&page_path);
+    assert!(page.body.contains(&format!("action=\"{rules_path}\"")), "the planner has the form");
+    let r = planner.post_form(&rules_path, &[("csrf", &page.csrf()), ("max", "50"), ("integer", "")]);
+    assert_eq!(r.status, 303, "{}", r.body);
+
+    // The API shows it, and the reporter's 60 is now refused.
+    let token = format!("Bearer {}", rep.issue_token());
+    let got = rep
+        .get_with(&format!("/api/v1/plans/{plan}/indicators/{code}/rules"), &[("Authorization", &token)])
+        .json();
+    assert_eq!(got["rules"]["max"], "50", "{got}");
+    let r = post_json(
+        &rep,
+        &format!("/api/v1/plans/{plan}/observations"),
+        &format!(r#"[{{"indicator":"{code}","period":"2025","value":"60"}}]"#),
+        &[("Authorization", &token)],
+    );
+    assert_eq!(r.status, 422, "{}", r.body);
+    assert!(r.body.contains("50%"), "{}", r.body);
+}
