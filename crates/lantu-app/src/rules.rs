@@ -22,7 +22,8 @@ impl App {
     ) -> Result<()> {
         if !Policy::default().allows(role, Action::EditPlan, Scope::None, None) {
             return Err(AppError::Forbidden(
-                "只有规划人员或管理员可以修改校验规则 / only planners and administrators change validation rules".into(),
+                "只有规划人员或管理员可以修改校验规则 / only planners and administrators change validation rules"
+                    .into(),
             ));
         }
         if let (Some(min), Some(max)) = (rules.min, rules.max) {

@@ -83,7 +83,12 @@ fn blank(s: Option<&str>) -> &str {
 /// needs. Figures that would be stored unchanged are not checked again.
 /// Returns every problem, errors and unsatisfied warnings alike: the batch
 /// may be stored only when this is empty.
-pub fn check(doc: &PlanDoc, rows: &[NewObservation], stored: &[ObservationRecord], reason: Option<&str>) -> Vec<Problem> {
+pub fn check(
+    doc: &PlanDoc,
+    rows: &[NewObservation],
+    stored: &[ObservationRecord],
+    reason: Option<&str>,
+) -> Vec<Problem> {
     let indicators: HashMap<&str, &IndicatorDoc> = doc.indicators.iter().map(|i| (i.code.as_str(), i)).collect();
     let stored: HashMap<Key, &ObservationRecord> = stored
         .iter()
@@ -150,7 +155,12 @@ pub fn check(doc: &PlanDoc, rows: &[NewObservation], stored: &[ObservationRecord
             if !in_rule || !done.insert((rule_index, k.1, k.2.clone())) {
                 continue;
             }
-            let name = |c: &str| indicators.get(c).map(|i| i.name.clone()).unwrap_or_else(|| c.to_string());
+            let name = |c: &str| {
+                indicators
+                    .get(c)
+                    .map(|i| i.name.clone())
+                    .unwrap_or_else(|| c.to_string())
+            };
             let value = |c: &str| value_of(&(c.to_string(), k.1, k.2.clone()));
             let period = if k.2.is_empty() {
                 k.1.to_string()
@@ -330,7 +340,11 @@ mod tests {
         let stored = [record("pop", 2024, 100, ObservationState::Approved)];
         let p = check(&d, &[obs("city", 2024, 120, None)], &stored, None);
         assert_eq!(p.len(), 1, "{p:?}");
-        assert!(p[0].text(Lang::Zh).contains("部分不能大于整体"), "{}", p[0].text(Lang::Zh));
+        assert!(
+            p[0].text(Lang::Zh).contains("部分不能大于整体"),
+            "{}",
+            p[0].text(Lang::Zh)
+        );
         assert!(check(&d, &[obs("city", 2024, 80, None)], &stored, None).is_empty());
     }
 }

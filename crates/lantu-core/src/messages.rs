@@ -223,7 +223,10 @@ impl Message {
                 if zh {
                     format!("{name}（{code}）只能填整数，{} 不是整数。", value.normalize())
                 } else {
-                    format!("{name} ({code}) takes whole numbers only; {} is not one.", value.normalize())
+                    format!(
+                        "{name} ({code}) takes whole numbers only; {} is not one.",
+                        value.normalize()
+                    )
                 }
             }
             LargeChange {
@@ -312,9 +315,7 @@ impl Message {
                 if zh {
                     format!("{name}（{code}）{period} 的数据已发布，修改即为更正：请填写更正原因。")
                 } else {
-                    format!(
-                        "{name} ({code}) for {period} is published; a change is a correction: give its reason."
-                    )
+                    format!("{name} ({code}) for {period} is published; a change is a correction: give its reason.")
                 }
             }
             NotANumber { text } => {
@@ -382,9 +383,14 @@ mod tests {
             max: Decimal::from(100),
             unit: "%".into(),
         };
-        assert_eq!(m.text(Lang::Zh), "森林覆盖率（t001）的数值 150% 高于允许的最大值 100%，请核对。");
+        assert_eq!(
+            m.text(Lang::Zh),
+            "森林覆盖率（t001）的数值 150% 高于允许的最大值 100%，请核对。"
+        );
         assert!(m.text(Lang::En).contains("above the highest allowed value, 100%"));
-        let n = Message::NotANumber { text: "四十二".into() };
+        let n = Message::NotANumber {
+            text: "四十二".into()
+        };
         assert_eq!(n.text(Lang::Zh), "“四十二”不是数字");
         assert_eq!(n.text(Lang::En), "\"四十二\" is not a number");
         let c = Message::LargeChange {
@@ -396,6 +402,10 @@ mod tests {
             change: Change::Percent(Decimal::from(300)),
             limit: Change::Percent(Decimal::from(100)),
         };
-        assert!(c.text(Lang::Zh).contains("（+300%），超过 ±100%"), "{}", c.text(Lang::Zh));
+        assert!(
+            c.text(Lang::Zh).contains("（+300%），超过 ±100%"),
+            "{}",
+            c.text(Lang::Zh)
+        );
     }
 }

@@ -333,7 +333,10 @@ mod tests {
         let i = ind("森林覆盖率", "%", Measure::Level);
         assert!(is_share(&i));
         assert_eq!(severities(&check_value(&i, Decimal::from(-5), None)), [Severity::Error]);
-        assert_eq!(severities(&check_value(&i, Decimal::from(150), None)), [Severity::Error]);
+        assert_eq!(
+            severities(&check_value(&i, Decimal::from(150), None)),
+            [Severity::Error]
+        );
         assert!(check_value(&i, Decimal::new(245, 1), None).is_empty());
         // An intensity in % is a level, not a share: ≥ 0 only.
         let r = ind("研发经费投入强度", "%", Measure::Level);
@@ -346,13 +349,25 @@ mod tests {
         let g = ind("地区生产总值增长", "%", Measure::AnnualGrowth);
         assert!(check_value(&g, Decimal::from(-5), None).is_empty());
         let c = ind("三甲医院", "所", Measure::Level);
-        assert_eq!(severities(&check_value(&c, Decimal::new(35, 1), None)), [Severity::Error]);
+        assert_eq!(
+            severities(&check_value(&c, Decimal::new(35, 1), None)),
+            [Severity::Error]
+        );
         assert!(check_value(&c, Decimal::from(4), None).is_empty());
         let mut explicit = c.clone();
         explicit.rules.integer = Some(false);
         explicit.rules.max = Some(Decimal::from(3));
         let f = check_value(&explicit, Decimal::new(35, 1), None);
-        assert!(matches!(f[..], [Finding { message: Message::AboveMax { .. }, .. }]), "{f:?}");
+        assert!(
+            matches!(
+                f[..],
+                [Finding {
+                    message: Message::AboveMax { .. },
+                    ..
+                }]
+            ),
+            "{f:?}"
+        );
     }
 
     #[test]
@@ -360,7 +375,11 @@ mod tests {
         let i = ind("常住人口", "万人", Measure::Level);
         let f = check_value(&i, Decimal::from(400), Some(("2023", Decimal::from(100))));
         assert_eq!(severities(&f), [Severity::Warning]);
-        assert!(f[0].message.text(Lang::Zh).contains("+300%"), "{}", f[0].message.text(Lang::Zh));
+        assert!(
+            f[0].message.text(Lang::Zh).contains("+300%"),
+            "{}",
+            f[0].message.text(Lang::Zh)
+        );
         assert!(check_value(&i, Decimal::from(150), Some(("2023", Decimal::from(100)))).is_empty());
         let s = ind("森林覆盖率", "%", Measure::Level);
         assert_eq!(

@@ -247,7 +247,11 @@ fn value_rule(ind: &IndicatorDoc) -> Result<DataValidation, DataError> {
         (None, Some(_)) => (format!("，不大于 {hi}"), format!(", at most {hi}")),
         (Some(_), Some(_)) => (format!("，{lo}–{hi} 之间"), format!(", between {lo} and {hi}")),
     };
-    let whole = if rules.integer { ("整数", "a whole number") } else { ("数字", "a number") };
+    let whole = if rules.integer {
+        ("整数", "a whole number")
+    } else {
+        ("数字", "a number")
+    };
     let unit = ind.unit.as_deref().filter(|u| !u.trim().is_empty());
     let name: String = ind.name.chars().take(40).collect();
     let (zh_unit, en_unit) = match unit {

@@ -280,7 +280,9 @@ pub(crate) const TABLES: &[Table] = &[
     Table {
         name: "observations",
         key: &["indicator_id", "period", "geography", "vintage"],
-        columns: &["year", "value", "source", "note", "state", "batch_id", "comment", "kind"],
+        columns: &[
+            "year", "value", "source", "note", "state", "batch_id", "comment", "kind",
+        ],
         secret: &[],
     },
     Table {

@@ -661,9 +661,7 @@ impl Store {
                 for id in chunk {
                     q = q.bind(*id);
                 }
-                q.execute(&mut *w.tx)
-                    .await
-                    .ctx(|| "withdrawing drafts".to_string())?;
+                q.execute(&mut *w.tx).await.ctx(|| "withdrawing drafts".to_string())?;
             }
             for id in &ids {
                 audit.push(
@@ -889,16 +887,14 @@ impl Store {
                     })?;
                     vec![r]
                 }
-                Figures::AllIn { plan_id, state } => {
-                    sqlx::query(&format!(
-                        "{SELECT} WHERE i.plan_id = $1 AND o.state = $2 AND o.kind <> 'withdrawn'"
-                    ))
-                        .bind(*plan_id)
-                        .bind(state.as_str())
-                        .fetch_all(&mut *w.tx)
-                        .await
-                        .ctx(|| format!("reading the {} figures of plan {plan_id}", state.as_str()))?
-                }
+                Figures::AllIn { plan_id, state } => sqlx::query(&format!(
+                    "{SELECT} WHERE i.plan_id = $1 AND o.state = $2 AND o.kind <> 'withdrawn'"
+                ))
+                .bind(*plan_id)
+                .bind(state.as_str())
+                .fetch_all(&mut *w.tx)
+                .await
+                .ctx(|| format!("reading the {} figures of plan {plan_id}", state.as_str()))?,
             };
             let mut moves: Vec<(i64, ObservationState)> = Vec::with_capacity(rows.len());
             for r in &rows {

@@ -630,7 +630,12 @@ impl Writer<'_> {
         Ok(())
     }
 
-    async fn insert_plan(&mut self, meta: &PlanMeta, settings: &PlanSettings, cross_rules: &[CrossRule]) -> Result<i64> {
+    async fn insert_plan(
+        &mut self,
+        meta: &PlanMeta,
+        settings: &PlanSettings,
+        cross_rules: &[CrossRule],
+    ) -> Result<i64> {
         let at = self.at();
         let r = sqlx::query(
             "INSERT INTO plans (name, region, level, start_year, end_year, vision_year, parent_id, state, source, \
@@ -1349,7 +1354,8 @@ impl Store {
                 wr.update_plan(&meta, &doc.settings, &doc.cross_rules).await?;
                 let before = serde_json::json!({ "plan": stored.meta, "settings": stored.settings,
                     "cross_rules": stored.cross_rules });
-                let after = serde_json::json!({ "plan": meta, "settings": doc.settings, "cross_rules": doc.cross_rules });
+                let after =
+                    serde_json::json!({ "plan": meta, "settings": doc.settings, "cross_rules": doc.cross_rules });
                 wr.audit
                     .push(actor, "update_plan", "plan", Some(plan_id), Some(&before), Some(&after));
                 report.changed.push(Change::new("plan", &plan_id.to_string()));

@@ -185,12 +185,19 @@ async fn indicator(State(state): State<AppState>, ctx: Ctx, Path((id, code)): Pa
 
 /// An indicator's explicit validation rules and those in force.
 async fn rules(State(state): State<AppState>, ctx: Ctx, Path((id, code)): Path<(i64, String)>) -> ApiResult {
-    let user = ctx.user.as_ref().ok_or(WebError::LoginRequired { next: String::new() })?;
+    let user = ctx
+        .user
+        .as_ref()
+        .ok_or(WebError::LoginRequired { next: String::new() })?;
     if !user.role.internal() {
         return Err(WebError::Forbidden("staff only".into()).into());
     }
     let doc = state.store().plan_doc(id).await.map_err(WebError::from)?;
-    let ind = doc.indicators.iter().find(|i| i.code == code).ok_or(WebError::NotFound)?;
+    let ind = doc
+        .indicators
+        .iter()
+        .find(|i| i.code == code)
+        .ok_or(WebError::NotFound)?;
     let effective = lantu_core::rules::IndicatorRules::effective(ind);
     Ok(Json(json!({ "indicator": code, "rules": ind.rules, "effective": effective })).into_response())
 }
@@ -202,7 +209,10 @@ async fn put_rules(
     Path((id, code)): Path<(i64, String)>,
     body: axum::body::Bytes,
 ) -> ApiResult {
-    let user = ctx.user.clone().ok_or(WebError::LoginRequired { next: String::new() })?;
+    let user = ctx
+        .user
+        .clone()
+        .ok_or(WebError::LoginRequired { next: String::new() })?;
     let rules: lantu_core::rules::IndicatorRules = crate::json::parse(&body)?;
     state
         .app()

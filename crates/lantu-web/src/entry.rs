@@ -17,8 +17,8 @@ use lantu_app::assess::today;
 use lantu_app::Batch;
 use lantu_core::messages::Lang;
 use lantu_core::observation::{NewObservation, ObservationState, VintageKind};
-use lantu_core::rules::Severity;
 use lantu_core::plan::{DepartmentDoc, Frequency, IndicatorDoc, PlanDoc};
+use lantu_core::rules::Severity;
 use lantu_core::Period;
 use lantu_store::{Figures, ObservationRecord, UserUpdate};
 use rust_decimal::Decimal;
@@ -342,7 +342,11 @@ fn own_only(doc: &PlanDoc, dept: &str, obs: &[NewObservation]) -> Result<(), Web
 /// The figures of the grid or an upload that may be written from it: not
 /// those under review (locked until returned) nor published ones (changed
 /// only by a correction, [`correct`]).
-async fn writable(state: &AppState, input: &EntryInput, obs: Vec<NewObservation>) -> Result<Vec<NewObservation>, WebError> {
+async fn writable(
+    state: &AppState,
+    input: &EntryInput,
+    obs: Vec<NewObservation>,
+) -> Result<Vec<NewObservation>, WebError> {
     let records = state.latest_records(input.plan, Some(&input.dept)).await?;
     let read_only: Vec<(String, Period)> = records
         .iter()
@@ -481,7 +485,9 @@ pub async fn entry_save(State(state): State<AppState>, ctx: Ctx, Form(pairs): Fo
         }
         let keep: Vec<bool> = {
             let w = writable(&state, &input, obs.clone()).await?;
-            obs.iter().map(|o| w.iter().any(|x| x.indicator == o.indicator && x.period == o.period)).collect()
+            obs.iter()
+                .map(|o| w.iter().any(|x| x.indicator == o.indicator && x.period == o.period))
+                .collect()
         };
         let (obs, rows): (Vec<NewObservation>, Vec<&String>) = obs
             .into_iter()
@@ -657,7 +663,10 @@ pub async fn correct(State(state): State<AppState>, ctx: Ctx, Form(pairs): Form<
             .iter()
             .any(|r| r.indicator == code && r.period == period && r.state == ObservationState::Published);
         if !published {
-            let msg = fail("只有已发布的数据才需要提出更正。", "Only a published figure is corrected.");
+            let msg = fail(
+                "只有已发布的数据才需要提出更正。",
+                "Only a published figure is corrected.",
+            );
             return render_entry(&state, &ctx, &input, &Typed::default(), Vec::new(), msg).await;
         }
         if reason.is_empty() {
@@ -687,7 +696,10 @@ pub async fn correct(State(state): State<AppState>, ctx: Ctx, Form(pairs): Form<
         };
         own_only(&input.doc, &input.dept, &obs)?;
         for o in &mut obs {
-            o.comment = field(&pairs, "comment").map(str::trim).filter(|c| !c.is_empty()).map(str::to_string);
+            o.comment = field(&pairs, "comment")
+                .map(str::trim)
+                .filter(|c| !c.is_empty())
+                .map(str::to_string);
         }
         let batch = Batch {
             actor: &input.user.username,
@@ -699,7 +711,10 @@ pub async fn correct(State(state): State<AppState>, ctx: Ctx, Form(pairs): Form<
                 state.changed();
                 let msg = ctx
                     .lang
-                    .pick("已提出更正，新数据为草稿，提交后由统计部门审核。", "Correction proposed: the new figure is a draft to submit for review.")
+                    .pick(
+                        "已提出更正，新数据为草稿，提交后由统计部门审核。",
+                        "Correction proposed: the new figure is a draft to submit for review.",
+                    )
                     .to_string();
                 render_entry(&state, &ctx, &input, &Typed::default(), Vec::new(), Some((msg, true))).await
             }

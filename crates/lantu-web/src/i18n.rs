@@ -3,7 +3,6 @@
 //! [`t`]. Domain words with their own labels in the core (statuses, reasons,
 //! report kinds, likelihoods) are taken from there, not repeated here.
 
-
 /// The language of a page: Chinese by default, English by `?lang=en` or the
 /// `lang` cookie. One type with the core's message table.
 pub use lantu_core::messages::Lang;

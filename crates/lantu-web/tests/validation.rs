@@ -16,8 +16,17 @@ use rust_decimal::Decimal;
 
 /// A share (森林覆盖率 when a reporter leads it) and its reporter.
 fn share(app: &common::App) -> (IndicatorDoc, &'static str) {
-    let led = |i: &IndicatorDoc| ["fgw", "sthj"].into_iter().find(|d| i.departments.iter().any(|x| x == d));
-    let mut shares: Vec<&IndicatorDoc> = app.doc.indicators.iter().filter(|i| is_share(i) && led(i).is_some()).collect();
+    let led = |i: &IndicatorDoc| {
+        ["fgw", "sthj"]
+            .into_iter()
+            .find(|d| i.departments.iter().any(|x| x == d))
+    };
+    let mut shares: Vec<&IndicatorDoc> = app
+        .doc
+        .indicators
+        .iter()
+        .filter(|i| is_share(i) && led(i).is_some())
+        .collect();
     shares.sort_by_key(|i| !i.name.contains("森林覆盖率"));
     let i = shares.first().expect("the test plan has a share led by a reporter");
     ((*i).clone(), led(i).unwrap_or("fgw"))
@@ -77,7 +86,10 @@ fn every_path_refuses_an_impossible_share_with_the_same_message() {
         let csv = format!("指标代码 Code,期间 Period,数值 Value\n{code},2025,{value}\n");
         let (ct, body) = multipart(&page.csrf(), "figures.csv", csv.as_bytes());
         let r = rep.post_body(
-            &format!("/entry/upload?plan={plan}&department={dept}&year=2025&lang={}", lang.code()),
+            &format!(
+                "/entry/upload?plan={plan}&department={dept}&year=2025&lang={}",
+                lang.code()
+            ),
             &ct,
             &body,
             &[],
@@ -100,8 +112,16 @@ fn every_path_refuses_an_impossible_share_with_the_same_message() {
         assert!(msg.contains(&refusal(&ind, value, lang)), "{msg}");
     }
     // Nothing of it was stored.
-    let latest = rep.get_with(&format!("{path}?view=latest&indicator={code}&year=2025"), &[("Authorization", &token)]);
-    assert_eq!(latest.json()["observations"].as_array().map(Vec::len), Some(0), "{}", latest.body);
+    let latest = rep.get_with(
+        &format!("{path}?view=latest&indicator={code}&year=2025"),
+        &[("Authorization", &token)],
+    );
+    assert_eq!(
+        latest.json()["observations"].as_array().map(Vec::len),
+        Some(0),
+        "{}",
+        latest.body
+    );
 }
 
 #[test]
@@ -113,7 +133,9 @@ fn a_jump_from_last_year_asks_for_a_comment_and_keeps_it() {
     let token = format!("Bearer {}", rep.issue_token());
     let path = format!("/api/v1/plans/{plan}/observations");
     // A level of fgw's, not in %, with a published 2023 figure above zero.
-    let figures = rep.get_with(&format!("{path}?view=latest&year=2023"), &[("Authorization", &token)]).json();
+    let figures = rep
+        .get_with(&format!("{path}?view=latest&year=2023"), &[("Authorization", &token)])
+        .json();
     let levels: Vec<&IndicatorDoc> = app
         .doc
         .indicators
@@ -137,7 +159,11 @@ fn a_jump_from_last_year_asks_for_a_comment_and_keeps_it() {
     assert_eq!(r.status, 422, "{}", r.body);
     let problems = &r.json()["error"]["problems"];
     assert_eq!(problems[0]["severity"], "warning", "{}", r.body);
-    assert!(problems[0]["message"].as_str().unwrap_or("").contains("+300%"), "{}", r.body);
+    assert!(
+        problems[0]["message"].as_str().unwrap_or("").contains("+300%"),
+        "{}",
+        r.body
+    );
     let body = format!(r#"[{{"indicator":"{code}","period":"2024","value":"{jump}","comment":"新园区投产"}}]"#);
     let r = post_json(&rep, &path, &body, &[("Authorization", &token)]);
     assert_eq!(r.status, 201, "{}", r.body);
@@ -145,7 +171,12 @@ fn a_jump_from_last_year_asks_for_a_comment_and_keeps_it() {
         &format!("{path}?view=latest&indicator={code}&year=2024"),
         &[("Authorization", &token)],
     );
-    assert_eq!(latest.json()["observations"][0]["comment"], "新园区投产", "{}", latest.body);
+    assert_eq!(
+        latest.json()["observations"][0]["comment"],
+        "新园区投产",
+        "{}",
+        latest.body
+    );
 
     // The grid asks the same, and takes the comment from its 说明 field.
     let page = rep.get(&format!("/entry?plan={plan}&department=fgw&year=2025"));
@@ -161,7 +192,10 @@ fn a_jump_from_last_year_asks_for_a_comment_and_keeps_it() {
     let form: Vec<(&str, &str)> = base.iter().map(|(k, v)| (*k, v.as_str())).collect();
     let r = rep.post_form("/entry", &form);
     assert_eq!(r.status, 422);
-    assert!(r.body.contains(&format!("name=\"c|{code}|2025\"")), "the grid asks for a comment");
+    assert!(
+        r.body.contains(&format!("name=\"c|{code}|2025\"")),
+        "the grid asks for a comment"
+    );
     let ckey = format!("c|{code}|2025");
     let mut form = form.clone();
     form.push((ckey.as_str(), "并入新区"));
@@ -179,8 +213,9 @@ fn the_grid_keeps_every_change() {
     let auth = [("Authorization", token.as_str())];
     let api = format!("/api/v1/plans/{plan}/observations");
     let code = app.codes_of("fgw")[0].clone();
-    let latest_2023: Decimal = rep.get_with(&format!("{api}?view=latest&indicator={code}&year=2023"), &auth).json()
-        ["observations"][0]["value"]
+    let latest_2023: Decimal = rep
+        .get_with(&format!("{api}?view=latest&indicator={code}&year=2023"), &auth)
+        .json()["observations"][0]["value"]
         .as_str()
         .and_then(|v| v.parse().ok())
         .expect("a published 2023 figure");
@@ -200,14 +235,20 @@ fn the_grid_keeps_every_change() {
         rep.post_form("/entry", &form)
     };
     let figure = |year: i32, view: &str| {
-        rep.get_with(&format!("{api}?view={view}&indicator={code}&year={year}"), &auth).json()["observations"].clone()
+        rep.get_with(&format!("{api}?view={view}&indicator={code}&year={year}"), &auth)
+            .json()["observations"]
+            .clone()
     };
 
     // Clearing a draft withdraws it: gone from the figures, kept in the history.
     assert_eq!(save(2024, &near(1), "统计年鉴").status, 200);
     assert_eq!(figure(2024, "latest").as_array().map(Vec::len), Some(1));
     assert_eq!(save(2024, "", "").status, 200);
-    assert_eq!(figure(2024, "latest").as_array().map(Vec::len), Some(0), "the cleared draft is gone");
+    assert_eq!(
+        figure(2024, "latest").as_array().map(Vec::len),
+        Some(0),
+        "the cleared draft is gone"
+    );
     let all = figure(2024, "all_vintages");
     assert_eq!(all[0]["kind"], "withdrawn", "{all}");
 
@@ -237,7 +278,10 @@ fn the_grid_keeps_every_change() {
 
     // A published row is read-only; a correction needs a reason and shows it.
     let page = rep.get(&format!("/entry?plan={plan}&department=fgw&year=2023"));
-    assert!(!page.body.contains(&format!("name=\"v|{code}|2023\"")), "no input on a published row");
+    assert!(
+        !page.body.contains(&format!("name=\"v|{code}|2023\"")),
+        "no input on a published row"
+    );
     assert!(page.body.contains("提出更正"));
     let corrected = near(4);
     let correct = |reason: &str| {
@@ -256,10 +300,18 @@ fn the_grid_keeps_every_change() {
         )
     };
     correct("");
-    assert_eq!(figure(2023, "latest")[0]["state"], "published", "no correction without a reason");
+    assert_eq!(
+        figure(2023, "latest")[0]["state"],
+        "published",
+        "no correction without a reason"
+    );
     assert_eq!(correct("统计年鉴修订").status, 200);
     let f = figure(2023, "latest");
-    assert_eq!((f[0]["kind"].as_str(), f[0]["state"].as_str()), (Some("correction"), Some("draft")), "{f}");
+    assert_eq!(
+        (f[0]["kind"].as_str(), f[0]["state"].as_str()),
+        (Some("correction"), Some("draft")),
+        "{f}"
+    );
     assert_eq!(f[0]["correction_reason"], "统计年鉴修订");
 }
 
@@ -284,14 +336,20 @@ fn the_planner_sets_rules_on_the_indicator_page_and_every_path_keeps_them() {
     let planner = app.client();
     assert_eq!(planner.login("planner", PASSWORD).status, 303);
     let page = planner.get(&page_path);
-    assert!(page.body.contains(&format!("action=\"{rules_path}\"")), "the planner has the form");
+    assert!(
+        page.body.contains(&format!("action=\"{rules_path}\"")),
+        "the planner has the form"
+    );
     let r = planner.post_form(&rules_path, &[("csrf", &page.csrf()), ("max", "50"), ("integer", "")]);
     assert_eq!(r.status, 303, "{}", r.body);
 
     // The API shows it, and the reporter's 60 is now refused.
     let token = format!("Bearer {}", rep.issue_token());
     let got = rep
-        .get_with(&format!("/api/v1/plans/{plan}/indicators/{code}/rules"), &[("Authorization", &token)])
+        .get_with(
+            &format!("/api/v1/plans/{plan}/indicators/{code}/rules"),
+            &[("Authorization", &token)],
+        )
         .json();
     assert_eq!(got["rules"]["max"], "50", "{got}");
     let r = post_json(

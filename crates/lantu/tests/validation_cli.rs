@@ -47,7 +47,10 @@ fn an_impossible_share_is_refused_in_the_users_language() {
     };
     let code = forest.code.as_str();
     for value in [-5, 150] {
-        let file = tmp.file(&format!("bad{value}.csv"), &format!("指标代码,期间,数值\n{code},2024,{value}\n"));
+        let file = tmp.file(
+            &format!("bad{value}.csv"),
+            &format!("指标代码,期间,数值\n{code},2024,{value}\n"),
+        );
         let cases: [(&[&str], &[(&str, &str)], Lang); 5] = [
             (&[], &[], Lang::Zh),
             (&["--lang", "en"], &[], Lang::En),

@@ -144,7 +144,9 @@ impl Header {
                     let all = Field::ALL.iter().map(|f| f.header()).collect::<Vec<_>>().join(" | ");
                     Message::both(
                         format!("缺少必填列“{}”；表头行为：{seen}；填报表的列为：{all}", f.zh()),
-                        format!("no column for {f} (required); the header row reads: {seen}; the form's columns are: {all}"),
+                        format!(
+                            "no column for {f} (required); the header row reads: {seen}; the form's columns are: {all}"
+                        ),
                     )
                 },
             });
@@ -160,7 +162,10 @@ impl Header {
                 kind: ErrorKind::DuplicateColumn,
                 message: Message::both(
                     format!("“{}”列重复；{} 列已是此列", f.zh(), column_letter(first)),
-                    format!("a second column for {f}; column {} already is one", column_letter(first)),
+                    format!(
+                        "a second column for {f}; column {} already is one",
+                        column_letter(first)
+                    ),
                 ),
             });
         }
@@ -332,7 +337,10 @@ impl<'p> Validator<'p> {
                 } else {
                     Message::both(
                         format!("单位“{given}”与指标 {} 的单位“{}”不同", ind.code, ind.unit),
-                        format!("unit `{given}` differs from the unit of indicator {}, `{}`", ind.code, ind.unit),
+                        format!(
+                            "unit `{given}` differs from the unit of indicator {}, `{}`",
+                            ind.code, ind.unit
+                        ),
                     )
                 };
                 self.error(row, Field::Unit, ErrorKind::UnitMismatch, msg);
@@ -481,7 +489,9 @@ impl<'p> Validator<'p> {
             Cell::Text(s) => match number::parse_with(s, &mut self.scratch) {
                 Err(NumberError::NotANumber) => Err(not_a_number(Message::NotANumber { text: s.to_string() })),
                 Err(NumberError::TooPrecise) => Err(not_a_number(Message::both(
-                    format!("“{s}”的位数超过可精确存储的范围（最多 28 位有效数字、小数点后 28 位），会被舍入：请减少位数"),
+                    format!(
+                        "“{s}”的位数超过可精确存储的范围（最多 28 位有效数字、小数点后 28 位），会被舍入：请减少位数"
+                    ),
                     format!(
                         "\"{s}\" has more digits than can be stored exactly (at most 28 significant digits, \
                          28 after the point); it would be rounded: write it with fewer digits"
@@ -514,7 +524,10 @@ impl<'p> Validator<'p> {
             }),
             Cell::Date { .. } => Err(not_a_number(Message::both(
                 format!("“{}”是日期，不是数字（请把单元格格式设为数值）", cell.shown()),
-                format!("\"{}\" is a date, not a number (format the cell as a number)", cell.shown()),
+                format!(
+                    "\"{}\" is a date, not a number (format the cell as a number)",
+                    cell.shown()
+                ),
             ))),
             Cell::Other(s) => Err(not_a_number(Message::both(
                 format!("单元格内容为 {s}，不是数字"),
@@ -555,7 +568,10 @@ fn granularity_error(code: &str, frequency: Frequency, p: Period) -> Option<Mess
             ),
         )),
         (Frequency::Quarterly, _) => Some(Message::both(
-            format!("指标 {code} 按季填报：请写季度（如 {}Q1）或年份，不要写 {p}", p.calendar_year()),
+            format!(
+                "指标 {code} 按季填报：请写季度（如 {}Q1）或年份，不要写 {p}",
+                p.calendar_year()
+            ),
             format!(
                 "indicator {code} is reported quarterly: write a quarter such as {}Q1 or a year, not {what} ({p})",
                 p.calendar_year()

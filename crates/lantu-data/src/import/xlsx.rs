@@ -10,7 +10,6 @@
 //! kept for it. The legacy `.xls` format is refused: its reader builds the
 //! whole grid the file declares.
 
-use lantu_core::messages::Message;
 use super::csv::HEADER_SEARCH_ROWS;
 use super::limits::{MAX_COLUMN, MAX_ROW_GAP, MAX_SHARED_STRINGS, MAX_SHEET_XML, MAX_SMALL_PART};
 use super::validate::{Cell, Header, Validator};
@@ -19,6 +18,7 @@ use super::{ErrorKind, Errors, RowError};
 use crate::fields::{column_letter, FIELD_COUNT};
 use crate::number;
 use crate::template::SHEET;
+use lantu_core::messages::Message;
 use lantu_core::observation::NewObservation;
 use lantu_core::plan::PlanDoc;
 use quick_xml::events::{BytesStart, Event};
@@ -81,7 +81,9 @@ fn part_error(e: PartError) -> RowError {
         PartError::TooLarge(reason) => RowError {
             kind: ErrorKind::Limit,
             ..RowError::file(Message::both(
-                format!("拒绝读取此工作簿：{reason}（压缩炸弹，或远超一张填报表的数据量）；如数据属实，请拆分为几个文件"),
+                format!(
+                    "拒绝读取此工作簿：{reason}（压缩炸弹，或远超一张填报表的数据量）；如数据属实，请拆分为几个文件"
+                ),
                 format!(
                     "refusing the workbook: {reason} (a zip bomb, or far more than a form holds); \
                      if the data are genuine, split them into several files"
