@@ -30,6 +30,9 @@ fn plan_path() -> String {
     )
 }
 
+/// Flags, environment, the language expected.
+type Case<'a> = (&'a [&'a str], &'a [(&'a str, &'a str)], Lang);
+
 #[test]
 fn an_impossible_share_is_refused_in_the_users_language() {
     let rt = runtime();
@@ -51,7 +54,7 @@ fn an_impossible_share_is_refused_in_the_users_language() {
             &format!("bad{value}.csv"),
             &format!("指标代码,期间,数值\n{code},2024,{value}\n"),
         );
-        let cases: [(&[&str], &[(&str, &str)], Lang); 5] = [
+        let cases: [Case; 5] = [
             (&[], &[], Lang::Zh),
             (&["--lang", "en"], &[], Lang::En),
             (&[], &[("LANTU_LANG", "en")], Lang::En),
