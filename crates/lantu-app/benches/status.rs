@@ -35,6 +35,7 @@ fn main() {
                 value,
                 source: None,
                 note: None,
+                comment: None,
             });
         }
     }

@@ -25,6 +25,10 @@ pub enum AppError {
     /// Adoption refused: these indicators are not complete.
     #[error("{}", incomplete(.0))]
     Incomplete(Vec<crate::workbench::Blocker>),
+    /// Figures refused by the validation: every problem, each with its
+    /// message in Chinese and English (the adapter picks the language).
+    #[error("{}", crate::validation::render(.0, lantu_core::messages::Lang::Zh))]
+    Refused(Vec<crate::validation::Problem>),
     /// Something underneath failed that the user cannot fix (the random
     /// number generator, the password hasher).
     #[error("{0}")]

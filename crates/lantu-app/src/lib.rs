@@ -26,14 +26,17 @@ pub mod due;
 mod error;
 pub mod evidence;
 mod figures;
-pub mod review;
-pub mod publication;
 pub mod mail;
+pub mod publication;
+pub mod review;
+pub mod rules;
 pub mod status;
+pub mod validation;
 pub mod workbench;
 
 pub use assess::{chapter_of, section_of, Standing, Visibility, WorkEntry};
 pub use error::AppError;
+pub use figures::Batch;
 pub use status::{rollups, Counted, IndicatorStatus, Rollups, StatusOptions};
 
 /// The store's records as the use cases hand them to the adapters.

@@ -6,11 +6,13 @@
 pub mod account;
 pub mod due;
 pub mod evidence;
+pub mod messages;
 pub mod observation;
 pub mod plan;
 pub mod policy;
 pub mod progress;
 pub mod review;
+pub mod rules;
 pub mod snapshot;
 pub mod target;
 

@@ -20,6 +20,10 @@ pub struct NewObservation {
     pub source: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
+    /// Why a figure that breaks a warning rule (a large change from the
+    /// previous period) is right; kept with the figure for the reviewer.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub comment: Option<String>,
 }
 
 /// Draft → submitted (by the department) → approved (after the last level
@@ -75,5 +79,36 @@ impl ObservationState {
                 | (Approved, Draft)
                 | (Approved, Submitted)
         )
+    }
+}
+
+/// What a vintage is: a figure, a correction of a published figure (its
+/// reason in the batch), or a draft the reporter withdrew (kept for the
+/// history and the audit, counted nowhere).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum VintageKind {
+    #[default]
+    Figure,
+    Correction,
+    Withdrawn,
+}
+
+impl VintageKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            VintageKind::Figure => "figure",
+            VintageKind::Correction => "correction",
+            VintageKind::Withdrawn => "withdrawn",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<VintageKind> {
+        Some(match s {
+            "figure" => VintageKind::Figure,
+            "correction" => VintageKind::Correction,
+            "withdrawn" => VintageKind::Withdrawn,
+            _ => return None,
+        })
     }
 }

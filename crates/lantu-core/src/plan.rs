@@ -8,6 +8,7 @@
 
 use crate::account::Role;
 use crate::policy::{Level, Policy};
+use crate::rules::{CrossRule, IndicatorRules};
 use crate::target::{Attribute, Comparator, Direction, Measure, TargetKind};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
@@ -232,6 +233,10 @@ pub struct IndicatorDoc {
     pub baseline: Option<BaselineDoc>,
     #[serde(default)]
     pub source: Source,
+    /// Validation rules over the defaults of the unit and measure
+    /// ([`crate::rules`]); empty when none is set.
+    #[serde(default, skip_serializing_if = "IndicatorRules::is_empty")]
+    pub rules: IndicatorRules,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -297,6 +302,9 @@ pub struct PlanDoc {
     pub tasks: Vec<TaskDoc>,
     #[serde(default)]
     pub projects: Vec<ProjectDoc>,
+    /// Rules across indicators (part ≤ whole, parts add up to the total).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub cross_rules: Vec<CrossRule>,
 }
 
 /// What is wrong with a plan document, and where.
@@ -312,6 +320,8 @@ pub enum PlanDocError {
     ReviewLevel { level: usize, what: String },
     #[error("`{owner}` names department `{department}`, which is not in [[departments]]")]
     UnknownDepartment { owner: String, department: String },
+    #[error("a cross-indicator rule names `{0}`, which is not an indicator of the plan")]
+    UnknownRuleIndicator(String),
     #[error("outline node `{0}` appears twice")]
     DuplicateNode(String),
 }
@@ -360,6 +370,26 @@ impl PlanDoc {
                     return Err(PlanDocError::UnknownDepartment {
                         owner: i.code.clone(),
                         department: d.clone(),
+                    });
+                }
+            }
+        }
+        for r in &self.cross_rules {
+            for c in std::iter::once(&r.whole).chain(&r.parts) {
+                if !seen.contains(c.as_str()) {
+                    return Err(PlanDocError::UnknownRuleIndicator(c.clone()));
+                }
+            }
+            if r.parts.is_empty() {
+                return Err(PlanDocError::UnknownRuleIndicator(format!("{} (no parts)", r.whole)));
+            }
+        }
+        for i in &self.indicators {
+            if let (Some(min), Some(max)) = (i.rules.min, i.rules.max) {
+                if min > max {
+                    return Err(PlanDocError::Indicator {
+                        code: i.code.clone(),
+                        what: format!("rules: min {min} is above max {max}"),
                     });
                 }
             }
@@ -439,9 +469,11 @@ mod tests {
                     year: 2020,
                 }),
                 source: Source::default(),
+                rules: IndicatorRules::default(),
             }],
             tasks: vec![],
             projects: vec![],
+            cross_rules: vec![],
         }
     }
 

@@ -54,6 +54,7 @@ fn plan() -> PlanDoc {
                 year: 2020,
             }),
             source: Source::default(),
+            rules: Default::default(),
         })
         .collect();
     PlanDoc {
@@ -81,6 +82,7 @@ fn plan() -> PlanDoc {
         indicators,
         tasks: vec![],
         projects: vec![],
+        cross_rules: Vec::new(),
     }
 }
 

@@ -24,10 +24,13 @@ pub enum Field {
     Source,
     /// 备注.
     Notes,
+    /// 异常说明: why a figure that breaks a warning rule (a large change
+    /// from the previous period) is right; kept with it for the reviewer.
+    Comment,
 }
 
 /// Number of [`Field`]s.
-pub const FIELD_COUNT: usize = 9;
+pub const FIELD_COUNT: usize = 10;
 
 impl Field {
     /// All fields in the template's column order.
@@ -41,6 +44,7 @@ impl Field {
         Field::Previous,
         Field::Source,
         Field::Notes,
+        Field::Comment,
     ];
 
     /// The Chinese header.
@@ -55,6 +59,7 @@ impl Field {
             Field::Previous => "上期值",
             Field::Source => "数据来源",
             Field::Notes => "备注",
+            Field::Comment => "异常说明",
         }
     }
 
@@ -70,6 +75,7 @@ impl Field {
             Field::Previous => "Previous",
             Field::Source => "Source",
             Field::Notes => "Notes",
+            Field::Comment => "Comment",
         }
     }
 
@@ -95,6 +101,7 @@ impl Field {
             Field::Previous => &["上期值", "上年值", "上期"],
             Field::Source => &["数据来源", "来源"],
             Field::Notes => &["备注", "说明"],
+            Field::Comment => &["异常说明", "变动说明", "波动说明", "情况说明"],
         }
     }
 
@@ -110,6 +117,7 @@ impl Field {
             Field::Previous => &["previous", "previousvalue"],
             Field::Source => &["source", "datasource"],
             Field::Notes => &["notes", "note", "remarks"],
+            Field::Comment => &["comment", "explanation"],
         }
     }
 

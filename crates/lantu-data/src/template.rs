@@ -32,7 +32,7 @@ pub const INSTRUCTIONS_SHEET: &str = "说明";
 const MAX_ROWS: usize = 1_048_575;
 
 /// Column widths in characters (a Chinese character counts two).
-const WIDTHS: [f64; 9] = [14.0, 36.0, 12.0, 10.0, 12.0, 14.0, 14.0, 24.0, 32.0];
+const WIDTHS: [f64; crate::fields::FIELD_COUNT] = [14.0, 36.0, 12.0, 10.0, 12.0, 14.0, 14.0, 24.0, 32.0, 32.0];
 
 const GREY: u32 = 0xF2F2F2;
 const HEADER_FILL: u32 = 0xDDEBF7;
@@ -211,6 +211,7 @@ fn write_form(
             };
             sheet.write_blank(row, col(Field::Source), &entry_text)?;
             sheet.write_blank(row, col(Field::Notes), &entry_text)?;
+            sheet.write_blank(row, col(Field::Comment), &entry_text)?;
             row += 1;
         }
         if row > block_start {
@@ -233,8 +234,24 @@ fn write_form(
     Ok(())
 }
 
-/// Decimals only, any size, with the unit in the input message.
+/// Numbers within the indicator's allowed range (its validation rules,
+/// [`lantu_core::rules`]), whole numbers where it takes only those, with
+/// the unit and the range in the input message.
 fn value_rule(ind: &IndicatorDoc) -> Result<DataValidation, DataError> {
+    let rules = lantu_core::rules::IndicatorRules::effective(ind);
+    let bound = |d: Option<Decimal>, none: &str| d.map(|d| d.normalize().to_string()).unwrap_or(none.to_string());
+    let (lo, hi) = (bound(rules.min, "-1E+307"), bound(rules.max, "1E+307"));
+    let range = match (rules.min, rules.max) {
+        (None, None) => (String::new(), String::new()),
+        (Some(_), None) => (format!("，不小于 {lo}"), format!(", at least {lo}")),
+        (None, Some(_)) => (format!("，不大于 {hi}"), format!(", at most {hi}")),
+        (Some(_), Some(_)) => (format!("，{lo}–{hi} 之间"), format!(", between {lo} and {hi}")),
+    };
+    let whole = if rules.integer {
+        ("整数", "a whole number")
+    } else {
+        ("数字", "a number")
+    };
     let unit = ind.unit.as_deref().filter(|u| !u.trim().is_empty());
     let name: String = ind.name.chars().take(40).collect();
     let (zh_unit, en_unit) = match unit {
@@ -242,18 +259,28 @@ fn value_rule(ind: &IndicatorDoc) -> Result<DataValidation, DataError> {
         None => ("无单位".to_string(), "(no unit)".to_string()),
     };
     let message = format!(
-        "{name}\n请填写数字，{zh_unit}；不要输入单位。不填则该行不导入。\nEnter a number {en_unit}; leave blank to skip."
+        "{name}\n请填写{}，{zh_unit}{}；不要输入单位。不填则该行不导入。\nEnter {} {en_unit}{}; leave blank to skip.",
+        whole.0, range.0, whole.1, range.1
     );
     let message: String = message.chars().take(250).collect();
-    let rule = DataValidation::new()
-        .allow_decimal_number_formula(DataValidationRule::Between(
-            Formula::new("-1E+307"),
-            Formula::new("1E+307"),
-        ))
+    let between = DataValidationRule::Between(Formula::new(lo.as_str()), Formula::new(hi.as_str()));
+    let rule = if rules.integer {
+        DataValidation::new().allow_whole_number_formula(between)
+    } else {
+        DataValidation::new().allow_decimal_number_formula(between)
+    };
+    let error: String = format!(
+        "请填写{}（{zh_unit}{}）。\nEnter {} {en_unit}{}.",
+        whole.0, range.0, whole.1, range.1
+    )
+    .chars()
+    .take(250)
+    .collect();
+    let rule = rule
         .set_input_title(Field::Value.header())?
         .set_input_message(message)?
-        .set_error_title("不是数字 Not a number")?
-        .set_error_message(format!("请填写数字（{zh_unit}）。\nEnter a number {en_unit}."))?
+        .set_error_title("数值不符合要求 Value not allowed")?
+        .set_error_message(error)?
         .set_error_style(DataValidationErrorStyle::Stop);
     Ok(rule)
 }

@@ -233,6 +233,7 @@ fn indicator(code: &str, name: &str, unit: Option<&str>, dept: &str, frequency: 
             year: 2020,
         }),
         source: Source::default(),
+        rules: Default::default(),
     }
 }
 
@@ -290,6 +291,7 @@ pub fn plan() -> PlanDoc {
         ],
         tasks: vec![],
         projects: vec![],
+        cross_rules: Vec::new(),
     };
     doc.validate().expect("the test plan is valid");
     doc

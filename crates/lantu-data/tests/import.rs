@@ -191,7 +191,10 @@ fn every_validation_error_with_its_row_and_column() {
             Some(col.header.clone()),
             "{row}: the template's header"
         );
-        assert!(e.message.contains(words), "{row}: {e}");
+        assert!(
+            e.message.text(lantu_core::messages::Lang::En).contains(words),
+            "{row}: {e}"
+        );
     }
     // Granularities that fit.
     let text = format!("{HEADER}\nretail,,,2023,,1,,,\npm25,,,2023Q1,,1,,,\npm25,,,2023,,1,,,\nforest,,,2016,,1,,,\n");
@@ -218,9 +221,12 @@ fn duplicates_name_the_first_row() {
             (Some(7), Some("A"), ErrorKind::Duplicate)
         ]
     );
-    assert_eq!(errs[0].message, "duplicate row: gdp for 2023 is already given in row 2");
     assert_eq!(
-        errs[1].message,
+        errs[0].message.text(lantu_core::messages::Lang::En),
+        "duplicate row: gdp for 2023 is already given in row 2"
+    );
+    assert_eq!(
+        errs[1].message.text(lantu_core::messages::Lang::En),
         "duplicate row: gdp for 2023 in 甲镇 is already given in row 3"
     );
 }
@@ -264,13 +270,27 @@ fn missing_and_doubled_columns() {
     assert_eq!(located(&errs), [(Some(1), None, ErrorKind::MissingColumn)]);
     assert_eq!(errs[0].field, Some(Field::Value));
     assert!(
-        errs[0].message.contains("数值 Value") && errs[0].message.contains("Code | Period | Notes"),
+        errs[0]
+            .message
+            .text(lantu_core::messages::Lang::En)
+            .contains("数值 Value")
+            && errs[0]
+                .message
+                .text(lantu_core::messages::Lang::En)
+                .contains("Code | Period | Notes"),
         "{}",
         errs[0]
     );
     let errs = errors("指标代码,期间,数值,Value\ngdp,2023,1,2\n");
     assert_eq!(located(&errs), [(Some(1), Some("D"), ErrorKind::DuplicateColumn)]);
-    assert!(errs[0].message.contains("column C"), "{}", errs[0]);
+    assert!(
+        errs[0]
+            .message
+            .text(lantu_core::messages::Lang::En)
+            .contains("column C"),
+        "{}",
+        errs[0]
+    );
     // No header anywhere: the errors point at the first row.
     let errs = errors("gdp,2023,1\nretail,2023Q1,2\n");
     assert_eq!(errs.len(), 3);
@@ -327,7 +347,13 @@ fn an_xlsx_made_by_hand_with_an_offset_table_dates_and_numbers() {
             header: "Value".into()
         })
     );
-    assert!(err.errors[1].message.contains("`TRUE`"), "{err}");
+    assert!(
+        err.errors[1]
+            .message
+            .text(lantu_core::messages::Lang::En)
+            .contains("`TRUE`"),
+        "{err}"
+    );
 
     // Without the bad rows it imports, and the float reads as Excel shows it.
     let mut book = Workbook::new();
@@ -440,4 +466,21 @@ mod fuzzish {
             }
         }
     }
+}
+
+#[test]
+fn messages_read_in_chinese_and_english() {
+    use lantu_core::messages::Lang;
+    let plan = lantu_data::testing::plan();
+    let csv = "指标代码,期间,数值\ngdp,2023,四十二\n";
+    let err = lantu_data::import::read(csv.as_bytes(), "a.csv", &plan).unwrap_err();
+    assert_eq!(err.text(Lang::Zh), "a.csv 第 2 行，C 列（数值）：“四十二”不是数字");
+    assert_eq!(
+        err.text(Lang::En),
+        "a.csv row 2, column C (数值): \"四十二\" is not a number"
+    );
+    // A comment column comes with its figure.
+    let csv = "指标代码,期间,数值,异常说明\ngdp,2023,42,新口径\n";
+    let rows = lantu_data::import::read(csv.as_bytes(), "b.csv", &plan).unwrap();
+    assert_eq!(rows[0].comment.as_deref(), Some("新口径"));
 }

@@ -68,7 +68,8 @@ fn the_form_has_a_row_per_indicator_and_period() {
             "数值 Value",
             "上期值 Previous",
             "数据来源 Source",
-            "备注 Notes"
+            "备注 Notes",
+            "异常说明 Comment"
         ]
     );
     // gdp 2 years, forest 2, pm25 24 months, retail 8 quarters, parks 2.

@@ -105,6 +105,7 @@ pub fn draft(ex: &Extraction, source: Option<&str>) -> PlanDoc {
                     quote: Some(t.quote.clone()),
                     span: Some([t.span.start, t.span.end]),
                 },
+                rules: Default::default(),
             }
         })
         .collect();
@@ -159,6 +160,7 @@ pub fn draft(ex: &Extraction, source: Option<&str>) -> PlanDoc {
         indicators,
         tasks,
         projects,
+        cross_rules: Vec::new(),
     }
 }
 

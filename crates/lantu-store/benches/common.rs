@@ -78,6 +78,7 @@ pub fn plan(n: usize) -> PlanDoc {
                     quote: None,
                     span: None,
                 },
+                rules: Default::default(),
             }
         })
         .collect();
@@ -108,6 +109,7 @@ pub fn plan(n: usize) -> PlanDoc {
         indicators,
         tasks: vec![],
         projects: vec![],
+        cross_rules: Vec::new(),
     }
 }
 

@@ -33,6 +33,7 @@ fn main() {
                     value: Decimal::new((i * 7919 + m * 104_729 + p * 31) as i64 % 1_000_000, 2),
                     source: None,
                     note: None,
+                    comment: None,
                 });
             }
         }

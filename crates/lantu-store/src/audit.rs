@@ -118,6 +118,7 @@ pub(crate) const TABLES: &[Table] = &[
             "created_at",
             "created_by",
             "updated_at",
+            "cross_rules",
         ],
         secret: &[],
     },
@@ -177,6 +178,7 @@ pub(crate) const TABLES: &[Table] = &[
             "span_start",
             "span_end",
             "retired_at",
+            "rules",
         ],
         secret: &[],
     },
@@ -295,7 +297,9 @@ pub(crate) const TABLES: &[Table] = &[
     Table {
         name: "observations",
         key: &["indicator_id", "period", "geography", "vintage"],
-        columns: &["year", "value", "source", "note", "state", "batch_id"],
+        columns: &[
+            "year", "value", "source", "note", "state", "batch_id", "comment", "kind",
+        ],
         secret: &[],
     },
     Table {

@@ -63,6 +63,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/postgres/0008_registry.sql"),
     ),
     (
+        9,
+        "validation",
+        include_str!("../migrations/sqlite/0009_validation.sql"),
+        include_str!("../migrations/postgres/0009_validation.sql"),
+    ),
+    (
         10,
         "review chain",
         include_str!("../migrations/sqlite/0010_review_chain.sql"),

@@ -15,7 +15,7 @@ use crate::audit::{Audit, IMPORT_ACTION};
 use crate::db::{code_cmp, col, geo_from_key, geo_key, parse_dec};
 use crate::error::{Ctx, Result, RowError, RowProblem, StoreError};
 use crate::Store;
-use lantu_core::observation::{NewObservation, ObservationState};
+use lantu_core::observation::{NewObservation, ObservationState, VintageKind};
 use lantu_core::Period;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
@@ -23,7 +23,7 @@ use sqlx::any::AnyRow;
 use sqlx::{Any, Transaction};
 use std::collections::HashMap;
 
-/// Rows per `INSERT` statement of an import (8 parameters each: well within
+/// Rows per `INSERT` statement of an import (10 parameters each: well within
 /// SQLite's 32,766 and PostgreSQL's 65,535).
 pub const ROWS_PER_INSERT: usize = 1000;
 
@@ -114,6 +114,13 @@ pub struct ObservationRecord {
     /// passed (it waits for the next); 0 otherwise.
     #[serde(default)]
     pub passed: usize,
+    /// Why a figure that needed a comment (a large change) is right.
+    #[serde(default)]
+    pub comment: Option<String>,
+    /// A figure, a correction of a published figure (its reason is
+    /// `reason`), or a withdrawn draft.
+    #[serde(default)]
+    pub kind: VintageKind,
 }
 
 /// One change of state of a vintage.
@@ -153,6 +160,17 @@ pub enum Figures {
 
 type Key<'a> = (i64, Period, &'a str);
 
+/// The latest vintage of a figure, as an import compares it.
+struct Head {
+    vintage: i32,
+    value: Decimal,
+    state: ObservationState,
+    kind: VintageKind,
+    /// Source and note as [`text_key`] folds them.
+    source: String,
+    note: String,
+}
+
 /// Separators of the aggregated figures (ASCII unit and record separator).
 const US: char = '\u{1f}';
 const RS: char = '\u{1e}';
@@ -178,7 +196,7 @@ pub(crate) fn parse_period(table: &'static str, id: i64, s: &str) -> Result<Peri
 }
 
 const RECORD_SELECT: &str = "SELECT o.id, i.code AS indicator, o.period, o.geography, o.vintage, o.value, o.source, \
-     o.note, o.state, o.batch_id, b.at, b.actor, b.source_name, b.reason, \
+     o.note, o.state, o.batch_id, b.at, b.actor, b.source_name, b.reason, o.comment, o.kind, \
      CAST(COALESCE(ol.passed, 0) AS BIGINT) AS passed FROM observations o \
      JOIN indicators i ON i.id = o.indicator_id JOIN observation_batches b ON b.id = o.batch_id \
      LEFT JOIN observation_levels ol ON ol.observation_id = o.id";
@@ -201,7 +219,28 @@ fn record_of(r: &AnyRow) -> Result<ObservationRecord> {
         source_name: col(r, "source_name")?,
         reason: col(r, "reason")?,
         passed: col::<i64>(r, "passed")?.max(0) as usize,
+        comment: col(r, "comment")?,
+        kind: parse_kind(id, &col::<String>(r, "kind")?)?,
     })
+}
+
+fn parse_kind(id: i64, s: &str) -> Result<VintageKind> {
+    VintageKind::parse(s).ok_or_else(|| StoreError::Corrupt {
+        table: "observations",
+        id,
+        column: "kind",
+        value: s.to_string(),
+        what: "not a kind of vintage".to_string(),
+    })
+}
+
+/// A text field as compared: blank is none, control separators folded.
+fn text_key(s: Option<&str>) -> String {
+    s.map(str::trim)
+        .unwrap_or("")
+        .chars()
+        .map(|c| if c == US || c == RS { ' ' } else { c })
+        .collect()
 }
 
 fn sort_records(v: &mut [ObservationRecord]) {
@@ -213,12 +252,14 @@ fn sort_records(v: &mut [ObservationRecord]) {
     });
 }
 
-/// `NOT EXISTS (a later vintage of the same figure [in these states])`.
+/// `NOT EXISTS (a later vintage of the same figure [in these states])`;
+/// withdrawn vintages are not figures and never the latest.
 fn latest_clause(states: Option<&str>) -> String {
     let state = states.map(|s| format!(" AND n.state IN {s}")).unwrap_or_default();
     format!(
-        "NOT EXISTS (SELECT 1 FROM observations n WHERE n.indicator_id = o.indicator_id AND n.period = o.period \
-         AND n.geography = o.geography AND n.vintage > o.vintage{state})"
+        "o.kind <> 'withdrawn' AND NOT EXISTS (SELECT 1 FROM observations n WHERE n.indicator_id = o.indicator_id \
+         AND n.period = o.period AND n.geography = o.geography AND n.vintage > o.vintage \
+         AND n.kind <> 'withdrawn'{state})"
     )
 }
 
@@ -332,7 +373,9 @@ impl Store {
             // decimal or (checked above) geography contains.
             let heads_rows = sqlx::query(&format!(
                 "SELECT o.indicator_id, string_agg(o.period || '{US}' || o.geography || '{US}' || \
-                 CAST(o.vintage AS TEXT) || '{US}' || o.value || '{US}' || o.state, '{RS}') AS figures FROM observations o \
+                 CAST(o.vintage AS TEXT) || '{US}' || o.value || '{US}' || o.state || '{US}' || o.kind || '{US}' || \
+                 replace(replace(COALESCE(o.source, ''), '{US}', ' '), '{RS}', ' ') || '{US}' || \
+                 replace(replace(COALESCE(o.note, ''), '{US}', ' '), '{RS}', ' '), '{RS}') AS figures FROM observations o \
                  JOIN indicators i ON i.id = o.indicator_id WHERE i.plan_id = $1 GROUP BY o.indicator_id"
             ))
             .bind(plan_id)
@@ -340,15 +383,22 @@ impl Store {
             .await
             .ctx(|| format!("reading the current figures of plan {plan_id}"))?;
             let mut places: HashMap<String, u32> = HashMap::new();
-            let mut heads: HashMap<(i64, Period, u32), (i32, Decimal, ObservationState)> = HashMap::new();
+            let mut heads: HashMap<(i64, Period, u32), Head> = HashMap::new();
             for r in &heads_rows {
                 let ind: i64 = col(r, "indicator_id")?;
                 let text: String = col(r, "figures")?;
                 for item in text.split(RS) {
                     let mut f = item.split(US);
-                    let (Some(p), Some(g), Some(v), Some(x), Some(st)) =
-                        (f.next(), f.next(), f.next(), f.next(), f.next())
-                    else {
+                    let (Some(p), Some(g), Some(v), Some(x), Some(st), Some(kind), Some(source), Some(note)) = (
+                        f.next(),
+                        f.next(),
+                        f.next(),
+                        f.next(),
+                        f.next(),
+                        f.next(),
+                        f.next(),
+                        f.next(),
+                    ) else {
                         return Err(StoreError::Corrupt {
                             table: "observations",
                             id: ind,
@@ -367,10 +417,17 @@ impl Store {
                         what: "not a number".to_string(),
                     })?;
                     let key = (ind, parse_period("observations", ind, p)?, place);
-                    if heads.get(&key).is_none_or(|(w, _, _)| *w < vintage) {
+                    if heads.get(&key).is_none_or(|h| h.vintage < vintage) {
                         heads.insert(
                             key,
-                            (vintage, parse_dec("observations", ind, "value", x)?, parse_state(ind, st)?),
+                            Head {
+                                vintage,
+                                value: parse_dec("observations", ind, "value", x)?,
+                                state: parse_state(ind, st)?,
+                                kind: parse_kind(ind, kind)?,
+                                source: source.to_string(),
+                                note: note.to_string(),
+                            },
                         );
                     }
                 }
@@ -379,25 +436,41 @@ impl Store {
 
             // Classify.
             let mut report = ImportReport::default();
-            let mut writes: Vec<(usize, i32)> = Vec::new();
+            // A figure is unchanged when its value, source and note all are:
+            // a new source or note alone is a change and a new vintage, so
+            // that the history keeps every one and the reviewer sees it. A
+            // withdrawn head is no figure: anything written over it is new.
+            let mut writes: Vec<(usize, i32, VintageKind)> = Vec::new();
             let mut locked = Vec::new();
             for (index, (o, key)) in rows.iter().zip(&keys).enumerate() {
                 let head = places.get(key.2).and_then(|place| heads.get(&(key.0, key.1, *place)));
                 match head {
                     None => {
                         report.inserted += 1;
-                        writes.push((index, 1));
+                        writes.push((index, 1, VintageKind::Figure));
                     }
-                    Some((_, v, _)) if *v == o.value => report.unchanged += 1,
-                    Some((_, _, state)) if state.under_review() => locked.push(RowError {
+                    Some(h)
+                        if h.kind != VintageKind::Withdrawn
+                            && h.value == o.value
+                            && h.source == text_key(o.source.as_deref())
+                            && h.note == text_key(o.note.as_deref()) =>
+                    {
+                        report.unchanged += 1
+                    }
+                    Some(h) if h.kind != VintageKind::Withdrawn && h.state.under_review() => locked.push(RowError {
                         index,
                         indicator: o.indicator.clone(),
                         period: o.period,
-                        problem: RowProblem::UnderReview(*state),
+                        problem: RowProblem::UnderReview(h.state),
                     }),
-                    Some((vintage, _, _)) => {
+                    Some(h) => {
                         report.revised += 1;
-                        writes.push((index, vintage + 1));
+                        let kind = if h.kind != VintageKind::Withdrawn && h.state == ObservationState::Published {
+                            VintageKind::Correction
+                        } else {
+                            VintageKind::Figure
+                        };
+                        writes.push((index, h.vintage + 1, kind));
                     }
                 }
             }
@@ -441,10 +514,10 @@ impl Store {
                 };
                 let texts: Vec<(String, String)> = chunk
                     .iter()
-                    .map(|(i, _)| (rows[*i].period.to_string(), rows[*i].value.to_string()))
+                    .map(|(i, _, _)| (rows[*i].period.to_string(), rows[*i].value.to_string()))
                     .collect();
                 let mut q = sqlx::query(&sql);
-                for ((i, vintage), (period, value)) in chunk.iter().zip(&texts) {
+                for ((i, vintage, kind), (period, value)) in chunk.iter().zip(&texts) {
                     let o = &rows[*i];
                     let (ind, _, geo) = keys[*i];
                     // The row as the registry reads it back (canonical text,
@@ -462,6 +535,8 @@ impl Store {
                             o.note.clone(),
                             Some(ObservationState::Draft.as_str().to_string()),
                             Some(batch_text.clone()),
+                            o.comment.clone(),
+                            Some(kind.as_str().to_string()),
                         ],
                     );
                     q = q
@@ -472,7 +547,9 @@ impl Store {
                         .bind(*vintage)
                         .bind(value.as_str())
                         .bind(o.source.as_deref())
-                        .bind(o.note.as_deref());
+                        .bind(o.note.as_deref())
+                        .bind(o.comment.as_deref())
+                        .bind(kind.as_str());
                 }
                 q.execute(&mut *w.tx).await.ctx(|| {
                     format!(
@@ -502,6 +579,109 @@ impl Store {
             );
             audit.write(w).await?;
             Ok(report)
+        })
+        .await
+    }
+
+    /// Withdraws draft figures (a reporter cleared them): the latest vintage
+    /// of each becomes `withdrawn` in place, so that the history and the
+    /// audit keep it while no view counts it (the figure's earlier vintage,
+    /// if any, is its latest again). Each figure must belong to plan
+    /// `plan_id` (and, when given, to an indicator `department` leads) and
+    /// its latest vintage must be a draft; otherwise nothing is withdrawn.
+    /// Returns the ids withdrawn.
+    pub async fn withdraw_drafts(
+        &self,
+        plan_id: i64,
+        department: Option<&str>,
+        figures: &[(String, Period, Option<String>)],
+        actor: &str,
+    ) -> Result<Vec<i64>> {
+        if figures.is_empty() {
+            return Ok(Vec::new());
+        }
+        self.write(async |w| {
+            let mut ids = Vec::with_capacity(figures.len());
+            for (indicator, period, geography) in figures {
+                let r = sqlx::query(&format!(
+                    "SELECT o.id, o.state, o.vintage FROM observations o JOIN indicators i ON i.id = o.indicator_id \
+                     WHERE i.plan_id = $1 AND i.code = $2 AND o.period = $3 AND o.geography = $4 AND {}",
+                    latest_clause(None)
+                ))
+                .bind(plan_id)
+                .bind(indicator.clone())
+                .bind(period.to_string())
+                .bind(geo_key(geography).to_string())
+                .fetch_optional(&mut *w.tx)
+                .await
+                .ctx(|| format!("reading `{indicator}` {period} of plan {plan_id}"))?
+                .ok_or_else(|| StoreError::FigureNotFound {
+                    plan_id,
+                    indicator: indicator.clone(),
+                    period: *period,
+                    geography: geography.clone(),
+                })?;
+                let id: i64 = col(&r, "id")?;
+                let state = parse_state(id, &col::<String>(&r, "state")?)?;
+                if state != ObservationState::Draft {
+                    return Err(StoreError::Transition {
+                        id,
+                        indicator: indicator.clone(),
+                        period: *period,
+                        vintage: col(&r, "vintage")?,
+                        from: state,
+                        to: ObservationState::Draft,
+                    });
+                }
+                if let Some(department) = department {
+                    let led = sqlx::query(
+                        "SELECT 1 AS one FROM indicator_departments l JOIN departments d ON d.id = l.department_id \
+                         JOIN indicators i ON i.id = l.indicator_id \
+                         WHERE i.plan_id = $1 AND i.code = $2 AND d.code = $3 AND l.role = 'lead'",
+                    )
+                    .bind(plan_id)
+                    .bind(indicator.clone())
+                    .bind(department.to_string())
+                    .fetch_optional(&mut *w.tx)
+                    .await
+                    .ctx(|| format!("reading who leads `{indicator}`"))?;
+                    if led.is_none() {
+                        return Err(StoreError::NotInDepartment {
+                            id,
+                            indicator: indicator.clone(),
+                            department: department.to_string(),
+                        });
+                    }
+                }
+                ids.push(id);
+            }
+            ids.sort_unstable();
+            ids.dedup();
+            let mut audit = Audit::start(&mut w.tx).await?;
+            for chunk in ids.chunks(500) {
+                let list = crate::db::params(w.backend, 0, chunk.len());
+                audit
+                    .track(&mut w.tx, "observations", &format!("id IN ({list})"), chunk)
+                    .await?;
+                let sql = format!("UPDATE observations SET kind = 'withdrawn' WHERE id IN ({list})");
+                let mut q = sqlx::query(&sql);
+                for id in chunk {
+                    q = q.bind(*id);
+                }
+                q.execute(&mut *w.tx).await.ctx(|| "withdrawing drafts".to_string())?;
+            }
+            for id in &ids {
+                audit.push(
+                    actor,
+                    "withdraw",
+                    "observation",
+                    Some(*id),
+                    Some(&serde_json::json!({ "kind": "figure" })),
+                    Some(&serde_json::json!({ "kind": "withdrawn" })),
+                );
+            }
+            audit.write(w).await?;
+            Ok(ids)
         })
         .await
     }
@@ -623,7 +803,7 @@ impl Store {
         actor: &str,
         comment: Option<&str>,
     ) -> Result<Vec<i64>> {
-        const SELECT: &str = "SELECT o.id, o.state, o.vintage, o.period, i.code, i.plan_id, o.indicator_id \
+        const SELECT: &str = "SELECT o.id, o.state, o.vintage, o.period, i.code, i.plan_id, o.indicator_id, o.kind \
                               FROM observations o JOIN indicators i ON i.id = o.indicator_id";
         self.write(async |w| {
             let rows: Vec<AnyRow> = match figures {
@@ -697,7 +877,7 @@ impl Store {
                 } => {
                     let r = sqlx::query(&format!(
                         "{SELECT} WHERE i.plan_id = $1 AND i.code = $2 AND o.period = $3 AND o.geography = $4 \
-                     ORDER BY o.vintage DESC LIMIT 1"
+                     AND o.kind <> 'withdrawn' ORDER BY o.vintage DESC LIMIT 1"
                     ))
                     .bind(*plan_id)
                     .bind(indicator.clone())
@@ -714,14 +894,14 @@ impl Store {
                     })?;
                     vec![r]
                 }
-                Figures::AllIn { plan_id, state } => {
-                    sqlx::query(&format!("{SELECT} WHERE i.plan_id = $1 AND o.state = $2"))
-                        .bind(*plan_id)
-                        .bind(state.as_str())
-                        .fetch_all(&mut *w.tx)
-                        .await
-                        .ctx(|| format!("reading the {} figures of plan {plan_id}", state.as_str()))?
-                }
+                Figures::AllIn { plan_id, state } => sqlx::query(&format!(
+                    "{SELECT} WHERE i.plan_id = $1 AND o.state = $2 AND o.kind <> 'withdrawn'"
+                ))
+                .bind(*plan_id)
+                .bind(state.as_str())
+                .fetch_all(&mut *w.tx)
+                .await
+                .ctx(|| format!("reading the {} figures of plan {plan_id}", state.as_str()))?,
             };
             let plan_id = match figures {
                 Figures::Ids { plan_id, .. } | Figures::Figure { plan_id, .. } | Figures::AllIn { plan_id, .. } => {
@@ -743,7 +923,9 @@ impl Store {
                 if in_chain && levels > 1 {
                     return Err(StoreError::ChainRequired { plan_id, levels });
                 }
-                if !from.can_move_to(to) {
+                // A withdrawn draft is no figure: it moves nowhere.
+                let withdrawn = parse_kind(id, &col::<String>(r, "kind")?)? == VintageKind::Withdrawn;
+                if withdrawn || !from.can_move_to(to) {
                     return Err(StoreError::Transition {
                         id,
                         indicator: col(r, "code")?,
@@ -852,13 +1034,14 @@ impl Store {
 fn insert_sql(backend: crate::Backend, batch_id: i64, rows: usize) -> String {
     let mut sql = String::with_capacity(100 + rows * 60);
     sql.push_str(
-        "INSERT INTO observations (batch_id, indicator_id, period, year, geography, vintage, value, source, note) VALUES ",
+        "INSERT INTO observations (batch_id, indicator_id, period, year, geography, vintage, value, source, note, \
+         comment, kind) VALUES ",
     );
     for r in 0..rows {
         if r > 0 {
             sql.push_str(", ");
         }
-        sql.push_str(&format!("({batch_id}, {})", crate::db::params(backend, r * 8, 8)));
+        sql.push_str(&format!("({batch_id}, {})", crate::db::params(backend, r * 10, 10)));
     }
     sql
 }

@@ -13,6 +13,7 @@ use lantu_core::plan::{
     PlanState, ProjectDoc, Source, TargetDoc, TaskDoc,
 };
 use lantu_core::policy::Publication;
+use lantu_core::rules::{CrossRule, IndicatorRules};
 use serde::{Deserialize, Serialize};
 use sqlx::any::AnyRow;
 use sqlx::AnyConnection;
@@ -135,6 +136,7 @@ struct Stored<T> {
 pub(crate) struct StoredPlan {
     pub(crate) meta: PlanMeta,
     pub(crate) settings: PlanSettings,
+    cross_rules: Vec<CrossRule>,
     outline: Vec<OutlineEntry>,
     departments: Vec<Stored<DepartmentDoc>>,
     pub(crate) indicators: Vec<StoredIndicator>,
@@ -200,6 +202,7 @@ impl StoredPlan {
             indicators,
             tasks,
             projects,
+            cross_rules: self.cross_rules.clone(),
         }
     }
 }
@@ -331,12 +334,61 @@ pub(crate) async fn load_meta(conn: &mut AnyConnection, plan_id: i64) -> Result<
     Ok((meta, settings))
 }
 
+/// The plan's cross-indicator rules, kept as JSON (a document the planner
+/// edits as a whole, never queried piecewise).
+async fn load_cross_rules(conn: &mut AnyConnection, plan_id: i64) -> Result<Vec<CrossRule>> {
+    let r = sqlx::query("SELECT cross_rules FROM plans WHERE id = $1")
+        .bind(plan_id)
+        .fetch_optional(&mut *conn)
+        .await
+        .ctx(|| format!("reading the rules of plan {plan_id}"))?
+        .ok_or(StoreError::PlanNotFound(plan_id))?;
+    let text: Option<String> = col(&r, "cross_rules")?;
+    json_col("plans", plan_id, "cross_rules", text)
+}
+
+/// A JSON column, `NULL` as the default value.
+fn json_col<T: serde::de::DeserializeOwned + Default>(
+    table: &'static str,
+    id: i64,
+    column: &'static str,
+    text: Option<String>,
+) -> Result<T> {
+    match text {
+        None => Ok(T::default()),
+        Some(t) => serde_json::from_str(&t).map_err(|e| StoreError::Corrupt {
+            table,
+            id,
+            column,
+            what: e.to_string(),
+            value: t,
+        }),
+    }
+}
+
+/// `NULL` for an empty rule set, else its JSON.
+fn rules_text(r: &IndicatorRules) -> Option<String> {
+    if r.is_empty() {
+        None
+    } else {
+        serde_json::to_string(r).ok()
+    }
+}
+
+fn cross_rules_text(r: &[CrossRule]) -> Option<String> {
+    if r.is_empty() {
+        None
+    } else {
+        serde_json::to_string(r).ok()
+    }
+}
+
 /// Reads the plan's indicators with every target version (active and
 /// retired), keyed as stored.
 pub(crate) async fn load_indicators(conn: &mut AnyConnection, plan_id: i64) -> Result<Vec<StoredIndicator>> {
     let rows = sqlx::query(
         "SELECT id, code, name, unit, category, attribute, measure, direction, data_source, frequency, \
-         baseline_value, baseline_year, node, quote, span_start, span_end, retired_at \
+         baseline_value, baseline_year, node, quote, span_start, span_end, retired_at, rules \
          FROM indicators WHERE plan_id = $1",
     )
     .bind(plan_id)
@@ -398,6 +450,7 @@ pub(crate) async fn load_indicators(conn: &mut AnyConnection, plan_id: i64) -> R
                 _ => None,
             },
             source: source_of(r)?,
+            rules: json_col("indicators", id, "rules", col(r, "rules")?)?,
         };
         out.push(StoredIndicator {
             id,
@@ -497,9 +550,11 @@ pub(crate) async fn load_plan(conn: &mut AnyConnection, plan_id: i64) -> Result<
             })
         })
         .collect::<Result<Vec<_>>>()?;
+    let cross_rules = load_cross_rules(conn, plan_id).await?;
     Ok(StoredPlan {
         meta,
         settings,
+        cross_rules,
         outline,
         departments,
         indicators,
@@ -577,13 +632,18 @@ impl Writer<'_> {
         Ok(())
     }
 
-    async fn insert_plan(&mut self, meta: &PlanMeta, settings: &PlanSettings) -> Result<i64> {
+    async fn insert_plan(
+        &mut self,
+        meta: &PlanMeta,
+        settings: &PlanSettings,
+        cross_rules: &[CrossRule],
+    ) -> Result<i64> {
         let at = self.at();
         let r = sqlx::query(
             "INSERT INTO plans (name, region, level, start_year, end_year, vision_year, parent_id, state, source, \
              ahead_ratio, on_track_ratio, approx_tolerance, created_at, created_by, updated_at, kind, issuer, \
-             issued_on) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $13, $15, $16, $17) RETURNING id",
+             issued_on, cross_rules) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $13, $15, $16, $17, $18) RETURNING id",
         )
         .bind(meta.name.clone())
         .bind(meta.region.clone())
@@ -602,6 +662,7 @@ impl Writer<'_> {
         .bind(enum_str(&meta.kind))
         .bind(meta.issuer.clone())
         .bind(meta.issued_on.clone())
+        .bind(cross_rules_text(cross_rules))
         .fetch_one(&mut *self.conn)
         .await
         .ctx(|| format!("storing plan `{}`", meta.name))?;
@@ -610,12 +671,13 @@ impl Writer<'_> {
         Ok(id)
     }
 
-    async fn update_plan(&mut self, meta: &PlanMeta, settings: &PlanSettings) -> Result<()> {
+    async fn update_plan(&mut self, meta: &PlanMeta, settings: &PlanSettings, cross_rules: &[CrossRule]) -> Result<()> {
         let at = self.at();
         sqlx::query(
             "UPDATE plans SET name = $1, region = $2, level = $3, start_year = $4, end_year = $5, vision_year = $6, \
              parent_id = $7, state = $8, source = $9, ahead_ratio = $10, on_track_ratio = $11, \
-             approx_tolerance = $12, updated_at = $13, kind = $15, issuer = $16, issued_on = $17 WHERE id = $14",
+             approx_tolerance = $12, updated_at = $13, kind = $15, issuer = $16, issued_on = $17, cross_rules = $18 \
+             WHERE id = $14",
         )
         .bind(meta.name.clone())
         .bind(meta.region.clone())
@@ -634,6 +696,7 @@ impl Writer<'_> {
         .bind(enum_str(&meta.kind))
         .bind(meta.issuer.clone())
         .bind(meta.issued_on.clone())
+        .bind(cross_rules_text(cross_rules))
         .execute(&mut *self.conn)
         .await
         .ctx(|| format!("updating plan {}", self.plan_id))?;
@@ -788,8 +851,8 @@ impl Writer<'_> {
         let (s0, s1) = span_cols(&i.source);
         let r = sqlx::query(
             "INSERT INTO indicators (plan_id, code, name, unit, category, attribute, measure, direction, \
-             data_source, frequency, baseline_value, baseline_year, node, quote, span_start, span_end) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) RETURNING id",
+             data_source, frequency, baseline_value, baseline_year, node, quote, span_start, span_end, rules) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17) RETURNING id",
         )
         .bind(self.plan_id)
         .bind(i.code.clone())
@@ -807,6 +870,7 @@ impl Writer<'_> {
         .bind(i.source.quote.clone())
         .bind(s0)
         .bind(s1)
+        .bind(rules_text(&i.rules))
         .fetch_one(&mut *self.conn)
         .await
         .ctx(|| format!("storing indicator `{}`", i.code))?;
@@ -828,7 +892,7 @@ impl Writer<'_> {
         sqlx::query(
             "UPDATE indicators SET name = $1, unit = $2, category = $3, attribute = $4, measure = $5, \
              direction = $6, data_source = $7, frequency = $8, baseline_value = $9, baseline_year = $10, \
-             node = $11, quote = $12, span_start = $13, span_end = $14, retired_at = NULL WHERE id = $15",
+             node = $11, quote = $12, span_start = $13, span_end = $14, retired_at = NULL, rules = $16 WHERE id = $15",
         )
         .bind(i.name.clone())
         .bind(i.unit.clone())
@@ -845,6 +909,7 @@ impl Writer<'_> {
         .bind(s0)
         .bind(s1)
         .bind(id)
+        .bind(rules_text(&i.rules))
         .execute(&mut *self.conn)
         .await
         .ctx(|| format!("updating indicator `{}`", i.code))?;
@@ -1075,7 +1140,7 @@ pub(crate) async fn import_in(w: &mut crate::WriteTx, doc: &PlanDoc, actor: &str
         plan_id: 0,
         departments: HashMap::new(),
     };
-    let plan_id = wr.insert_plan(&doc.plan, &doc.settings).await?;
+    let plan_id = wr.insert_plan(&doc.plan, &doc.settings, &doc.cross_rules).await?;
     wr.plan_id = plan_id;
     for (table, cond) in DEFINITION {
         wr.audit.track_new(table, cond, &[plan_id]);
@@ -1320,10 +1385,11 @@ pub(crate) async fn apply_in(
     // The plan itself.
     let mut meta = doc.plan.clone();
     meta.id = Some(plan_id);
-    if meta != stored.meta || doc.settings != stored.settings {
-        wr.update_plan(&meta, &doc.settings).await?;
-        let before = serde_json::json!({ "plan": stored.meta, "settings": stored.settings });
-        let after = serde_json::json!({ "plan": meta, "settings": doc.settings });
+    if meta != stored.meta || doc.settings != stored.settings || doc.cross_rules != stored.cross_rules {
+        wr.update_plan(&meta, &doc.settings, &doc.cross_rules).await?;
+        let before =
+            serde_json::json!({ "plan": stored.meta, "settings": stored.settings, "cross_rules": stored.cross_rules });
+        let after = serde_json::json!({ "plan": meta, "settings": doc.settings, "cross_rules": doc.cross_rules });
         wr.audit
             .push(actor, "update_plan", "plan", Some(plan_id), Some(&before), Some(&after));
         report.changed.push(Change::new("plan", &plan_id.to_string()));

@@ -17,8 +17,8 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use lantu_app::Visibility;
-use lantu_core::observation::{NewObservation, ObservationState};
-use lantu_core::policy::{Action, Level, Scope, Step};
+use lantu_core::observation::{NewObservation, ObservationState, VintageKind};
+use lantu_core::policy::{Action, Level, Policy, Scope, Step};
 use lantu_core::Period;
 use lantu_store::{Figures, ObservationQuery, View};
 use serde::{Deserialize, Serialize};
@@ -58,6 +58,7 @@ pub fn router() -> Router<AppState> {
         .route("/plans/{id}/outline", get(outline))
         .route("/plans/{id}/indicators", get(indicators))
         .route("/plans/{id}/indicators/{code}", get(indicator))
+        .route("/plans/{id}/indicators/{code}/rules", get(rules).put(put_rules))
         .route("/plans/{id}/targets", get(targets))
         .route("/plans/{id}/observations", get(observations).post(post_observations))
         .route("/plans/{id}/observations/{obs}/state", post(set_state))
@@ -224,6 +225,46 @@ async fn indicator(State(state): State<AppState>, ctx: Ctx, Path((id, code)): Pa
     .into_response())
 }
 
+/// An indicator's explicit validation rules and those in force.
+async fn rules(State(state): State<AppState>, ctx: Ctx, Path((id, code)): Path<(i64, String)>) -> ApiResult {
+    let user = ctx
+        .user
+        .as_ref()
+        .ok_or(WebError::LoginRequired { next: String::new() })?;
+    if !user.role.internal() {
+        return Err(WebError::Forbidden("staff only".into()).into());
+    }
+    let doc = state.store().plan_doc(id).await.map_err(WebError::from)?;
+    let ind = doc
+        .indicators
+        .iter()
+        .find(|i| i.code == code)
+        .ok_or(WebError::NotFound)?;
+    let effective = lantu_core::rules::IndicatorRules::effective(ind);
+    Ok(Json(json!({ "indicator": code, "rules": ind.rules, "effective": effective })).into_response())
+}
+
+/// Sets an indicator's explicit rules (planners and administrators).
+async fn put_rules(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((id, code)): Path<(i64, String)>,
+    body: axum::body::Bytes,
+) -> ApiResult {
+    let user = ctx
+        .user
+        .clone()
+        .ok_or(WebError::LoginRequired { next: String::new() })?;
+    let rules: lantu_core::rules::IndicatorRules = crate::json::parse(&body)?;
+    state
+        .app()
+        .set_indicator_rules(id, &code, rules, user.role, &user.username)
+        .await
+        .map_err(WebError::from)?;
+    state.changed();
+    self::rules(State(state), ctx, Path((id, code))).await
+}
+
 async fn targets(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> ApiResult {
     let v = state.plan_view(id, year(&ctx), vis(&ctx)).await?;
     let mut out = Vec::new();
@@ -257,6 +298,15 @@ struct FigureOut {
     recorded_at: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     recorded_by: Option<String>,
+    /// figure, correction (of a published figure) or withdrawn (a cleared
+    /// draft, seen in `all_vintages` only).
+    kind: VintageKind,
+    /// The reporter's comment on a figure that needed one (internal).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    comment: Option<String>,
+    /// Why a correction was made (internal).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    correction_reason: Option<String>,
 }
 
 async fn observations(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> ApiResult {
@@ -336,6 +386,9 @@ async fn observations(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i6
             note: r.note,
             recorded_at: internal.then_some(r.recorded_at),
             recorded_by: internal.then_some(r.recorded_by),
+            kind: r.kind,
+            comment: r.comment.filter(|_| internal),
+            correction_reason: r.reason.filter(|_| internal && r.kind == VintageKind::Correction),
         })
         .collect();
     Ok(Json(json!({ "view": view, "observations": out })).into_response())
@@ -418,29 +471,49 @@ async fn post_observations(
             csv_field(o.note.as_deref().unwrap_or(""))
         ));
     }
-    let obs = lantu_data::import::read(csv.as_bytes(), "api.csv", &doc).map_err(|e| {
+    // Messages in the language the client asks for, Chinese by default.
+    let lang = ctx.api_lang;
+    let mut obs = lantu_data::import::read(csv.as_bytes(), "api.csv", &doc).map_err(|e| {
         WebError::BadRequest(
             e.errors
                 .iter()
                 .map(|x| match x.row {
-                    Some(r) => format!("observations[{}]: {}", r.saturating_sub(2), x.message),
-                    None => x.message.clone(),
+                    Some(r) => format!("observations[{}]: {}", r.saturating_sub(2), x.message.text(lang)),
+                    None => x.message.text(lang),
                 })
                 .collect::<Vec<_>>()
                 .join("; "),
         )
     })?;
-    let report = state
-        .store()
-        .import_observations(
-            id,
-            &obs,
-            &user.username,
-            source_name.as_deref().unwrap_or("API"),
-            reason.as_deref(),
-        )
-        .await
-        .map_err(WebError::from)?;
+    // One figure per row, in order: each keeps its comment.
+    for (o, given) in obs.iter_mut().zip(&rows) {
+        o.comment = given.comment.clone();
+    }
+    let batch = lantu_app::Batch {
+        actor: &user.username,
+        source_name: source_name.as_deref().unwrap_or("API"),
+        reason: reason.as_deref(),
+    };
+    let report = match state.app().save_figures(id, &obs, batch).await {
+        Ok(r) => r,
+        Err(lantu_app::AppError::Refused(problems)) => {
+            let text = problems
+                .iter()
+                .map(|p| format!("observations[{}]: {}", p.row, p.text(lang)))
+                .collect::<Vec<_>>()
+                .join("; ");
+            let list: Vec<Value> = problems
+                .iter()
+                .map(|p| {
+                    json!({ "index": p.row, "indicator": p.indicator, "period": p.period,
+                        "severity": p.severity, "message": p.text(lang) })
+                })
+                .collect();
+            let body = json!({ "error": { "code": "invalid_figures", "message": text, "problems": list } });
+            return Ok((axum::http::StatusCode::UNPROCESSABLE_ENTITY, Json(body)).into_response());
+        }
+        Err(e) => return Err(WebError::from(e).into()),
+    };
     state.changed();
     Ok((axum::http::StatusCode::CREATED, Json(report)).into_response())
 }

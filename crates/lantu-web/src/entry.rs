@@ -14,8 +14,11 @@ use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use axum::Form;
 use lantu_app::assess::today;
-use lantu_core::observation::{NewObservation, ObservationState};
+use lantu_app::Batch;
+use lantu_core::messages::Lang;
+use lantu_core::observation::{NewObservation, ObservationState, VintageKind};
 use lantu_core::plan::{DepartmentDoc, Frequency, IndicatorDoc, PlanDoc};
+use lantu_core::rules::Severity;
 use lantu_core::Period;
 use lantu_store::{Figures, ObservationRecord, UserUpdate};
 use rust_decimal::Decimal;
@@ -114,11 +117,29 @@ struct GridRow {
     value: String,
     source: String,
     note: String,
+    /// Why a figure that needed a comment is right (typed or stored).
+    explanation: String,
     state: Option<&'static str>,
     state_label: Option<&'static str>,
+    /// Under review (submitted or approved): read-only until returned.
     locked: bool,
+    /// Published: read-only; a change is a correction with a reason.
+    published: bool,
+    /// The stored vintage is a correction of a published figure.
+    correction: bool,
     comment: Option<String>,
     error: Option<String>,
+    /// The figure breaks a warning rule: a comment is asked for.
+    warning: bool,
+}
+
+/// A draft the submit button would send, as listed beside it.
+#[derive(Serialize)]
+struct Pending {
+    code: String,
+    name: String,
+    period: String,
+    value: String,
 }
 
 pub(crate) fn year_of(ctx_year: Option<&str>, doc: &PlanDoc) -> i32 {
@@ -155,12 +176,20 @@ async fn entry_input(state: &AppState, ctx: &Ctx, pairs: &[(String, String)]) ->
     })
 }
 
+/// What the grid shows again after a refused save: the cells as typed
+/// (value, source, note, comment), and per cell its message and whether it
+/// is a warning that asks for a comment.
+#[derive(Default)]
+struct Typed {
+    cells: HashMap<String, (String, String, String, String)>,
+    errors: HashMap<String, (String, bool)>,
+}
+
 async fn render_entry(
     state: &AppState,
     ctx: &Ctx,
     input: &EntryInput,
-    typed: &HashMap<String, (String, String, String)>,
-    errors: &HashMap<String, String>,
+    typed: &Typed,
     messages: Vec<String>,
     flash: Option<(String, bool)>,
 ) -> PageResult {
@@ -168,14 +197,28 @@ async fn render_entry(
     let by_key: HashMap<(String, Period), &ObservationRecord> =
         records.iter().map(|r| ((r.indicator.clone(), r.period), r)).collect();
     let mut rows = Vec::new();
-    let (mut drafts, mut submitted) = (0, 0);
-    for r in &records {
-        match r.state {
-            ObservationState::Draft => drafts += 1,
-            ObservationState::Submitted => submitted += 1,
-            _ => {}
-        }
-    }
+    let names: HashMap<&str, &str> = input
+        .doc
+        .indicators
+        .iter()
+        .map(|i| (i.code.as_str(), i.name.as_str()))
+        .collect();
+    let drafts: Vec<&ObservationRecord> = records.iter().filter(|r| r.state == ObservationState::Draft).collect();
+    let pending: Vec<Pending> = drafts
+        .iter()
+        .filter(|r| r.period.calendar_year() == input.year)
+        .map(|r| Pending {
+            code: r.indicator.clone(),
+            name: names.get(r.indicator.as_str()).unwrap_or(&"").to_string(),
+            period: r.period.to_string(),
+            value: dec(r.value),
+        })
+        .collect();
+    let other_years = drafts.len() - pending.len();
+    let submitted = records
+        .iter()
+        .filter(|r| r.state == ObservationState::Submitted)
+        .count();
     for ind in department_indicators(&input.doc, &input.dept) {
         let unit = ind.unit.clone().unwrap_or_default();
         for p in periods(ind.frequency, input.year) {
@@ -195,16 +238,19 @@ async fn render_entry(
                     .and_then(|tr| tr.comment.map(|c| format!("{}: {c}", tr.actor))),
                 _ => None,
             };
-            let (value, source, note) = match typed.get(&key) {
-                Some((v, s, n)) => (v.clone(), s.clone(), n.clone()),
+            let (value, source, note, explanation) = match typed.cells.get(&key) {
+                Some((v, s, n, c)) => (v.clone(), s.clone(), n.clone(), c.clone()),
                 None => (
                     rec.map(|r| dec(r.value)).unwrap_or_default(),
                     rec.and_then(|r| r.source.clone()).unwrap_or_default(),
                     rec.and_then(|r| r.note.clone()).unwrap_or_default(),
+                    rec.and_then(|r| r.comment.clone()).unwrap_or_default(),
                 ),
             };
+            let error = typed.errors.get(&key);
             rows.push(GridRow {
-                error: errors.get(&key).cloned(),
+                error: error.map(|e| e.0.clone()),
+                warning: error.is_some_and(|e| e.1),
                 key,
                 code: ind.code.clone(),
                 name: ind.name.clone(),
@@ -214,9 +260,12 @@ async fn render_entry(
                 value,
                 source,
                 note,
+                explanation,
                 state: rec.map(|r| r.state.as_str()),
                 state_label: rec.map(|r| state_label(ctx.lang, r.state)),
-                locked: rec.is_some_and(|r| r.state == ObservationState::Submitted),
+                locked: rec.is_some_and(|r| r.state.under_review()),
+                published: rec.is_some_and(|r| r.state == ObservationState::Published),
+                correction: rec.is_some_and(|r| r.kind == VintageKind::Correction),
                 comment,
             });
         }
@@ -241,11 +290,13 @@ async fn render_entry(
         departments => departments,
         year => input.year,
         years => years,
-        drafts => drafts,
+        drafts => drafts.len(),
+        pending => pending,
+        other_years => other_years,
         submitted => submitted,
         messages => messages,
     };
-    let status = if errors.is_empty() && messages.is_empty() {
+    let status = if typed.errors.is_empty() && messages.is_empty() {
         axum::http::StatusCode::OK
     } else {
         axum::http::StatusCode::UNPROCESSABLE_ENTITY
@@ -259,7 +310,7 @@ pub async fn entry(State(state): State<AppState>, ctx: Ctx) -> Response {
     let r = async {
         let pairs = crate::serde_urlencoded_pairs(&ctx.query);
         let input = entry_input(&state, &ctx, &pairs).await?;
-        render_entry(&state, &ctx, &input, &HashMap::new(), &HashMap::new(), Vec::new(), None).await
+        render_entry(&state, &ctx, &input, &Typed::default(), Vec::new(), None).await
     }
     .await;
     respond(&ctx, r)
@@ -288,41 +339,42 @@ fn own_only(doc: &PlanDoc, dept: &str, obs: &[NewObservation]) -> Result<(), Web
     }
 }
 
-/// Stores a department's figures from the grid or an upload: its own
-/// indicators only, and figures under review (submitted) are left as they
-/// are; then shows the grid again with what was saved.
-async fn save(state: &AppState, ctx: &Ctx, input: &EntryInput, obs: Vec<NewObservation>, source: &str) -> PageResult {
-    own_only(&input.doc, &input.dept, &obs)?;
+/// The figures of the grid or an upload that may be written from it: not
+/// those under review (locked until returned) nor published ones (changed
+/// only by a correction, [`correct`]).
+async fn writable(
+    state: &AppState,
+    input: &EntryInput,
+    obs: Vec<NewObservation>,
+) -> Result<Vec<NewObservation>, WebError> {
     let records = state.latest_records(input.plan, Some(&input.dept)).await?;
-    let locked: Vec<(String, Period)> = records
+    let read_only: Vec<(String, Period)> = records
         .iter()
-        .filter(|r| r.state == ObservationState::Submitted)
+        .filter(|r| r.state != ObservationState::Draft)
         .map(|r| (r.indicator.clone(), r.period))
         .collect();
-    let obs: Vec<NewObservation> = obs
+    Ok(obs
         .into_iter()
-        .filter(|o| !locked.contains(&(o.indicator.clone(), o.period)))
-        .collect();
-    let report = state
-        .store()
-        .import_observations(input.plan, &obs, &input.user.username, source, None)
-        .await?;
-    state.changed();
-    let msg = saved_message(ctx, &report);
-    render_entry(
-        state,
-        ctx,
-        input,
-        &HashMap::new(),
-        &HashMap::new(),
-        Vec::new(),
-        Some((msg, true)),
-    )
-    .await
+        .filter(|o| !read_only.contains(&(o.indicator.clone(), o.period)))
+        .collect())
 }
 
-fn saved_message(ctx: &Ctx, r: &lantu_store::ImportReport) -> String {
-    ctx.lang
+/// A refused batch's problems, in the interface's language, as
+/// `(index of the figure, message, is a warning)`.
+fn problems(ctx: &Ctx, e: &lantu_app::AppError) -> Option<Vec<(usize, String, bool)>> {
+    match e {
+        lantu_app::AppError::Refused(p) => Some(
+            p.iter()
+                .map(|p| (p.row, p.text(ctx.lang), p.severity == Severity::Warning))
+                .collect(),
+        ),
+        _ => None,
+    }
+}
+
+fn saved_message(ctx: &Ctx, r: &lantu_store::ImportReport, withdrawn: usize) -> String {
+    let mut m = ctx
+        .lang
         .pick(
             &format!(
                 "已保存：新增 {} 条，修订 {} 条，未变 {} 条。",
@@ -333,28 +385,36 @@ fn saved_message(ctx: &Ctx, r: &lantu_store::ImportReport) -> String {
                 r.inserted, r.revised, r.unchanged
             ),
         )
-        .to_string()
+        .to_string();
+    if withdrawn > 0 {
+        m.push_str(&match ctx.lang {
+            Lang::Zh => format!("撤回草稿 {withdrawn} 条。"),
+            Lang::En => format!(" Withdrew {withdrawn} draft(s)."),
+        });
+    }
+    m
 }
 
 pub async fn entry_save(State(state): State<AppState>, ctx: Ctx, Form(pairs): Form<Vec<(String, String)>>) -> Response {
     let r = async {
         let input = entry_input(&state, &ctx, &pairs).await?;
-        // Rows typed in the grid: v|CODE|PERIOD, s|…, n|….
-        let mut typed: HashMap<String, (String, String, String)> = HashMap::new();
+        // Rows typed in the grid: v|CODE|PERIOD, s|…, n|…, c|… (comment).
+        let mut typed = Typed::default();
         let mut order: Vec<String> = Vec::new();
         for (k, v) in &pairs {
             let Some((kind, key)) = k.split_once('|') else { continue };
-            if !matches!(kind, "v" | "s" | "n") {
+            if !matches!(kind, "v" | "s" | "n" | "c") {
                 continue;
             }
-            let e = typed.entry(key.to_string()).or_insert_with(|| {
+            let e = typed.cells.entry(key.to_string()).or_insert_with(|| {
                 order.push(key.to_string());
                 Default::default()
             });
             match kind {
                 "v" => e.0 = v.trim().to_string(),
                 "s" => e.1 = v.trim().to_string(),
-                _ => e.2 = v.trim().to_string(),
+                "n" => e.2 = v.trim().to_string(),
+                _ => e.3 = v.trim().to_string(),
             }
         }
         let own: Vec<&str> = department_indicators(&input.doc, &input.dept)
@@ -370,12 +430,23 @@ pub async fn entry_save(State(state): State<AppState>, ctx: Ctx, Form(pairs): Fo
                 )));
             }
         }
-        // The same validation as an imported file: the grid becomes a CSV.
+        // A cleared cell over a draft withdraws the draft.
+        let records = state.latest_records(input.plan, Some(&input.dept)).await?;
+        let drafts: HashMap<String, &ObservationRecord> = records
+            .iter()
+            .filter(|r| r.state == ObservationState::Draft)
+            .map(|r| (format!("{}|{}", r.indicator, r.period), r))
+            .collect();
+        let mut withdraw: Vec<(String, Period, Option<String>)> = Vec::new();
+        // The same parsing as an imported file: the grid becomes a CSV.
         let mut csv = String::from("指标代码 Code,期间 Period,数值 Value,数据来源 Source,备注 Notes\n");
         let mut rows: Vec<&String> = Vec::new();
         for key in &order {
-            let (v, s, n) = &typed[key];
+            let (v, s, n, _) = &typed.cells[key];
             if v.is_empty() {
+                if let Some(r) = drafts.get(key) {
+                    withdraw.push((r.indicator.clone(), r.period, None));
+                }
                 continue;
             }
             let (code, period) = key.split_once('|').unwrap_or((key, ""));
@@ -389,36 +460,73 @@ pub async fn entry_save(State(state): State<AppState>, ctx: Ctx, Form(pairs): Fo
             ));
             rows.push(key);
         }
-        if rows.is_empty() {
+        if rows.is_empty() && withdraw.is_empty() {
             let msg = ctx.lang.pick("没有填写任何数值。", "No value was entered.").to_string();
-            return render_entry(
-                &state,
-                &ctx,
-                &input,
-                &typed,
-                &HashMap::new(),
-                Vec::new(),
-                Some((msg, false)),
-            )
-            .await;
+            return render_entry(&state, &ctx, &input, &typed, Vec::new(), Some((msg, false))).await;
         }
-        let obs = match lantu_data::import::read(csv.as_bytes(), "web-form.csv", &input.doc) {
+        let mut obs = match lantu_data::import::read(csv.as_bytes(), "web-form.csv", &input.doc) {
             Ok(obs) => obs,
             Err(errors) => {
-                let mut cells = HashMap::new();
                 let mut messages = Vec::new();
                 for e in errors.errors {
                     match e.row.and_then(|r| r.checked_sub(2)).and_then(|i| rows.get(i)) {
                         Some(key) => {
-                            cells.insert((*key).clone(), e.message.clone());
+                            typed.errors.insert((*key).clone(), (e.message.text(ctx.lang), false));
                         }
-                        None => messages.push(e.message.clone()),
+                        None => messages.push(e.message.text(ctx.lang)),
                     }
                 }
-                return render_entry(&state, &ctx, &input, &typed, &cells, messages, None).await;
+                return render_entry(&state, &ctx, &input, &typed, messages, None).await;
             }
         };
-        save(&state, &ctx, &input, obs, "网页填报 web form").await
+        // One figure per row with a value, in order: each takes its comment.
+        for (o, key) in obs.iter_mut().zip(&rows) {
+            o.comment = typed.cells.get(*key).map(|c| c.3.clone()).filter(|c| !c.is_empty());
+        }
+        let keep: Vec<bool> = {
+            let w = writable(&state, &input, obs.clone()).await?;
+            obs.iter()
+                .map(|o| w.iter().any(|x| x.indicator == o.indicator && x.period == o.period))
+                .collect()
+        };
+        let (obs, rows): (Vec<NewObservation>, Vec<&String>) = obs
+            .into_iter()
+            .zip(rows)
+            .zip(keep)
+            .filter(|(_, k)| *k)
+            .map(|(pair, _)| pair)
+            .unzip();
+        let batch = Batch {
+            actor: &input.user.username,
+            source_name: "网页填报 web form",
+            reason: None,
+        };
+        let report = match state.app().save_figures(input.plan, &obs, batch).await {
+            Ok(r) => r,
+            Err(e) => {
+                let Some(found) = problems(&ctx, &e) else {
+                    return Err(e.into());
+                };
+                for (i, msg, warning) in found {
+                    if let Some(key) = rows.get(i) {
+                        let cell = typed.errors.entry((*key).clone()).or_insert((String::new(), true));
+                        if !cell.0.is_empty() {
+                            cell.0.push(' ');
+                        }
+                        cell.0.push_str(&msg);
+                        cell.1 &= warning;
+                    }
+                }
+                return render_entry(&state, &ctx, &input, &typed, Vec::new(), None).await;
+            }
+        };
+        let withdrawn = state
+            .app()
+            .withdraw_drafts(input.plan, Some(&input.dept), &withdraw, &input.user.username)
+            .await?;
+        state.changed();
+        let msg = saved_message(&ctx, &report, withdrawn.len());
+        render_entry(&state, &ctx, &input, &Typed::default(), Vec::new(), Some((msg, true))).await
     }
     .await;
     respond(&ctx, r)
@@ -448,37 +556,59 @@ pub async fn upload(State(state): State<AppState>, ctx: Ctx, mut multipart: Mult
                 .lang
                 .pick("请选择要上传的文件。", "Choose a file to upload.")
                 .to_string();
-            return render_entry(
-                &state,
-                &ctx,
-                &input,
-                &HashMap::new(),
-                &HashMap::new(),
-                Vec::new(),
-                Some((msg, false)),
-            )
-            .await;
+            return render_entry(&state, &ctx, &input, &Typed::default(), Vec::new(), Some((msg, false))).await;
         };
         let obs = match lantu_data::import::read(&bytes, &filename, &input.doc) {
             Ok(o) => o,
             Err(errors) => {
-                let messages = errors.to_string().lines().map(str::to_string).collect();
-                return render_entry(&state, &ctx, &input, &HashMap::new(), &HashMap::new(), messages, None).await;
+                let messages = errors.text(ctx.lang).lines().map(str::to_string).collect();
+                return render_entry(&state, &ctx, &input, &Typed::default(), messages, None).await;
             }
         };
-        save(&state, &ctx, &input, obs, &filename).await
+        own_only(&input.doc, &input.dept, &obs)?;
+        let obs = writable(&state, &input, obs).await?;
+        let batch = Batch {
+            actor: &input.user.username,
+            source_name: &filename,
+            reason: None,
+        };
+        match state.app().save_figures(input.plan, &obs, batch).await {
+            Ok(report) => {
+                state.changed();
+                let msg = saved_message(&ctx, &report, 0);
+                render_entry(&state, &ctx, &input, &Typed::default(), Vec::new(), Some((msg, true))).await
+            }
+            Err(e) => {
+                let Some(found) = problems(&ctx, &e) else {
+                    return Err(e.into());
+                };
+                let messages = found
+                    .into_iter()
+                    .map(|(i, msg, _)| match obs.get(i) {
+                        Some(o) => format!("{filename} {} {}: {msg}", o.indicator, o.period),
+                        None => msg,
+                    })
+                    .collect();
+                render_entry(&state, &ctx, &input, &Typed::default(), messages, None).await
+            }
+        }
     }
     .await;
     respond(&ctx, r)
 }
 
+/// Submits the department's drafts of the selected year, or of every year
+/// when the reporter ticks "all years" (`all_years`); the page lists them
+/// beside the button first.
 pub async fn submit(State(state): State<AppState>, ctx: Ctx, Form(pairs): Form<Vec<(String, String)>>) -> Response {
     let r = async {
         let input = entry_input(&state, &ctx, &pairs).await?;
+        let all_years = field(&pairs, "all_years").is_some_and(|v| !v.is_empty());
         let records = state.latest_records(input.plan, Some(&input.dept)).await?;
         let ids: Vec<i64> = records
             .iter()
             .filter(|r| r.state == ObservationState::Draft)
+            .filter(|r| all_years || r.period.calendar_year() == input.year)
             .map(|r| r.id)
             .collect();
         let msg = if ids.is_empty() {
@@ -507,16 +637,95 @@ pub async fn submit(State(state): State<AppState>, ctx: Ctx, Form(pairs): Form<V
                 )
                 .to_string()
         };
-        render_entry(
-            &state,
-            &ctx,
-            &input,
-            &HashMap::new(),
-            &HashMap::new(),
-            Vec::new(),
-            Some((msg, true)),
-        )
-        .await
+        render_entry(&state, &ctx, &input, &Typed::default(), Vec::new(), Some((msg, true))).await
+    }
+    .await;
+    respond(&ctx, r)
+}
+
+/// 提出更正: a new vintage over a published figure, with a required reason
+/// (kept with the batch and shown with the figure's history and to the
+/// reviewer); it goes through the same validation as any figure.
+pub async fn correct(State(state): State<AppState>, ctx: Ctx, Form(pairs): Form<Vec<(String, String)>>) -> Response {
+    let r = async {
+        let input = entry_input(&state, &ctx, &pairs).await?;
+        let code = field(&pairs, "code").unwrap_or("").trim().to_string();
+        let period = field(&pairs, "period").unwrap_or("").trim();
+        let reason = field(&pairs, "reason").unwrap_or("").trim().to_string();
+        let value = field(&pairs, "value").unwrap_or("").trim();
+        let fail = |zh: &str, en: &str| Some((ctx.lang.pick(zh, en).to_string(), false));
+        let period: Period = match lantu_data::import::parse_period(period) {
+            Ok(p) => p,
+            Err(_) => return Err(WebError::BadRequest(format!("`{period}` is not a period"))),
+        };
+        let records = state.latest_records(input.plan, Some(&input.dept)).await?;
+        let published = records
+            .iter()
+            .any(|r| r.indicator == code && r.period == period && r.state == ObservationState::Published);
+        if !published {
+            let msg = fail(
+                "只有已发布的数据才需要提出更正。",
+                "Only a published figure is corrected.",
+            );
+            return render_entry(&state, &ctx, &input, &Typed::default(), Vec::new(), msg).await;
+        }
+        if reason.is_empty() {
+            let msg = fail("请填写更正原因。", "Give the reason for the correction.");
+            return render_entry(&state, &ctx, &input, &Typed::default(), Vec::new(), msg).await;
+        }
+        let opt = |name: &str| {
+            field(&pairs, name)
+                .map(str::trim)
+                .filter(|v| !v.is_empty())
+                .map(csv_field)
+                .unwrap_or_default()
+        };
+        let csv = format!(
+            "指标代码 Code,期间 Period,数值 Value,数据来源 Source,备注 Notes\n{},{period},{},{},{}\n",
+            csv_field(&code),
+            csv_field(value),
+            opt("source"),
+            opt("note")
+        );
+        let mut obs = match lantu_data::import::read(csv.as_bytes(), "web-correction.csv", &input.doc) {
+            Ok(o) => o,
+            Err(errors) => {
+                let messages = errors.errors.iter().map(|e| e.message.text(ctx.lang)).collect();
+                return render_entry(&state, &ctx, &input, &Typed::default(), messages, None).await;
+            }
+        };
+        own_only(&input.doc, &input.dept, &obs)?;
+        for o in &mut obs {
+            o.comment = field(&pairs, "comment")
+                .map(str::trim)
+                .filter(|c| !c.is_empty())
+                .map(str::to_string);
+        }
+        let batch = Batch {
+            actor: &input.user.username,
+            source_name: "网页更正 web correction",
+            reason: Some(&reason),
+        };
+        match state.app().save_figures(input.plan, &obs, batch).await {
+            Ok(_) => {
+                state.changed();
+                let msg = ctx
+                    .lang
+                    .pick(
+                        "已提出更正，新数据为草稿，提交后由统计部门审核。",
+                        "Correction proposed: the new figure is a draft to submit for review.",
+                    )
+                    .to_string();
+                render_entry(&state, &ctx, &input, &Typed::default(), Vec::new(), Some((msg, true))).await
+            }
+            Err(e) => {
+                let Some(found) = problems(&ctx, &e) else {
+                    return Err(e.into());
+                };
+                let messages = found.into_iter().map(|(_, m, _)| m).collect();
+                render_entry(&state, &ctx, &input, &Typed::default(), messages, None).await
+            }
+        }
     }
     .await;
     respond(&ctx, r)

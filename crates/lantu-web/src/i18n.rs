@@ -3,49 +3,9 @@
 //! [`t`]. Domain words with their own labels in the core (statuses, reasons,
 //! report kinds, likelihoods) are taken from there, not repeated here.
 
-use serde::Serialize;
-
 /// The language of a page: Chinese by default, English by `?lang=en` or the
-/// `lang` cookie.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Lang {
-    #[default]
-    Zh,
-    En,
-}
-
-impl Lang {
-    pub fn parse(s: &str) -> Option<Lang> {
-        match s.trim().to_ascii_lowercase().as_str() {
-            "zh" | "zh-cn" | "zh-hans" | "cn" => Some(Lang::Zh),
-            "en" | "en-us" | "en-gb" => Some(Lang::En),
-            _ => None,
-        }
-    }
-
-    pub fn code(self) -> &'static str {
-        match self {
-            Lang::Zh => "zh",
-            Lang::En => "en",
-        }
-    }
-
-    /// The `lang` attribute of `<html>`.
-    pub fn html(self) -> &'static str {
-        match self {
-            Lang::Zh => "zh-CN",
-            Lang::En => "en",
-        }
-    }
-
-    pub fn pick<'a>(self, zh: &'a str, en: &'a str) -> &'a str {
-        match self {
-            Lang::Zh => zh,
-            Lang::En => en,
-        }
-    }
-}
+/// `lang` cookie. One type with the core's message table.
+pub use lantu_core::messages::Lang;
 
 /// (key, Chinese, English), sorted by key for the binary search in [`t`]
 /// (a unit test keeps it sorted and unique).
@@ -102,6 +62,8 @@ static TABLE: &[(&str, &str, &str)] = &[
     ("comments", "评估意见", "Evaluation comments"),
     ("completed_investment", "完成投资", "Invested so far"),
     ("completeness", "报送完整性", "Completeness"),
+    ("correction", "更正", "Correction"),
+    ("correction_reason", "更正原因", "Reason for the correction"),
     ("count", "个数", "Count"),
     ("csrf_refused", "表单已失效或缺少校验码，请刷新页面后重试。", "The form has expired or lacks its security token; reload the page and try again."),
     ("current_password", "当前密码", "Current password"),
@@ -143,8 +105,8 @@ static TABLE: &[(&str, &str, &str)] = &[
     ("elapsed", "时间进度", "Time elapsed"),
     ("email", "电子邮箱", "E-mail"),
     ("english", "English", "English"),
-    ("entered_by", "填报单位", "Entered by"),
     ("entered", "已填报", "Entered"),
+    ("entered_by", "填报单位", "Entered by"),
     ("entry_hint", "填写本部门指标的年度数值，保存为草稿；核对无误后提交统计部门审核。已提交或已审核的数据不可修改。", "Enter your department's annual figures and save them as drafts; when they are right, submit them for review. Submitted or approved figures are locked."),
     ("entry_saved", "已保存", "Saved"),
     ("error", "错误", "Error"),
@@ -158,6 +120,7 @@ static TABLE: &[(&str, &str, &str)] = &[
     ("evidence_publish", "设为公开", "Make public"),
     ("evidence_unpublish", "取消公开", "Make private"),
     ("expected", "应报", "Expected"),
+    ("explanation", "说明", "Comment"),
     ("figures", "监测数据", "Figures"),
     ("file", "文件", "File"),
     ("fill_in", "去填报", "Enter"),
@@ -224,6 +187,7 @@ static TABLE: &[(&str, &str, &str)] = &[
     ("progress", "完成进度", "Progress"),
     ("projection", "趋势预测", "Projection"),
     ("projects", "重大项目", "Key projects"),
+    ("propose_correction", "提出更正", "Propose a correction"),
     ("ps_completed", "建成", "Completed"),
     ("ps_planned", "计划", "Planned"),
     ("ps_suspended", "暂缓", "Suspended"),
@@ -284,11 +248,20 @@ static TABLE: &[(&str, &str, &str)] = &[
     ("role_public", "公众", "Public"),
     ("role_reporter", "部门填报员", "Department reporter"),
     ("role_reviewer", "统计审核", "Reviewer"),
+    ("rule_default", "默认", "default"),
+    ("rule_integer", "只填整数", "Whole numbers only"),
+    ("rule_max", "最大值", "Highest value"),
+    ("rule_max_change_percent", "与上期相比最大变化（%）", "Largest change from the previous period (%)"),
+    ("rule_max_change_points", "与上期相比最大变化（百分点）", "Largest change from the previous period (points)"),
+    ("rule_min", "最小值", "Lowest value"),
+    ("rules", "校验规则", "Validation rules"),
+    ("rules_in_force", "生效规则", "Rules in force"),
     ("sample_data_notice", "本页数据为演示用的示意性数据，并非正式发布的统计数据。", "The figures on this page are illustrative, not published statistics."),
     ("save", "保存", "Save"),
     ("save_draft", "保存草稿", "Save drafts"),
-    ("schedule_value", "进度线值", "Schedule path"),
+    ("save_rules", "保存规则", "Save rules"),
     ("saved", "已保存。", "Saved."),
+    ("schedule_value", "进度线值", "Schedule path"),
     ("search", "搜索", "Search"),
     ("search_placeholder", "搜索指标、任务、项目、规划原文", "Search indicators, tasks, projects, plan text"),
     ("section", "节", "Section"),
@@ -301,6 +274,7 @@ static TABLE: &[(&str, &str, &str)] = &[
     ("status", "评估结论", "Status"),
     ("status_counts", "指标评估结论分布", "Indicators by status"),
     ("submit", "提交审核", "Submit for review"),
+    ("submit_all_years", "同时提交其他年度的草稿", "Also submit the drafts of other years"),
     ("submitted", "已提交", "Submitted"),
     ("summary", "概况", "Summary"),
     ("take_back", "撤回审核", "Take back"),
@@ -323,6 +297,7 @@ static TABLE: &[(&str, &str, &str)] = &[
     ("waiting_at", "待审层级", "Waiting at"),
     ("warning", "预警", "Warning"),
     ("warnings", "预警指标", "Early warnings"),
+    ("will_submit", "将提交以下本年度草稿：", "These drafts of the year will be submitted:"),
     ("would_be", "计入后评估", "Status with it"),
     ("ws_completed", "已完成", "Completed"),
     ("ws_delayed", "滞后", "Delayed"),

@@ -229,6 +229,8 @@ pub(crate) struct SessionInfo {
 #[derive(Debug, Clone)]
 pub struct Ctx {
     pub lang: Lang,
+    /// The language of the API's messages: `Accept-Language`, else Chinese.
+    pub api_lang: Lang,
     pub user: Option<User>,
     /// The session's CSRF token (empty without a session).
     pub csrf: String,
@@ -366,9 +368,16 @@ impl FromRequestParts<AppState> for Ctx {
             }
             _ => Vec::new(),
         };
+        let api_lang = parts
+            .headers
+            .get(header::ACCEPT_LANGUAGE)
+            .and_then(|v| v.to_str().ok())
+            .and_then(Lang::from_accept_language)
+            .unwrap_or_default();
         Ok(Ctx {
             notices,
             lang,
+            api_lang,
             public: path == "/public" || path.starts_with("/public/"),
             csrf: info.session.map(|s| s.csrf).unwrap_or_default(),
             token: info.token,
@@ -860,6 +869,7 @@ pub fn router(state: AppState) -> Router {
         .route("/static/workbench.js", get(workbench::script))
         .route("/plans/{id}", get(pages::dashboard))
         .route("/plans/{id}/indicators/{code}", get(pages::indicator))
+        .route("/plans/{id}/indicators/{code}/rules", post(pages::indicator_rules))
         .route("/plans/{id}/report/{file}", get(pages::report))
         .route("/plans/{id}/comments", get(comments::page).post(comments::add))
         .route(
@@ -887,6 +897,7 @@ pub fn router(state: AppState) -> Router {
         .route("/entry", get(entry::entry).post(entry::entry_save))
         .route("/entry/upload", post(entry::upload))
         .route("/entry/submit", post(entry::submit))
+        .route("/entry/correct", post(entry::correct))
         .route("/entry/template.xlsx", get(entry::template))
         .route("/review", get(review::review).post(review::review_post))
         .route("/review/publish", post(review::publish))

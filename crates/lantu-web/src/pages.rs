@@ -192,6 +192,35 @@ pub async fn indicator(State(state): State<AppState>, ctx: Ctx, Path((id, code))
             });
         let can_mark_public = !ctx.public && matches!(ctx.role(), Role::Planner | Role::Administrator);
         let evidence_periods: Vec<String> = periods.iter().map(|p| p.to_string()).collect();
+        // The validation rules: staff see those in force, planners edit them.
+        let rules = match (&ctx.user, v.doc.indicators.iter().find(|i| i.code == code)) {
+            (Some(u), Some(ind)) if !ctx.public && u.role.internal() => {
+                let effective = lantu_core::rules::IndicatorRules::effective(ind);
+                let change = match (effective.max_change, ctx.lang) {
+                    (Some(lantu_core::messages::Change::Points(p)), lantu_core::messages::Lang::Zh) => {
+                        format!("与上期相比变化超过 ±{p} 个百分点须说明")
+                    }
+                    (Some(lantu_core::messages::Change::Points(p)), _) => {
+                        format!("a change over ±{p} points from the previous period needs a comment")
+                    }
+                    (Some(lantu_core::messages::Change::Percent(p)), lantu_core::messages::Lang::Zh) => {
+                        format!("与上期相比变化超过 ±{p}% 须说明")
+                    }
+                    (Some(lantu_core::messages::Change::Percent(p)), _) => {
+                        format!("a change over ±{p}% from the previous period needs a comment")
+                    }
+                    (None, _) => String::new(),
+                };
+                let editable = lantu_core::policy::Policy::default().allows(
+                    u.role,
+                    lantu_core::policy::Action::EditPlan,
+                    lantu_core::policy::Scope::None,
+                    None,
+                );
+                Some(minijinja::context! { effective => effective, explicit => ind.rules.clone(), change => change, editable => editable })
+            }
+            _ => None,
+        };
         state.page(
             &ctx,
             Some(&v),
@@ -207,6 +236,7 @@ pub async fn indicator(State(state): State<AppState>, ctx: Ctx, Path((id, code))
                 show_states => !ctx.public,
                 comments => comments,
                 can_comment => can_comment,
+                rules => rules,
                 plan_id => id,
                 year => v.snapshot.evaluation_year,
             },
@@ -398,6 +428,53 @@ pub async fn report(State(state): State<AppState>, ctx: Ctx, Path((id, file)): P
             bytes,
         )
             .into_response())
+    }
+    .await;
+    respond(&ctx, r)
+}
+
+/// The planner's form of an indicator's validation rules: each field blank
+/// for its default.
+pub async fn indicator_rules(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((id, code)): Path<(i64, String)>,
+    Form(form): Form<Vec<(String, String)>>,
+) -> Response {
+    let r = async {
+        let user = ctx.require_internal()?.clone();
+        let field = |name: &str| {
+            form.iter()
+                .find(|(k, _)| k == name)
+                .map(|(_, v)| v.trim())
+                .filter(|v| !v.is_empty())
+        };
+        let number = |name: &str| -> Result<Option<rust_decimal::Decimal>, WebError> {
+            match field(name) {
+                None => Ok(None),
+                Some(v) => lantu_data::number::parse(v)
+                    .filter(|n| !n.percent)
+                    .map(|n| Some(n.value))
+                    .ok_or_else(|| WebError::BadRequest(format!("“{v}”不是数字 / \"{v}\" is not a number ({name})"))),
+            }
+        };
+        let rules = lantu_core::rules::IndicatorRules {
+            min: number("min")?,
+            max: number("max")?,
+            integer: match field("integer") {
+                Some("yes") => Some(true),
+                Some("no") => Some(false),
+                _ => None,
+            },
+            max_change_percent: number("max_change_percent")?,
+            max_change_points: number("max_change_points")?,
+        };
+        state
+            .app()
+            .set_indicator_rules(id, &code, rules, user.role, &user.username)
+            .await?;
+        state.changed();
+        Ok(Redirect::to(&format!("/plans/{id}/indicators/{code}#rules")).into_response())
     }
     .await;
     respond(&ctx, r)

@@ -150,7 +150,8 @@ fn api_lists_plans_and_describes_itself() {
 fn public_never_shows_a_draft_and_the_workflow_publishes() {
     let app = start();
     let code = app.codes_of("fgw")[0].clone();
-    let marker = "987654.321";
+    // Within 0–100: fgw's first indicator is a share (森林覆盖率).
+    let marker = "98.7654321";
     let public = app.client();
     // 2024 released to the public: its figures show there once published.
     app.rt
@@ -159,7 +160,7 @@ fn public_never_shows_a_draft_and_the_workflow_publishes() {
     let public_page = format!("/public/plans/{}/indicators/{code}?year=2024", app.plan);
     let public_api = format!("/api/v1/plans/{}/observations?indicator={code}", app.plan);
     let sees = |c: &common::Client| {
-        c.get(&public_page).body.contains("987654.321") || c.get(&public_api).body.contains(marker)
+        c.get(&public_page).body.contains("98.7654321") || c.get(&public_api).body.contains(marker)
     };
 
     let rep = app.client();
@@ -168,6 +169,8 @@ fn public_never_shows_a_draft_and_the_workflow_publishes() {
     assert_eq!(grid.status, 200, "{}", grid.body);
     let csrf = grid.csrf();
     let field = format!("v|{code}|2024");
+    // The marker is far from last year's figure: it needs a comment.
+    let comment = format!("c|{code}|2024");
     let saved = rep.post_form(
         "/entry",
         &[
@@ -175,6 +178,7 @@ fn public_never_shows_a_draft_and_the_workflow_publishes() {
             ("plan", &app.plan.to_string()),
             ("year", "2024"),
             (&field, marker),
+            (&comment, "测试标记"),
         ],
     );
     assert_eq!(saved.status, 200, "{}", saved.body);
@@ -194,7 +198,11 @@ fn public_never_shows_a_draft_and_the_workflow_publishes() {
     assert_eq!(bad.status, 422, "{}", bad.body);
     assert!(bad.body.contains("class=\"err\""));
 
-    let submitted = rep.post_form("/entry/submit", &[("csrf", &csrf), ("plan", &app.plan.to_string())]);
+    // Submit sends the selected year's drafts (2024 here).
+    let submitted = rep.post_form(
+        "/entry/submit",
+        &[("csrf", &csrf), ("plan", &app.plan.to_string()), ("year", "2024")],
+    );
     assert!(submitted.body.contains("已提交 1 条"), "{}", submitted.body);
     assert!(!sees(&public), "a submitted figure is not public");
     // Staff dashboards count reviewed figures only.
@@ -244,7 +252,7 @@ fn public_never_shows_a_draft_and_the_workflow_publishes() {
     let published = reviewer.post_form("/review/publish", &[("csrf", &csrf_r), ("plan", &app.plan.to_string())]);
     assert!(published.body.contains("已发布: 1"), "{}", published.body);
     assert!(
-        public.get(&public_page).body.contains("987654.321"),
+        public.get(&public_page).body.contains("98.7654321"),
         "published: public"
     );
     assert!(public.get(&public_api).body.contains(marker));
@@ -300,6 +308,7 @@ fn a_reporter_cannot_read_or_write_another_departments_figures() {
     rep2.login("sthj", PASSWORD);
     let g2 = rep2.get(&format!("/entry?plan={plan}&year=2024"));
     let f2 = format!("v|{other}|2024");
+    let c2 = format!("c|{other}|2024");
     let saved = rep2.post_form(
         "/entry",
         &[
@@ -307,6 +316,7 @@ fn a_reporter_cannot_read_or_write_another_departments_figures() {
             ("plan", &plan),
             ("year", "2024"),
             (&f2, "4242.4242"),
+            (&c2, "测试标记"),
         ],
     );
     assert_eq!(saved.status, 200, "{}", saved.body);
@@ -338,7 +348,7 @@ fn a_reporter_cannot_read_or_write_another_departments_figures() {
     );
     assert_eq!(w.status, 403, "{}", w.body);
     let mine = app.codes_of("fgw")[0].clone();
-    let body = format!(r#"[{{"indicator":"{mine}","period":"2024","value":"1"}}]"#);
+    let body = format!(r#"[{{"indicator":"{mine}","period":"2024","value":"1","comment":"测试"}}]"#);
     let w = rep.post_body(
         &format!("/api/v1/plans/{plan}/observations"),
         "application/json",
@@ -450,12 +460,12 @@ fn the_form_downloads_and_an_upload_is_validated_like_an_import() {
         )
     };
     let mine = app.codes_of("fgw")[0].clone();
-    let ok = upload(&format!("指标代码,期间,数值\n{mine},2024,12.5\n"));
+    let ok = upload(&format!("指标代码,期间,数值,异常说明\n{mine},2024,12.5,测试\n"));
     assert_eq!(ok.status, 200, "{}", ok.body);
     assert!(ok.body.contains("新增 1 条"), "{}", ok.body);
     let bad = upload(&format!("指标代码,期间,数值\n{mine},2024Q7,x\n"));
     assert_eq!(bad.status, 422, "{}", bad.body);
-    assert!(bad.body.contains("row 2"), "errors name the row: {}", bad.body);
+    assert!(bad.body.contains("第 2 行"), "errors name the row: {}", bad.body);
     let other = app.codes_of("sthj")[0].clone();
     let foreign = upload(&format!("指标代码,期间,数值\n{other},2024,1\n"));
     assert_eq!(foreign.status, 403, "another department's indicator");

@@ -223,6 +223,7 @@ pub fn sample_observations(doc: &PlanDoc, last_year: i32) -> Vec<NewObservation>
                 value,
                 source: Some("示例数据（非正式统计）".into()),
                 note: None,
+                comment: None,
             });
         }
     }

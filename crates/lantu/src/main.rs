@@ -29,6 +29,10 @@ struct Cli {
     /// Who is acting, for the audit log (default: LANTU_USER, then USER).
     #[arg(long = "as", global = true, value_name = "NAME")]
     actor: Option<String>,
+    /// The language of messages and reports: `zh` or `en` (default:
+    /// LANTU_LANG, then the locale's LC_ALL / LC_MESSAGES / LANG, then zh).
+    #[arg(long, global = true, value_parser = ["zh", "en"])]
+    lang: Option<String>,
     #[command(subcommand)]
     command: Command,
 }
@@ -98,9 +102,6 @@ enum Command {
         year: i32,
         #[arg(long, value_parser = ["docx", "xlsx", "html", "pdf"])]
         format: String,
-        /// `zh` (formal Simplified Chinese, the default) or `en`.
-        #[arg(long, default_value = "zh", value_parser = ["zh", "en"])]
-        lang: String,
         #[arg(short, long)]
         output: PathBuf,
     },
@@ -254,6 +255,7 @@ fn main() -> ExitCode {
 
 fn run(cli: Cli) -> Result<()> {
     let actor = stored::actor(cli.actor.as_deref());
+    let lang = stored::lang(cli.lang.as_deref());
     let db = cli.db.clone();
     let rt = || {
         tokio::runtime::Builder::new_multi_thread()
@@ -302,7 +304,7 @@ fn run(cli: Cli) -> Result<()> {
                     stored::data_template(&store, plan, department.as_deref(), years, &output).await
                 }
                 DataCmd::Import { file, plan, reason } => {
-                    stored::data_import(&store, plan, &file, reason.as_deref(), &actor).await
+                    stored::data_import(&store, plan, &file, reason.as_deref(), &actor, lang).await
                 }
                 DataCmd::Review { plan, to, comment } => {
                     let to = lantu_core::observation::ObservationState::parse(&to).context("unknown state")?;
@@ -337,11 +339,10 @@ fn run(cli: Cli) -> Result<()> {
             plan,
             year,
             format,
-            lang,
             output,
         } => rt()?.block_on(async {
             let store = stored::open(&db).await?;
-            stored::report(&store, plan, year, &kind, &format, &lang, &output).await
+            stored::report(&store, plan, year, &kind, &format, lang.code(), &output).await
         }),
         Command::Department(cmd) => rt()?.block_on(async {
             let app = lantu_app::App::new(stored::open(&db).await?);

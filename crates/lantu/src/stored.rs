@@ -5,6 +5,7 @@ use crate::table;
 use crate::{emit, Format};
 use anyhow::{bail, Context, Result};
 use lantu_app::{App, Counted, StatusOptions, Visibility};
+use lantu_core::messages::Lang;
 use lantu_core::observation::ObservationState;
 use lantu_core::plan::PlanDoc;
 use lantu_store::{Figures, Store};
@@ -202,14 +203,57 @@ pub async fn data_template(
     emit(&format!("wrote {}\n", out.display()))
 }
 
-pub async fn data_import(store: &Store, plan: i64, file: &Path, reason: Option<&str>, actor: &str) -> Result<()> {
+/// The language of messages: `--lang`, then `LANTU_LANG`, then the
+/// locale (`LC_ALL`, `LC_MESSAGES`, `LANG`, the first one set), then Chinese.
+pub fn lang(flag: Option<&str>) -> Lang {
+    let env = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
+    if let Some(l) = flag.and_then(Lang::parse) {
+        return l;
+    }
+    if let Some(l) = env("LANTU_LANG").as_deref().and_then(Lang::parse) {
+        return l;
+    }
+    ["LC_ALL", "LC_MESSAGES", "LANG"]
+        .into_iter()
+        .find_map(env)
+        .and_then(|v| Lang::parse(&v))
+        .unwrap_or_default()
+}
+
+pub async fn data_import(
+    store: &Store,
+    plan: i64,
+    file: &Path,
+    reason: Option<&str>,
+    actor: &str,
+    lang: Lang,
+) -> Result<()> {
     let bytes = std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
     let name = file.file_name().and_then(|n| n.to_str()).unwrap_or("data");
     let doc = store.plan_doc(plan).await?;
+    let not_imported = || match lang {
+        Lang::Zh => format!("{} 未导入：没有写入任何数据", file.display()),
+        Lang::En => format!("{} was not imported: nothing was written", file.display()),
+    };
     let rows = lantu_data::import::read(&bytes, name, &doc)
-        .map_err(|e| anyhow::anyhow!("{e}"))
-        .with_context(|| format!("{} was not imported: nothing was written", file.display()))?;
-    let report = store.import_observations(plan, &rows, actor, name, reason).await?;
+        .map_err(|e| anyhow::anyhow!("{}", e.text(lang)))
+        .with_context(not_imported)?;
+    let batch = lantu_app::Batch {
+        actor,
+        source_name: name,
+        reason,
+    };
+    let report = match App::new(store.clone()).save_figures(plan, &rows, batch).await {
+        Ok(r) => r,
+        Err(lantu_app::AppError::Refused(problems)) => {
+            let lines: Vec<String> = problems
+                .iter()
+                .map(|p| format!("{name} {} {}: {}", p.indicator, p.period, p.text(lang)))
+                .collect();
+            return Err(anyhow::anyhow!("{}", lines.join("\n"))).with_context(not_imported);
+        }
+        Err(e) => return Err(e.into()),
+    };
     emit(&format!(
         "{}: {} new, {} revised (new vintage), {} unchanged\n",
         file.display(),

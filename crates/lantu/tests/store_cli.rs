@@ -87,7 +87,8 @@ fn plan_round_trip_data_import_review_status_audit() {
         "bad.csv",
         "指标代码,期间,数值\nt008,2021,48\nt999,2022,1\nt008,2022,x\n",
     );
-    let o = lantu(&db, &["data", "import", &bad, "--plan", &id]);
+    // In English here; the languages themselves are validation_cli.rs's.
+    let o = lantu(&db, &["data", "import", &bad, "--plan", &id, "--lang", "en"]);
     assert!(!o.status.success());
     let err = String::from_utf8_lossy(&o.stderr);
     assert!(

@@ -28,6 +28,7 @@ mod xlsx;
 pub(crate) mod zipread;
 
 use crate::fields::Field;
+use lantu_core::messages::{Lang, Message};
 use lantu_core::observation::NewObservation;
 use lantu_core::plan::PlanDoc;
 use std::fmt;
@@ -111,12 +112,13 @@ pub struct RowError {
     /// The field the error concerns, if one.
     pub field: Option<Field>,
     pub kind: ErrorKind,
-    /// What is wrong and, where it helps, what to write instead.
-    pub message: String,
+    /// What is wrong and, where it helps, what to write instead, in
+    /// Chinese and English ([`Message::text`]).
+    pub message: Message,
 }
 
 impl RowError {
-    pub(crate) fn file(message: impl Into<String>) -> RowError {
+    pub(crate) fn file(message: impl Into<Message>) -> RowError {
         RowError {
             row: None,
             column: None,
@@ -127,16 +129,27 @@ impl RowError {
     }
 }
 
+impl RowError {
+    /// The error with its place, in `lang`: `第 7 行，F 列（数值 Value）：…`.
+    pub fn text(&self, lang: Lang) -> String {
+        let mut out = String::new();
+        if let Some(row) = self.row {
+            match (lang, &self.column) {
+                (Lang::Zh, Some(c)) => out.push_str(&format!("第 {row} 行，{} 列（{}）：", c.letter, c.header)),
+                (Lang::Zh, None) => out.push_str(&format!("第 {row} 行：")),
+                (Lang::En, Some(c)) => out.push_str(&format!("row {row}, column {} ({}): ", c.letter, c.header)),
+                (Lang::En, None) => out.push_str(&format!("row {row}: ")),
+            }
+        }
+        out.push_str(&self.message.text(lang));
+        out
+    }
+}
+
+/// In English, as logs and the English interface read it.
 impl fmt::Display for RowError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if let Some(row) = self.row {
-            write!(f, "row {row}")?;
-            if let Some(c) = &self.column {
-                write!(f, ", column {} ({})", c.letter, c.header)?;
-            }
-            f.write_str(": ")?;
-        }
-        f.write_str(&self.message)
+        f.write_str(&self.text(Lang::En))
     }
 }
 
@@ -191,27 +204,46 @@ impl From<RowError> for Errors {
     }
 }
 
-impl fmt::Display for ImportErrors {
-    /// One line per error: `file.xlsx row 7, column F (数值 Value): "12,3a" is not a number`.
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+impl ImportErrors {
+    /// One line per error in `lang`: `file.xlsx 第 7 行，F 列（数值 Value）：“12,3a”不是数字`.
+    pub fn text(&self, lang: Lang) -> String {
+        let mut out = String::new();
         for (i, e) in self.errors.iter().enumerate() {
             if i > 0 {
-                f.write_str("\n")?;
+                out.push('\n');
             }
-            let sep = if e.row.is_some() { " " } else { ": " };
-            write!(f, "{}{sep}{e}", self.file)?;
+            let sep = match (e.row.is_some(), lang) {
+                (true, _) => " ",
+                (false, Lang::Zh) => "：",
+                (false, Lang::En) => ": ",
+            };
+            out.push_str(&format!("{}{sep}{}", self.file, e.text(lang)));
         }
         if self.more > 0 {
-            write!(
-                f,
-                "\n{}: … and {} more error{} (only the first {} are listed)",
-                self.file,
-                self.more,
-                if self.more == 1 { "" } else { "s" },
-                self.errors.len()
-            )?;
+            out.push_str(&match lang {
+                Lang::Zh => format!(
+                    "\n{}：……另有 {} 处错误（只列出前 {} 处）",
+                    self.file,
+                    self.more,
+                    self.errors.len()
+                ),
+                Lang::En => format!(
+                    "\n{}: … and {} more error{} (only the first {} are listed)",
+                    self.file,
+                    self.more,
+                    if self.more == 1 { "" } else { "s" },
+                    self.errors.len()
+                ),
+            });
         }
-        Ok(())
+        out
+    }
+}
+
+/// In English (logs); people get [`ImportErrors::text`] in their language.
+impl fmt::Display for ImportErrors {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.text(Lang::En))
     }
 }
 
@@ -234,20 +266,30 @@ fn read_inner(bytes: &[u8], name: &str, plan: &PlanDoc) -> Result<Vec<NewObserva
         .rsplit_once('.')
         .map(|(_, e)| e.to_ascii_lowercase())
         .unwrap_or_default();
-    let fail = |msg: String| Err(RowError::file(msg).into());
+    let fail = |msg: Message| Err(RowError::file(msg).into());
     if bytes.len() > limits::MAX_FILE_BYTES {
         return Err(RowError {
             kind: ErrorKind::Limit,
-            ..RowError::file(format!(
-                "the file is {} bytes, over the limit of {} MiB for a data file: split it into several files",
-                bytes.len(),
-                limits::MAX_FILE_BYTES >> 20
+            ..RowError::file(Message::both(
+                format!(
+                    "文件有 {} 字节，超过数据文件 {} MiB 的上限：请拆分为几个文件",
+                    bytes.len(),
+                    limits::MAX_FILE_BYTES >> 20
+                ),
+                format!(
+                    "the file is {} bytes, over the limit of {} MiB for a data file: split it into several files",
+                    bytes.len(),
+                    limits::MAX_FILE_BYTES >> 20
+                ),
             ))
         }
         .into());
     }
     if bytes.iter().all(|b| b.is_ascii_whitespace()) {
-        return fail("the file is empty: it should hold the form's header row and its rows".into());
+        return fail(Message::both(
+            "文件是空的：应包含填报表的表头行和数据行",
+            "the file is empty: it should hold the form's header row and its rows",
+        ));
     }
     const ZIP: &[u8] = b"PK\x03\x04";
     const OLE: &[u8] = &[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
@@ -258,13 +300,17 @@ fn read_inner(bytes: &[u8], name: &str, plan: &PlanDoc) -> Result<Vec<NewObserva
         return Err(xlsx::refuse_xls());
     }
     match ext.as_str() {
-        "xlsx" | "xlsm" | "xls" => fail(format!(
-            "not an Excel workbook: the file is named .{ext} but does not hold one \
-             (an .xlsx is a zip archive, an .xls an OLE file); if it is CSV text, name it .csv"
+        "xlsx" | "xlsm" | "xls" => fail(Message::both(
+            format!("不是 Excel 工作簿：文件名为 .{ext}，内容却不是；如果是 CSV 文本，请改名为 .csv"),
+            format!(
+                "not an Excel workbook: the file is named .{ext} but does not hold one \
+                 (an .xlsx is a zip archive, an .xls an OLE file); if it is CSV text, name it .csv"
+            ),
         )),
         "csv" | "txt" | "tsv" | "" => csv::read_csv(bytes, plan),
-        other => fail(format!(
-            "unsupported file type `.{other}`: import the form as .xlsx or .csv"
+        other => fail(Message::both(
+            format!("不支持的文件类型“.{other}”：请以 .xlsx 或 .csv 导入填报表"),
+            format!("unsupported file type `.{other}`: import the form as .xlsx or .csv"),
         )),
     }
 }

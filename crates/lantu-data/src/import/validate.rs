@@ -4,6 +4,7 @@ use super::{Column, ErrorKind, Errors, RowError};
 use crate::fields::{column_letter, fold_width, Field, FIELD_COUNT};
 use crate::number::{self, NumberError};
 use foldhash::HashMap;
+use lantu_core::messages::Message;
 use lantu_core::observation::NewObservation;
 use lantu_core::plan::{Frequency, PlanDoc};
 use lantu_core::progress::{Granularity, PeriodError};
@@ -139,10 +140,15 @@ impl Header {
                 column: None,
                 field: Some(f),
                 kind: ErrorKind::MissingColumn,
-                message: format!(
-                    "no column for {f} (required); the header row reads: {seen}; the form's columns are: {}",
-                    Field::ALL.iter().map(|f| f.header()).collect::<Vec<_>>().join(" | ")
-                ),
+                message: {
+                    let all = Field::ALL.iter().map(|f| f.header()).collect::<Vec<_>>().join(" | ");
+                    Message::both(
+                        format!("缺少必填列“{}”；表头行为：{seen}；填报表的列为：{all}", f.zh()),
+                        format!(
+                            "no column for {f} (required); the header row reads: {seen}; the form's columns are: {all}"
+                        ),
+                    )
+                },
             });
         }
         for &(f, col, first) in &self.twice {
@@ -154,9 +160,12 @@ impl Header {
                 }),
                 field: Some(f),
                 kind: ErrorKind::DuplicateColumn,
-                message: format!(
-                    "a second column for {f}; column {} already is one",
-                    column_letter(first)
+                message: Message::both(
+                    format!("“{}”列重复；{} 列已是此列", f.zh(), column_letter(first)),
+                    format!(
+                        "a second column for {f}; column {} already is one",
+                        column_letter(first)
+                    ),
                 ),
             });
         }
@@ -241,7 +250,8 @@ impl<'p> Validator<'p> {
         self.errors.extend([e]);
     }
 
-    fn error(&mut self, row: usize, field: Field, kind: ErrorKind, message: String) {
+    fn error(&mut self, row: usize, field: Field, kind: ErrorKind, message: impl Into<Message>) {
+        let message = message.into();
         let column = self.header.at[field as usize].map(|c| Column {
             letter: column_letter(c),
             header: self.header.names[field as usize].clone(),
@@ -271,10 +281,13 @@ impl<'p> Validator<'p> {
             {
                 let s = text;
                 if let Some(at) = s.find('\0') {
-                    let msg = format!(
-                        "the cell holds a NUL character (an invisible control character, after {} characters): \
-                         retype the cell or save the file again",
-                        s[..at].chars().count()
+                    let n = s[..at].chars().count();
+                    let msg = Message::both(
+                        format!("单元格含有 NUL 字符（不可见的控制字符，在第 {n} 个字符之后）：请重新输入该单元格或重新保存文件"),
+                        format!(
+                            "the cell holds a NUL character (an invisible control character, after {n} characters): \
+                             retype the cell or save the file again"
+                        ),
                     );
                     self.error(row, f, ErrorKind::ControlCharacter, msg);
                 }
@@ -288,7 +301,10 @@ impl<'p> Validator<'p> {
 
         let indicator = match cell(Field::Code) {
             Cell::Empty => {
-                let msg = "no indicator code: a row with a value needs the code of its indicator".to_string();
+                let msg = Message::both(
+                    "缺少指标代码：填了数值的行必须写明指标代码",
+                    "no indicator code: a row with a value needs the code of its indicator",
+                );
                 self.error(row, Field::Code, ErrorKind::Missing, msg);
                 None
             }
@@ -297,7 +313,10 @@ impl<'p> Validator<'p> {
                 match self.by_code.get(code.as_ref()) {
                     Some(&i) => Some(i),
                     None => {
-                        let msg = format!("unknown indicator code `{code}`: the plan has no indicator with this code");
+                        let msg = Message::both(
+                            format!("未知的指标代码“{code}”：规划中没有这个代码的指标"),
+                            format!("unknown indicator code `{code}`: the plan has no indicator with this code"),
+                        );
                         self.error(row, Field::Code, ErrorKind::UnknownIndicator, msg);
                         None
                     }
@@ -311,11 +330,17 @@ impl<'p> Validator<'p> {
             let given = unit_cell.shown();
             if given != ind.unit && unit_key(&given) != ind.unit_key {
                 let msg = if ind.unit.is_empty() {
-                    format!("unit `{given}`, but indicator {} has no unit", ind.code)
+                    Message::both(
+                        format!("单位“{given}”，但指标 {} 没有单位", ind.code),
+                        format!("unit `{given}`, but indicator {} has no unit", ind.code),
+                    )
                 } else {
-                    format!(
-                        "unit `{given}` differs from the unit of indicator {}, `{}`",
-                        ind.code, ind.unit
+                    Message::both(
+                        format!("单位“{given}”与指标 {} 的单位“{}”不同", ind.code, ind.unit),
+                        format!(
+                            "unit `{given}` differs from the unit of indicator {}, `{}`",
+                            ind.code, ind.unit
+                        ),
                     )
                 };
                 self.error(row, Field::Unit, ErrorKind::UnitMismatch, msg);
@@ -333,8 +358,11 @@ impl<'p> Validator<'p> {
             let y = p.calendar_year();
             let (first, last) = self.years;
             if y < first || y > last {
-                let msg = format!(
-                    "period {p} is outside the plan's years: figures from {first} (baselines) to {last} are accepted"
+                let msg = Message::both(
+                    format!("期间 {p} 不在规划年度内：只接受 {first} 年（基期）至 {last} 年的数据"),
+                    format!(
+                        "period {p} is outside the plan's years: figures from {first} (baselines) to {last} are accepted"
+                    ),
                 );
                 self.error(row, Field::Period, ErrorKind::PeriodOutsidePlan, msg);
                 return false;
@@ -382,7 +410,14 @@ impl<'p> Validator<'p> {
                     NO_AREA => String::new(),
                     g => format!(" in {}", self.geography_names[g as usize]),
                 };
-                let msg = format!("duplicate row: {ind} for {p}{place} is already given in row {first}");
+                let zh_place = match area {
+                    NO_AREA => String::new(),
+                    g => format!("（{}）", self.geography_names[g as usize]),
+                };
+                let msg = Message::both(
+                    format!("重复的行：{ind} 在 {p}{zh_place} 的数据已在第 {first} 行给出"),
+                    format!("duplicate row: {ind} for {p}{place} is already given in row {first}"),
+                );
                 self.error(row, Field::Code, ErrorKind::Duplicate, msg);
             }
         }
@@ -405,6 +440,7 @@ impl<'p> Validator<'p> {
             value,
             source: cell(Field::Source).string(),
             note: cell(Field::Notes).string(),
+            comment: cell(Field::Comment).string(),
         });
     }
 
@@ -416,60 +452,87 @@ impl<'p> Validator<'p> {
         self.errors.extend(self.row_errors.drain(..));
     }
 
-    fn period(&self, cell: &Cell<'_>) -> Result<Period, (ErrorKind, String)> {
-        let bad = |msg: String| (ErrorKind::BadPeriod, msg);
+    fn period(&self, cell: &Cell<'_>) -> Result<Period, (ErrorKind, Message)> {
+        const WANTED_ZH: &str = "请写年份（2023）、季度（2023Q2）或月份（2023-05）";
+        let bad = |zh: String, en: String| (ErrorKind::BadPeriod, Message::both(zh, en));
         match cell {
             Cell::Empty => Err((
                 ErrorKind::Missing,
-                "no period: write a year (2023), a quarter (2023Q2) or a month (2023-05)".to_string(),
+                Message::both(
+                    format!("缺少期间：{WANTED_ZH}"),
+                    "no period: write a year (2023), a quarter (2023Q2) or a month (2023-05)",
+                ),
             )),
             Cell::Text(s) => match full_date(s) {
-                Some(date) => Err(bad(date_message(s, date))),
-                None => parse_period(s).map_err(|e| bad(e.to_string())),
+                Some(date) => Err(bad(
+                    format!("“{s}”是日期，不是期间：{WANTED_ZH}"),
+                    date_message(s, date),
+                )),
+                None => parse_period(s).map_err(|e| bad(format!("无法识别期间“{s}”：{WANTED_ZH}"), e.to_string())),
             },
             Cell::Number(f) if f.fract() == 0.0 && (1000.0..=9999.0).contains(f) => Ok(Period::year(*f as i32)),
-            Cell::Date { year, month, .. } => Period::month(*year, *month).map_err(|e| bad(e.to_string())),
-            other => Err(bad(format!(
-                "`{}` is not a period: write a year (2023), a quarter (2023Q2) or a month (2023-05)",
-                other.shown()
-            ))),
+            Cell::Date { year, month, .. } => Period::month(*year, *month)
+                .map_err(|e| bad(format!("无法识别期间“{}”：{WANTED_ZH}", cell.shown()), e.to_string())),
+            other => Err(bad(
+                format!("“{}”不是期间：{WANTED_ZH}", other.shown()),
+                format!(
+                    "`{}` is not a period: write a year (2023), a quarter (2023Q2) or a month (2023-05)",
+                    other.shown()
+                ),
+            )),
         }
     }
 
     fn value(&mut self, row: usize, cell: &Cell<'_>, indicator: Option<u32>) -> Option<Decimal> {
-        let not_a_number = |msg: String| (ErrorKind::NotANumber, msg);
+        let not_a_number = |msg: Message| (ErrorKind::NotANumber, msg);
         let result = match cell {
             Cell::Text(s) => match number::parse_with(s, &mut self.scratch) {
-                Err(NumberError::NotANumber) => Err(not_a_number(format!("\"{s}\" is not a number"))),
-                Err(NumberError::TooPrecise) => Err(not_a_number(format!(
-                    "\"{s}\" has more digits than can be stored exactly (at most 28 significant digits, \
-                     28 after the point); it would be rounded: write it with fewer digits"
+                Err(NumberError::NotANumber) => Err(not_a_number(Message::NotANumber { text: s.to_string() })),
+                Err(NumberError::TooPrecise) => Err(not_a_number(Message::both(
+                    format!(
+                        "“{s}”的位数超过可精确存储的范围（最多 28 位有效数字、小数点后 28 位），会被舍入：请减少位数"
+                    ),
+                    format!(
+                        "\"{s}\" has more digits than can be stored exactly (at most 28 significant digits, \
+                         28 after the point); it would be rounded: write it with fewer digits"
+                    ),
                 ))),
-                Err(NumberError::TooLarge) => Err(not_a_number(format!(
-                    "\"{s}\" is too large to be stored (the limit is about 7.9 × 10^28): check the unit"
+                Err(NumberError::TooLarge) => Err(not_a_number(Message::both(
+                    format!("“{s}”太大，无法存储（上限约 7.9 × 10^28）：请检查单位"),
+                    format!("\"{s}\" is too large to be stored (the limit is about 7.9 × 10^28): check the unit"),
                 ))),
                 Ok(n) if !n.percent => Ok(n.value),
                 Ok(n) => match indicator.map(|i| &self.indicators[i as usize]) {
                     Some(ind) if ind.unit_key == "%" => Ok(n.value),
                     Some(ind) => Err((
                         ErrorKind::UnitMismatch,
-                        format!(
-                            "\"{s}\" is a percentage, but the unit of indicator {} is {}: write the number alone",
-                            ind.code,
-                            if ind.unit.is_empty() { "none" } else { ind.unit }
-                        ),
+                        Message::PercentForUnit {
+                            text: s.to_string(),
+                            code: ind.code.to_string(),
+                            unit: ind.unit.to_string(),
+                        },
                     )),
                     // The code is wrong already; say nothing more.
                     None => Ok(n.value),
                 },
             },
-            Cell::Number(f) => number::from_f64(*f)
-                .ok_or_else(|| not_a_number(format!("{f} is not a number that can be stored exactly"))),
-            Cell::Date { .. } => Err(not_a_number(format!(
-                "\"{}\" is a date, not a number (format the cell as a number)",
-                cell.shown()
+            Cell::Number(f) => number::from_f64(*f).ok_or_else(|| {
+                not_a_number(Message::both(
+                    format!("{f} 不是可精确存储的数字"),
+                    format!("{f} is not a number that can be stored exactly"),
+                ))
+            }),
+            Cell::Date { .. } => Err(not_a_number(Message::both(
+                format!("“{}”是日期，不是数字（请把单元格格式设为数值）", cell.shown()),
+                format!(
+                    "\"{}\" is a date, not a number (format the cell as a number)",
+                    cell.shown()
+                ),
             ))),
-            Cell::Other(s) => Err(not_a_number(format!("the cell holds {s}, not a number"))),
+            Cell::Other(s) => Err(not_a_number(Message::both(
+                format!("单元格内容为 {s}，不是数字"),
+                format!("the cell holds {s}, not a number"),
+            ))),
             Cell::Empty => return None,
         };
         match result {
@@ -485,7 +548,7 @@ impl<'p> Validator<'p> {
 /// Why period `p` does not fit an indicator reported at `frequency`, if it
 /// does not: an annual indicator takes years; a quarterly one quarters and
 /// years; a monthly one any period.
-fn granularity_error(code: &str, frequency: Frequency, p: Period) -> Option<String> {
+fn granularity_error(code: &str, frequency: Frequency, p: Period) -> Option<Message> {
     let g = p.granularity();
     let what = match g {
         Granularity::Month => "a month",
@@ -497,13 +560,22 @@ fn granularity_error(code: &str, frequency: Frequency, p: Period) -> Option<Stri
             None
         }
         (Frequency::Monthly, _) => None,
-        (Frequency::Annual, _) => Some(format!(
-            "indicator {code} is reported annually: write a year such as {}, not {what} ({p})",
-            p.calendar_year()
+        (Frequency::Annual, _) => Some(Message::both(
+            format!("指标 {code} 按年填报：请写年份（如 {}），不要写 {p}", p.calendar_year()),
+            format!(
+                "indicator {code} is reported annually: write a year such as {}, not {what} ({p})",
+                p.calendar_year()
+            ),
         )),
-        (Frequency::Quarterly, _) => Some(format!(
-            "indicator {code} is reported quarterly: write a quarter such as {}Q1 or a year, not {what} ({p})",
-            p.calendar_year()
+        (Frequency::Quarterly, _) => Some(Message::both(
+            format!(
+                "指标 {code} 按季填报：请写季度（如 {}Q1）或年份，不要写 {p}",
+                p.calendar_year()
+            ),
+            format!(
+                "indicator {code} is reported quarterly: write a quarter such as {}Q1 or a year, not {what} ({p})",
+                p.calendar_year()
+            ),
         )),
     }
 }

@@ -18,6 +18,7 @@ use super::{ErrorKind, Errors, RowError};
 use crate::fields::{column_letter, FIELD_COUNT};
 use crate::number;
 use crate::template::SHEET;
+use lantu_core::messages::Message;
 use lantu_core::observation::NewObservation;
 use lantu_core::plan::PlanDoc;
 use quick_xml::events::{BytesStart, Event};
@@ -60,15 +61,17 @@ pub(super) fn read_xlsx(bytes: &[u8], plan: &PlanDoc) -> Result<Vec<NewObservati
 /// builds the whole grid a file declares (a tiny file can declare billions
 /// of cells).
 pub(super) fn refuse_xls() -> Errors {
-    Errors::from(RowError::file(
+    Errors::from(RowError::file(Message::both(
+        "这是旧版 Excel .xls 工作簿，无法读取：请在 Excel 或 WPS 中打开，另存为 .xlsx（Excel 工作簿）或 CSV UTF-8",
         "this is a legacy Excel .xls workbook, which is not read: open it in Excel or WPS and \
          save it as .xlsx (Excel Workbook), or as CSV UTF-8",
-    ))
+    )))
 }
 
 fn damaged(reason: impl std::fmt::Display) -> RowError {
-    RowError::file(format!(
-        "not a readable .xlsx workbook: {reason}; open it in Excel or WPS and save it again as .xlsx"
+    RowError::file(Message::both(
+        format!("不是可读取的 .xlsx 工作簿（{reason}）：请在 Excel 或 WPS 中打开后重新另存为 .xlsx"),
+        format!("not a readable .xlsx workbook: {reason}; open it in Excel or WPS and save it again as .xlsx"),
     ))
 }
 
@@ -77,9 +80,14 @@ fn part_error(e: PartError) -> RowError {
         PartError::Damaged(reason) => damaged(reason),
         PartError::TooLarge(reason) => RowError {
             kind: ErrorKind::Limit,
-            ..RowError::file(format!(
-                "refusing the workbook: {reason} (a zip bomb, or far more than a form holds); \
-                 if the data are genuine, split them into several files"
+            ..RowError::file(Message::both(
+                format!(
+                    "拒绝读取此工作簿：{reason}（压缩炸弹，或远超一张填报表的数据量）；如数据属实，请拆分为几个文件"
+                ),
+                format!(
+                    "refusing the workbook: {reason} (a zip bomb, or far more than a form holds); \
+                     if the data are genuine, split them into several files"
+                ),
             ))
         },
     }
@@ -625,11 +633,17 @@ fn out_of_range(ctx: &Context, row: usize, col: usize, used: Option<(usize, usiz
         column: None,
         field: None,
         kind: ErrorKind::Limit,
-        message: format!(
-            "sheet `{}`, cell {at} holds a value far outside the part of the sheet in use ({used}; \
-             a form has at most {MAX_COLUMN} columns and no gap of more than {MAX_ROW_GAP} empty rows): \
-             delete the stray cells (Ctrl+End in Excel goes to the last one) and save again",
-            ctx.sheet
+        message: Message::both(
+            format!(
+                "工作表“{}”的 {at} 单元格有值，远在使用区域之外：请删除多余的单元格（Excel 中 Ctrl+End 可定位到最后一个）后重新保存",
+                ctx.sheet
+            ),
+            format!(
+                "sheet `{}`, cell {at} holds a value far outside the part of the sheet in use ({used}; \
+                 a form has at most {MAX_COLUMN} columns and no gap of more than {MAX_ROW_GAP} empty rows): \
+                 delete the stray cells (Ctrl+End in Excel goes to the last one) and save again",
+                ctx.sheet
+            ),
         ),
     }
 }

@@ -24,6 +24,7 @@ pub fn obs(code: &str, p: &str, area: Option<&str>, value: &str) -> NewObservati
         value: dec(value),
         source: None,
         note: None,
+        comment: None,
     }
 }
 

@@ -30,6 +30,7 @@ pub fn obs(code: &str, p: &str, value: &str) -> NewObservation {
         value: dec(value),
         source: None,
         note: None,
+        comment: None,
     }
 }
 
@@ -86,6 +87,7 @@ pub fn indicator(
             quote: Some(format!("{name}达到{value}{unit}")),
             span: Some([10, 20]),
         },
+        rules: Default::default(),
     }
 }
 
@@ -258,6 +260,7 @@ pub fn sample_doc(state: PlanState) -> PlanDoc {
                 source: Source::default(),
             },
         ],
+        cross_rules: Vec::new(),
     }
 }
 

@@ -116,6 +116,7 @@ pub fn sample_figures(doc: &PlanDoc) -> Vec<NewObservation> {
                     value,
                     source: Some("示例数据（非正式统计）".into()),
                     note: None,
+                    comment: None,
                 });
             }
         }
