@@ -386,3 +386,49 @@ pub(crate) async fn page_cache_layer(State(state): State<AppState>, req: Request
     cache.put(key, version, rendered.clone());
     rendered.response(false)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn body(n: usize) -> Rendered {
+        Rendered {
+            status: StatusCode::OK,
+            headers: Vec::new(),
+            body: Bytes::from(vec![b'x'; n]),
+        }
+    }
+
+    const V1: DataVersion = DataVersion { local: 0, stored: 1 };
+    const V2: DataVersion = DataVersion { local: 0, stored: 2 };
+    const HOUR: Duration = Duration::from_secs(3600);
+
+    #[test]
+    fn the_budget_holds_and_the_least_recently_used_goes_first() {
+        let c = ByteCache::new(3 * 1100);
+        for k in ["a", "b", "c"] {
+            c.put(k, V1, body(1000));
+        }
+        assert!(c.get(&"a", V1, HOUR).is_some());
+        c.put("d", V1, body(1000));
+        assert!(c.bytes() <= 3 * 1100);
+        assert!(c.get(&"b", V1, HOUR).is_none(), "b was used least recently");
+        assert!(c.get(&"a", V1, HOUR).is_some() && c.get(&"d", V1, HOUR).is_some());
+        c.put("huge", V1, body(10_000));
+        assert!(c.get(&"huge", V1, HOUR).is_none(), "larger than the budget: not kept");
+    }
+
+    #[test]
+    fn a_newer_version_drops_the_older_and_an_older_one_is_not_kept() {
+        let c = ByteCache::new(1 << 20);
+        c.put("a", V1, body(10));
+        assert!(c.get(&"a", V2, HOUR).is_none(), "stale");
+        c.put("b", V2, body(10));
+        assert!(c.get(&"a", V1, HOUR).is_none(), "dropped by the newer version");
+        // Built from data read before the newer write: not kept.
+        c.put("a", V1, body(10));
+        assert!(c.get(&"a", V1, HOUR).is_none());
+        assert_eq!(c.bytes(), body(10).size());
+        assert!(c.get(&"b", V2, Duration::ZERO).is_none(), "older than the TTL");
+    }
+}
