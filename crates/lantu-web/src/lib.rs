@@ -858,7 +858,10 @@ pub fn router(state: AppState) -> Router {
         .fallback(not_found)
         .layer(axum::middleware::from_fn(input::text_layer))
         .layer(axum::middleware::from_fn_with_state(state.clone(), load::limit_layer))
-        .layer(axum::middleware::from_fn_with_state(state.clone(), load::page_cache_layer))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            load::page_cache_layer,
+        ))
         .layer(axum::middleware::from_fn_with_state(state.clone(), session_layer))
         .layer(axum::middleware::from_fn(request_log::request_log))
         .layer(axum::extract::DefaultBodyLimit::max(MAX_UPLOAD))

@@ -136,7 +136,13 @@ pub(crate) struct Rendered {
 
 impl Rendered {
     fn size(&self) -> usize {
-        self.body.len() + self.headers.iter().map(|(k, v)| k.as_str().len() + v.len()).sum::<usize>() + 64
+        self.body.len()
+            + self
+                .headers
+                .iter()
+                .map(|(k, v)| k.as_str().len() + v.len())
+                .sum::<usize>()
+            + 64
     }
 
     /// The response, marked as served from memory (`X-Cache: hit`) or not.
@@ -341,7 +347,10 @@ pub(crate) async fn page_cache_layer(State(state): State<AppState>, req: Request
             .extensions()
             .get::<MatchedPath>()
             .is_some_and(|m| PUBLIC_PAGES.contains(&m.as_str()))
-        && req.extensions().get::<SessionInfo>().is_none_or(|s| s.session.is_none())
+        && req
+            .extensions()
+            .get::<SessionInfo>()
+            .is_none_or(|s| s.session.is_none())
         && !req.headers().contains_key(header::AUTHORIZATION);
     if !cacheable {
         return next.run(req).await;
@@ -361,8 +370,10 @@ pub(crate) async fn page_cache_layer(State(state): State<AppState>, req: Request
         return hit.response(true);
     }
     let resp = next.run(req).await;
-    let keep = matches!(resp.status(), StatusCode::OK | StatusCode::SEE_OTHER | StatusCode::PERMANENT_REDIRECT)
-        && !resp.headers().contains_key(header::SET_COOKIE);
+    let keep = matches!(
+        resp.status(),
+        StatusCode::OK | StatusCode::SEE_OTHER | StatusCode::PERMANENT_REDIRECT
+    ) && !resp.headers().contains_key(header::SET_COOKIE);
     if !keep {
         return resp;
     }

@@ -73,7 +73,9 @@ fn a_published_figure_changes_the_cached_public_page_and_report() {
     let r2 = anon.get(&report);
     assert_eq!(cache_header(&r2), Some("hit"));
     assert_eq!(r1.body, r2.body);
-    assert!(r2.header("content-disposition").is_some_and(|d| d.contains("annual.html")));
+    assert!(r2
+        .header("content-disposition")
+        .is_some_and(|d| d.contains("annual.html")));
 
     publish_value(&app, &code, year, "98765.43");
     let after = anon.get(&page);
@@ -139,7 +141,11 @@ fn signed_in_pages_never_come_from_the_anonymous_cache() {
     assert_eq!(cache_header(&en), Some("miss"));
     assert!(en.body != a1.body, "the English page");
     let en_cookie = Client::new(&app.base).get_with(&dash, &[("Cookie", "lang=en")]);
-    assert_eq!(cache_header(&en_cookie), Some("miss"), "a language cookie is a different page");
+    assert_eq!(
+        cache_header(&en_cookie),
+        Some("miss"),
+        "a language cookie is a different page"
+    );
     assert!(en_cookie.body != a1.body, "the English page");
 }
 
