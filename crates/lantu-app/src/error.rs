@@ -19,9 +19,6 @@ pub enum AppError {
     /// The input is not acceptable; the message says why.
     #[error("{0}")]
     Invalid(String),
-    /// The caller's role may not do this; the message says who and what.
-    #[error("{0}")]
-    Forbidden(String),
     /// Adoption refused: these indicators are not complete.
     #[error("{}", incomplete(.0))]
     Incomplete(Vec<crate::workbench::Blocker>),

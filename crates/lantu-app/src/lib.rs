@@ -118,4 +118,10 @@ impl App {
     pub fn store(&self) -> &Store {
         &self.store
     }
+
+    /// The version of everything stored that a page or report shows
+    /// ([`Store::data_version`]): what caches are keyed by.
+    pub async fn data_version(&self) -> Result<i64> {
+        Ok(self.store.data_version().await?)
+    }
 }

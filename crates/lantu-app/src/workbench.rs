@@ -917,21 +917,18 @@ impl App {
             .await?)
     }
 
-    /// The departments a record of plan `plan_id` may be assigned to. The
-    /// one place the choice is made (today the plan's own departments).
-    /// Today: the plan's own departments, then those of the deployment's
-    /// other plans (by code), so that a new plan reuses the codes its
-    /// reporters' accounts already name.
-    pub async fn department_choices(&self, plan_id: i64) -> Result<Vec<DepartmentDoc>> {
+    /// The departments plan `plan_id` may assign, as the plan document
+    /// names them: the plan's own, then every active body of the
+    /// deployment's registry ([`App::department_choices`]) it does not name
+    /// yet, so that a new plan uses the codes reporters' accounts name.
+    async fn assignable(&self, plan_id: i64) -> Result<Vec<DepartmentDoc>> {
         let mut out = self.store.plan_doc(plan_id).await?.departments;
-        for p in self.store.plans().await? {
-            if p.id == plan_id {
-                continue;
-            }
-            for d in self.store.plan_doc(p.id).await?.departments {
-                if !out.iter().any(|x| x.code == d.code) {
-                    out.push(d);
-                }
+        for e in self.department_choices(plan_id).await? {
+            if !out.iter().any(|x| x.code == e.code) {
+                out.push(DepartmentDoc {
+                    code: e.code,
+                    name: e.name,
+                });
             }
         }
         Ok(out)
@@ -943,7 +940,7 @@ impl App {
         let doc = self.store.plan_doc(plan_id).await?;
         let text = self.store.plan_text(plan_id).await?;
         let reviews = self.store.record_reviews(plan_id).await?;
-        let departments = self.department_choices(plan_id).await?;
+        let departments = self.assignable(plan_id).await?;
         // Extraction and highlighting are CPU work: off the async threads.
         tokio::task::spawn_blocking(move || build(doc, text, reviews, departments))
             .await
@@ -1016,7 +1013,7 @@ impl App {
             Vec::new()
         };
         let mut ind = doc.indicators[k].clone();
-        let choices = self.department_choices(plan_id).await?;
+        let choices = self.assignable(plan_id).await?;
         let chosen = apply_edit(&doc, &choices, &mut ind, edit, &baselines)?;
         let attribute_set = chosen || reviews.get(code).is_some_and(|r| r.attribute_set);
         let review = Self::review_of(&ind, ReviewState::Accepted, attribute_set);
@@ -1097,7 +1094,7 @@ impl App {
             return Err(invalid("请选择牵头部门或配合部门", "choose a lead or co-department"));
         }
         let mut doc = self.store.plan_doc(plan_id).await?;
-        let choices = self.department_choices(plan_id).await?;
+        let choices = self.assignable(plan_id).await?;
         let edit = IndicatorEdit {
             lead: lead.filter(|l| !l.trim().is_empty()).map(str::to_string),
             co: (!co.is_empty()).then(|| co.to_vec()),
@@ -1240,6 +1237,7 @@ impl App {
             co_departments: Vec::new(),
             data_source: None,
             frequency: Default::default(),
+            rules: Default::default(),
             target: TargetDoc {
                 comparator: Comparator::AtLeast,
                 value: None,
@@ -1258,7 +1256,7 @@ impl App {
         if filled.name.as_deref().is_none_or(|n| n.trim().is_empty()) {
             return Err(invalid("请填写指标名称", "give the indicator's name"));
         }
-        let choices = self.department_choices(plan_id).await?;
+        let choices = self.assignable(plan_id).await?;
         let chosen = apply_edit(&doc, &choices, &mut ind, &filled, &[])?;
         if f.direction.is_none() {
             ind.direction = lantu_core::plan::direction_of(ind.target.comparator, ind.measure);
@@ -1404,6 +1402,7 @@ mod tests {
             co_departments: vec![],
             data_source: None,
             frequency: Default::default(),
+            rules: Default::default(),
             target: TargetDoc {
                 comparator: Comparator::AtLeast,
                 value: Some(Decimal::from(value)),

@@ -1250,6 +1250,19 @@ fn column_changes(
 }
 
 impl Store {
+    /// The data version: the newest audit entry's sequence number (0 on
+    /// an empty log). Every write of domain data appends an entry, in
+    /// commit order (appends are serialized), so a cached page or report
+    /// built at version `v` is current exactly while this still reads `v`,
+    /// whichever process wrote (this server, another one, the CLI).
+    pub async fn data_version(&self) -> Result<i64> {
+        let v: Option<i64> = sqlx::query_scalar("SELECT MAX(seq) FROM audit_log")
+            .fetch_one(&self.pool)
+            .await
+            .ctx(|| "reading the data version".to_string())?;
+        Ok(v.unwrap_or(0))
+    }
+
     /// The newest `limit` audit entries, newest first.
     pub async fn audit_log(&self, limit: usize) -> Result<Vec<AuditEntry>> {
         let rows = sqlx::query(&format!(

@@ -50,7 +50,6 @@ impl From<lantu_app::AppError> for WebError {
             lantu_app::AppError::Invalid(e) => WebError::BadRequest(e),
             lantu_app::AppError::Forbidden(e) => WebError::Forbidden(e),
             lantu_app::AppError::Internal(e) => WebError::Internal(e),
-            lantu_app::AppError::Forbidden(e) => WebError::Forbidden(e),
             e @ lantu_app::AppError::Incomplete(_) => WebError::Conflict(e.to_string()),
             e @ lantu_app::AppError::Refused(_) => WebError::BadRequest(e.to_string()),
         }

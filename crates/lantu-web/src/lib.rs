@@ -34,6 +34,7 @@ pub mod i18n;
 mod input;
 pub mod json;
 pub mod limiter;
+pub mod load;
 mod login;
 mod pages;
 mod publication;
@@ -83,7 +84,9 @@ pub struct Config {
     /// Label every page as showing illustrative sample data, whatever the
     /// batches say.
     pub sample_data: bool,
-    /// How long a built plan view is reused.
+    /// How long a built plan view, page or report is reused at most: they
+    /// are keyed by the data version ([`load::DataVersion`]), so this is a
+    /// backstop, not what makes a write show.
     pub cache_ttl: Duration,
     /// How long a signed-in account or session read from the store is
     /// reused: a change made by another server of the same database (role,
@@ -99,6 +102,8 @@ pub struct Config {
     /// The SMTP server reminders are e-mailed through; none: in-app
     /// notices only.
     pub smtp: Option<lantu_app::mail::SmtpConfig>,
+    /// Cache budgets and limits on expensive requests.
+    pub load: load::LoadConfig,
 }
 
 impl Default for Config {
@@ -106,21 +111,22 @@ impl Default for Config {
         Config {
             secure_cookies: true,
             sample_data: false,
-            cache_ttl: Duration::from_secs(5),
+            cache_ttl: Duration::from_secs(60),
             account_ttl: Duration::from_secs(5),
             hash_cost: HashCost::default(),
             smtp: None,
             login: LoginLimits::default(),
             sessions: SessionLimits::default(),
+            load: load::LoadConfig::default(),
         }
     }
 }
 
 type CacheKey = (i64, Option<i32>, Visibility);
-/// When a view was built, under which write generation, and the view.
-type Cached = (Instant, u64, Arc<PlanView>);
-/// A rendered body: write generation, when, HTML.
-type Fragment = (u64, Instant, Arc<str>);
+/// When a view was built, at which data version, and the view.
+type Cached = (Instant, load::DataVersion, Arc<PlanView>);
+/// A rendered body: data version, when, HTML.
+type Fragment = (load::DataVersion, Instant, Arc<str>);
 
 pub(crate) struct Inner {
     pub(crate) app: App,
@@ -134,6 +140,13 @@ pub(crate) struct Inner {
     /// no CSRF token): write generation, when, HTML.
     pub(crate) fragments: RwLock<HashMap<String, Fragment>>,
     generation: AtomicU64,
+    /// The store's data version as last read.
+    pub(crate) version: load::VersionProbe,
+    /// Public pages for anonymous visitors, by language and URL.
+    pub(crate) pages: load::ByteCache<String>,
+    /// Rendered reports.
+    pub(crate) reports: load::ByteCache<cache::ReportKey>,
+    pub(crate) limits: load::Limits,
 }
 
 /// Everything the handlers share. Cheap to clone.
@@ -148,6 +161,10 @@ impl AppState {
             inner: Arc::new(Inner {
                 app,
                 limiter: Limiter::new(config.login.clone()),
+                version: load::VersionProbe::default(),
+                pages: load::ByteCache::new(config.load.page_cache_bytes),
+                reports: load::ByteCache::new(config.load.report_cache_bytes),
+                limits: load::Limits::new(&config.load),
                 config,
                 users: Users::default(),
                 sessions: Sessions::default(),
@@ -194,9 +211,16 @@ impl AppState {
         self.inner.generation.load(Ordering::Relaxed)
     }
 
-    /// Drops cached views after a write.
+    /// Drops cached views, pages and reports after a write made here (one
+    /// made elsewhere shows through the store's data version).
     pub fn changed(&self) {
         self.inner.generation.fetch_add(1, Ordering::Relaxed);
+        self.inner.version.forget();
+    }
+
+    /// Bytes of rendered pages and reports held in memory.
+    pub fn cached_bytes(&self) -> (usize, usize) {
+        (self.inner.pages.bytes(), self.inner.reports.bytes())
     }
 
     /// The plan shown when none is named: the first stored one.
@@ -581,7 +605,7 @@ impl AppState {
     /// A page whose body is rendered once per `key` (and write generation)
     /// and reused for every visitor: `body_template` must use nothing
     /// user-specific (no `user`, no `csrf`).
-    pub(crate) fn page_cached(
+    pub(crate) async fn page_cached(
         &self,
         ctx: &Ctx,
         plan: &PlanView,
@@ -590,7 +614,7 @@ impl AppState {
         body_template: &str,
         page: impl FnOnce() -> minijinja::Value,
     ) -> Result<Response, WebError> {
-        let generation = self.generation();
+        let generation = self.data_version().await?;
         let ttl = self.inner.config.cache_ttl;
         let hit = self
             .inner
@@ -914,6 +938,11 @@ pub fn router(state: AppState) -> Router {
         .nest("/api/v1", api::router())
         .fallback(not_found)
         .layer(axum::middleware::from_fn(input::text_layer))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), load::limit_layer))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            load::page_cache_layer,
+        ))
         .layer(axum::middleware::from_fn_with_state(state.clone(), session_layer))
         .layer(axum::middleware::from_fn(request_log::request_log))
         .layer(axum::extract::DefaultBodyLimit::max(MAX_UPLOAD))

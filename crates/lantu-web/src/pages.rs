@@ -136,10 +136,12 @@ pub async fn dashboard(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i
             ctx.query
         );
         let title = format!("{} · {}", t(ctx.lang, "blueprint"), v.snapshot.plan.name);
-        state.page_cached(&ctx, &v, "blueprint", (key, title), "dashboard.html", || {
-            let d = view::dashboard(&v, ctx.site(), ctx.lang, filters(&ctx));
-            minijinja::context! { d => d, years => v.years }
-        })
+        state
+            .page_cached(&ctx, &v, "blueprint", (key, title), "dashboard.html", || {
+                let d = view::dashboard(&v, ctx.site(), ctx.lang, filters(&ctx));
+                minijinja::context! { d => d, years => v.years }
+            })
+            .await
     }
     .await;
     respond(&ctx, r)
@@ -389,8 +391,15 @@ pub async fn account_post(State(state): State<AppState>, ctx: Ctx, Form(form): F
 /// A report of the plan in the year shown, as the dashboard's download
 /// buttons ask for it: `/plans/{id}/report/{kind}.{ext}?year=Y`. Built from
 /// the same view as the page (the public portal's from published figures).
+/// Rendered once per plan, year, kind, format, language, visibility, the
+/// comments the reader may see and data version, then served from memory;
+/// rendering takes one of a few turns ([`crate::load::Expensive::Report`]).
 pub async fn report(State(state): State<AppState>, ctx: Ctx, Path((id, file)): Path<(i64, String)>) -> Response {
+    use crate::cache::ReportKey;
+    use crate::load::{Expensive, Rendered};
+    use axum::http::{header, HeaderValue, StatusCode};
     use lantu_core::snapshot::ReportKind;
+    use sha2::{Digest, Sha256};
     let r = async {
         guard(&ctx)?;
         let (stem, ext) = file.rsplit_once('.').ok_or(WebError::NotFound)?;
@@ -406,28 +415,58 @@ pub async fn report(State(state): State<AppState>, ctx: Ctx, Path((id, file)): P
         } else {
             lantu_report::Lang::Zh
         };
-        let v = state.plan_view(id, year_param(&ctx), ctx.visibility()).await?;
+        // Read before the data, so that a write meanwhile makes the entry
+        // stale rather than wrong.
+        let version = state.data_version().await?;
+        let vis = ctx.visibility();
+        let v = state.plan_view(id, year_param(&ctx), vis).await?;
         let mut snapshot = v.snapshot.clone();
-        if ctx.visibility() == lantu_app::Visibility::Internal {
+        let comments = if vis == lantu_app::Visibility::Internal {
             let reader = ctx.user.as_ref().map(|u| (u, &v.doc));
             lantu_app::assess::add_comments(state.store(), id, &mut snapshot, reader).await?;
+            let seen = serde_json::to_vec(&snapshot.comments)
+                .map_err(|e| WebError::Internal(format!("cannot digest the comments: {e}")))?;
+            Some(Sha256::digest(&seen).into())
+        } else {
+            None
+        };
+        let key = ReportKey {
+            plan: id,
+            year: v.snapshot.evaluation_year,
+            file: file.clone(),
+            lang: ctx.lang.code(),
+            visibility: vis,
+            comments,
+        };
+        let (cache, ttl) = (&state.inner.reports, state.config().cache_ttl);
+        if let Some(hit) = cache.get(&key, version, ttl) {
+            return Ok(hit.response(true));
+        }
+        let _turn = state.inner.limits.enter(Expensive::Report).await?;
+        // Rendered by another request while this one waited for its turn.
+        if let Some(hit) = cache.get(&key, version, ttl) {
+            return Ok(hit.response(true));
         }
         let bytes = tokio::task::spawn_blocking(move || lantu_report::render(&snapshot, kind, lang, format))
             .await
             .map_err(|e| WebError::Internal(format!("the report writer stopped: {e}")))?
             .map_err(|e| WebError::Internal(format!("cannot write the report: {e}")))?;
         let name = format!("lantu-{id}-{}-{stem}.{ext}", v.snapshot.evaluation_year);
-        Ok((
-            [
-                (axum::http::header::CONTENT_TYPE, format.mime().to_string()),
+        let header_value =
+            |s: String| HeaderValue::from_str(&s).map_err(|e| WebError::Internal(format!("a report header: {e}")));
+        let rendered = Rendered {
+            status: StatusCode::OK,
+            headers: vec![
+                (header::CONTENT_TYPE, header_value(format.mime().to_string())?),
                 (
-                    axum::http::header::CONTENT_DISPOSITION,
-                    format!("attachment; filename=\"{name}\""),
+                    header::CONTENT_DISPOSITION,
+                    header_value(format!("attachment; filename=\"{name}\""))?,
                 ),
             ],
-            bytes,
-        )
-            .into_response())
+            body: bytes.into(),
+        };
+        cache.put(key, version, rendered.clone());
+        Ok(rendered.response(false))
     }
     .await;
     respond(&ctx, r)

@@ -32,6 +32,7 @@ fn figures(app: &common::App, dept: &str, year: i32) -> Vec<NewObservation> {
             value: Decimal::ONE,
             source: Some("测试".into()),
             note: None,
+            comment: None,
         })
         .collect()
 }
