@@ -41,7 +41,10 @@ pub use status::{rollups, Counted, IndicatorStatus, Rollups, StatusOptions};
 
 /// The store's records as the use cases hand them to the adapters.
 pub use lantu_store::{
-    Comment, Department, Evidence, EvidenceStorage, EvidenceTarget, Figures, ImportReport, NewComment, NewUser, NewWorkPlanEntry, ObservationQuery, ObservationRecord, PlanSummary, Project, ProjectProgress, ProjectStatus, RegistryEntry, RegistryFields, StoreError, TargetVersion, User, UserUpdate, View, WorkPlanEntry, WorkPlanUpdate, WorkStatus,
+    Comment, Department, Evidence, EvidenceStorage, EvidenceTarget, Figures, ImportReport, NewComment, NewUser,
+    NewWorkPlanEntry, ObservationQuery, ObservationRecord, PlanSummary, Project, ProjectProgress, ProjectStatus,
+    RegistryEntry, RegistryFields, StoreError, TargetVersion, User, UserUpdate, View, WorkPlanEntry, WorkPlanUpdate,
+    WorkStatus,
 };
 
 use lantu_core::account::Role;

@@ -293,6 +293,7 @@ mod tests {
             reason: None,
             comment: None,
             kind: Default::default(),
+            passed: 0,
         }
     }
 

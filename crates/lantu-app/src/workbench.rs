@@ -1483,6 +1483,7 @@ mod tests {
             indicators: vec![ind("森林覆盖率", 30, None, "x")],
             tasks: vec![],
             projects: vec![],
+            cross_rules: vec![],
         };
         let mut reviews = HashMap::new();
         let b = blockers(&doc, &reviews);

@@ -64,6 +64,7 @@ fn submitted(app: &common::App) -> (String, i64, String) {
                     value,
                     source: Some("区生态环境局 年报".into()),
                     note: None,
+                    comment: None,
                 }],
                 "sthj",
                 "grid",

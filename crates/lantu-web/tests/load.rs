@@ -39,6 +39,7 @@ fn publish_value(app: &App, code: &str, year: i32, value: &str) {
         value: value.parse::<Decimal>().unwrap(),
         source: Some("修订 revised".into()),
         note: None,
+        comment: None,
     };
     app.rt.block_on(async move {
         store

@@ -320,6 +320,7 @@ fn a_published_figure_of_an_unreleased_year_makes_no_public_evaluation() {
                     value: rust_decimal::Decimal::new(77, 0),
                     source: None,
                     note: None,
+                    comment: None,
                 }],
                 "fgw",
                 "late.csv",

@@ -39,6 +39,7 @@ fn submit_2024(app: &App) -> usize {
                 value: (r.value * Decimal::new(11, 1)).round_dp(2),
                 source: Some("区统计年鉴 2024".into()),
                 note: None,
+                comment: None,
             })
             .collect();
         store
