@@ -12,7 +12,7 @@ use crate::projects;
 use crate::prose::{self, Reading};
 use crate::scan::{find, Compact};
 use crate::table::{self, Row};
-use crate::text::CharIndex;
+use crate::text::{CharIndex, Covered};
 
 /// Titles of the part of a plan that reviews the last period (发展成就,
 /// “十三五”时期发展回顾, 发展基础).
@@ -28,16 +28,34 @@ const REVIEW_TITLE_WORDS: &[&str] = &[
     "总结",
 ];
 
-fn is_review(outline: &Outline, byte: usize, prev_period_name: &str) -> bool {
-    // Judge by the innermost section (or chapter when it has no sections).
-    let Some(node) = outline
-        .path(byte)
-        .find(|n| matches!(n.level, NodeLevel::Section | NodeLevel::Chapter | NodeLevel::Part))
-    else {
-        return false;
+/// For each node of the outline, whether text directly under it lies in the
+/// review of the last period, judged by the innermost section (or chapter
+/// when it has no sections) on its path. Worked out once per node, not once
+/// per sentence.
+fn review_nodes(outline: &Outline, prev_period_name: &str) -> Vec<bool> {
+    let nodes = outline.nodes();
+    let judged = |n: &crate::outline::FlatNode| {
+        REVIEW_TITLE_WORDS.iter().any(|w| n.title.contains(w))
+            || (!prev_period_name.is_empty() && n.title.contains(prev_period_name) && !n.title.contains("目标"))
     };
-    REVIEW_TITLE_WORDS.iter().any(|w| node.title.contains(w))
-        || (!prev_period_name.is_empty() && node.title.contains(prev_period_name) && !node.title.contains("目标"))
+    let mut out: Vec<bool> = Vec::with_capacity(nodes.len());
+    for n in nodes {
+        let v = if matches!(n.level, NodeLevel::Section | NodeLevel::Chapter | NodeLevel::Part) {
+            judged(n)
+        } else {
+            // Parents come before children: the parent's verdict is known.
+            n.parent.and_then(|p| out.get(p).copied()).unwrap_or(false)
+        };
+        out.push(v);
+    }
+    out
+}
+
+fn is_review(outline: &Outline, review: &[bool], byte: usize) -> bool {
+    outline
+        .innermost_index(byte)
+        .and_then(|i| review.get(i).copied())
+        .unwrap_or(false)
 }
 
 /// “十三五” for a 十四五 plan: the name of the period before.
@@ -83,10 +101,10 @@ fn opens_with_since(c: &Compact, from: usize, to: usize) -> bool {
 
 /// The line that issues the document (`……办公室 2021年10月27日印发`): no record.
 fn is_issuing_line(c: &Compact, from: usize, to: usize) -> bool {
-    find(&c.chars, from, to, "印发").is_some()
+    to - from <= 60
+        && find(&c.chars, from, to, "印发").is_some()
         && find(&c.chars, from, to, "月").is_some()
         && find(&c.chars, from, to, "日").is_some()
-        && to - from <= 60
 }
 
 fn has_past_marker(c: &Compact, a: usize, b: usize) -> bool {
@@ -117,7 +135,8 @@ pub fn extract(text: &str) -> Extraction {
     let toc = outline.toc();
     let tables = table::read(text, period.end);
     let rows = &tables.rows;
-    let review_of = |byte: usize| is_review(&outline, byte, &prev_name);
+    let review_nodes = review_nodes(&outline, &prev_name);
+    let review_of = |byte: usize| is_review(&outline, &review_nodes, byte);
     read_rows(
         text,
         &idx,
@@ -129,12 +148,13 @@ pub fn extract(text: &str) -> Extraction {
         &mut baselines,
     );
 
+    // Sentences inside the table of contents or a table were read already.
+    let skipped = Covered::new(toc.iter().chain(rows.iter().map(|r| &r.bytes)).chain(&tables.lines));
+    // Names of the projects found so far: a project is kept once.
+    let mut project_names: std::collections::HashSet<String> = std::collections::HashSet::new();
     for sent in &c.sentences {
         let bytes = c.byte_range(sent.start, sent.end);
-        if toc.iter().any(|r| r.contains(&bytes.start))
-            || rows.iter().any(|r| r.bytes.contains(&bytes.start))
-            || tables.lines.iter().any(|r| r.contains(&bytes.start))
-        {
+        if skipped.contains(bytes.start) {
             continue;
         }
         if is_issuing_line(&c, sent.start, sent.end) {
@@ -144,7 +164,7 @@ pub fn extract(text: &str) -> Extraction {
         let past_year = opening_past_year(&c, sent.start, sent.end, period.start)
             .filter(|_| future_year.is_none_or(|y| y < period.start))
             .or_else(|| opens_with_since(&c, sent.start, sent.end).then_some(period.start - 1));
-        let review = past_year.is_some() || is_review(&outline, bytes.start, &prev_name);
+        let review = past_year.is_some() || review_of(bytes.start);
         let readings = prose::read_sentence(&c.chars, sent.start, sent.end);
         let (found, relative) = if review {
             (Vec::new(), Vec::new())
@@ -190,7 +210,7 @@ pub fn extract(text: &str) -> Extraction {
             continue;
         }
         for f in found {
-            if projects.iter().any(|p: &Project| p.name == f.name) {
+            if !project_names.insert(f.name.clone()) {
                 continue;
             }
             projects.push(Project {

@@ -50,9 +50,58 @@ impl CharIndex {
     }
 }
 
+/// A set of byte ranges asked "does one of you hold this byte?" once per
+/// sentence: sorted once, each question a binary search (a scan of every
+/// range per sentence made long texts quadratic).
+pub struct Covered {
+    /// Ranges sorted by start.
+    starts: Vec<usize>,
+    /// `max_end[k]`: the furthest end among the first `k + 1` ranges.
+    max_end: Vec<usize>,
+}
+
+impl Covered {
+    pub fn new<'a>(ranges: impl IntoIterator<Item = &'a std::ops::Range<usize>>) -> Self {
+        let mut rs: Vec<(usize, usize)> = ranges
+            .into_iter()
+            .filter(|r| r.start < r.end)
+            .map(|r| (r.start, r.end))
+            .collect();
+        rs.sort_unstable();
+        let mut max_end = Vec::with_capacity(rs.len());
+        let mut m = 0;
+        for &(_, e) in &rs {
+            m = m.max(e);
+            max_end.push(m);
+        }
+        Covered {
+            starts: rs.into_iter().map(|r| r.0).collect(),
+            max_end,
+        }
+    }
+
+    /// True when some range holds `byte`.
+    pub fn contains(&self, byte: usize) -> bool {
+        // Ranges starting at or before `byte`; one of them holds it iff the
+        // furthest of their ends lies past it.
+        let k = self.starts.partition_point(|&s| s <= byte);
+        k.checked_sub(1).is_some_and(|k| self.max_end[k] > byte)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn covered_matches_a_scan_of_every_range() {
+        let ranges = [5..9, 0..2, 7..20, 30..31, 3..3, 25..28];
+        let cov = Covered::new(&ranges);
+        for b in 0..40 {
+            assert_eq!(cov.contains(b), ranges.iter().any(|r| r.contains(&b)), "byte {b}");
+        }
+        assert!(!Covered::new(&[]).contains(0));
+    }
 
     #[test]
     fn char_offsets_match_naive_count() {
