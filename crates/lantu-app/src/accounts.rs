@@ -63,6 +63,35 @@ impl App {
 }
 
 /// Minimum password length, in characters.
+/// Reading and changing accounts (the adapters' account caches and sign-in
+/// call these; who may change whom is [`App::change_account`]'s rule).
+impl App {
+    /// Every account.
+    pub async fn users(&self) -> Result<Vec<User>> {
+        Ok(self.store.users().await?)
+    }
+
+    /// The account with id `id`, if any.
+    pub async fn user(&self, id: i64) -> Result<Option<User>> {
+        Ok(self.store.user(id).await?)
+    }
+
+    /// The account named `username`, if any (active or not).
+    pub async fn user_by_name(&self, username: &str) -> Result<Option<User>> {
+        Ok(self.store.user_by_name(username).await?)
+    }
+
+    /// The active account whose API token hashes (SHA-256, hex) to `hash`.
+    pub async fn user_by_token_hash(&self, hash: &str) -> Result<Option<User>> {
+        Ok(self.store.user_by_token_hash(hash).await?)
+    }
+
+    /// Changes account `id` as `actor` (audited).
+    pub async fn update_user(&self, id: i64, update: &lantu_store::UserUpdate, actor: &str) -> Result<User> {
+        Ok(self.store.update_user(id, update, actor).await?)
+    }
+}
+
 pub const MIN_PASSWORD: usize = 8;
 
 /// Hashing cost: argon2id's defaults (19 MiB, 2 passes) unless set lower

@@ -26,6 +26,10 @@ pub enum AppError {
     /// message in Chinese and English (the adapter picks the language).
     #[error("{}", crate::validation::render(.0, lantu_core::messages::Lang::Zh))]
     Refused(Vec<crate::validation::Problem>),
+    /// Typed or sent figures that cannot be read (a number that is not
+    /// one, an unknown indicator or period): every row's error, by row.
+    #[error("{}", .0.text(lantu_core::messages::Lang::Zh))]
+    Unreadable(lantu_data::import::ImportErrors),
     /// Something underneath failed that the user cannot fix (the random
     /// number generator, the password hasher).
     #[error("{0}")]

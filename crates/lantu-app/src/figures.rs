@@ -92,3 +92,83 @@ impl App {
         .await
     }
 }
+
+/// What a reader asks of a plan's figures (the API's `observations`).
+#[derive(Debug, Clone, Default)]
+pub struct FigureRequest {
+    /// `None`: published figures for the public, reviewed ones for staff.
+    pub view: Option<View>,
+    pub department: Option<String>,
+    pub indicator: Option<String>,
+    pub geography: Option<String>,
+    pub year: Option<i32>,
+}
+
+impl App {
+    /// The figures of plan `plan_id` that `reader` (`None`: the public)
+    /// may see: the public a public plan's published figures of released
+    /// years; staff reviewed figures, or with `latest`/`all_vintages`
+    /// unreviewed ones too — a reporter its own department's only.
+    pub async fn figures_for(
+        &self,
+        reader: Option<&lantu_store::User>,
+        plan_id: i64,
+        req: FigureRequest,
+    ) -> Result<Vec<ObservationRecord>> {
+        let staff = reader.filter(|u| u.role.internal());
+        let view = match (req.view, staff) {
+            (None, None) | (Some(View::Published), _) => View::Published,
+            (None, Some(_)) => View::Reviewed,
+            (Some(v), Some(_)) => v,
+            (Some(_), None) => {
+                return Err(AppError::Forbidden(
+                    "匿名访问只能查看已发布的数据 / anonymous requests see published figures only".into(),
+                ))
+            }
+        };
+        let mut query = ObservationQuery {
+            view,
+            indicator: req.indicator.filter(|d| !d.is_empty()),
+            department: req.department.clone().filter(|d| !d.is_empty()),
+            geography: req.geography,
+            years: req.year.map(|y| (y, y)),
+        };
+        // Unreviewed figures: a reporter sees its own department's only.
+        let mut own: Option<Vec<String>> = None;
+        if let (View::Latest | View::AllVintages, Some(user)) = (view, staff) {
+            if !user.role.sees_all_departments() {
+                let doc = self.store.plan_doc(plan_id).await?;
+                let dept = crate::entry::department_for(user, query.department.as_deref(), &doc)?;
+                let codes: Vec<String> = crate::entry::department_indicators(&doc, &dept)
+                    .iter()
+                    .map(|i| i.code.clone())
+                    .collect();
+                if let Some(code) = &query.indicator {
+                    if !codes.contains(code) {
+                        return Err(AppError::Forbidden(format!(
+                            "指标 {code} 不由 {dept} 填报 / indicator {code} is not reported by {dept}"
+                        )));
+                    }
+                }
+                query.department = Some(dept);
+                own = Some(codes);
+            }
+        }
+        // The public: a public plan's published figures up to its latest
+        // released year.
+        let public = match staff {
+            Some(_) => None,
+            None => Some(crate::assess::public_year(&self.store, plan_id, None).await?.1),
+        };
+        let records = self.store.observations(plan_id, &query).await?;
+        Ok(records
+            .into_iter()
+            .filter(|r| own.as_ref().is_none_or(|c| c.contains(&r.indicator)))
+            .filter(|r| {
+                public
+                    .as_ref()
+                    .is_none_or(|p| p.figure_public(r.period.calendar_year(), r.state))
+            })
+            .collect())
+    }
+}

@@ -23,15 +23,22 @@ pub mod assess;
 pub mod comments;
 pub mod departments;
 pub mod due;
+pub mod entry;
 mod error;
 pub mod evidence;
-mod figures;
+pub mod figures;
 pub mod mail;
+/// Numbers as offices write them (千分位, 全角, 万/亿).
+pub use lantu_data::number;
+pub mod plans;
 pub mod publication;
+pub mod reports;
 pub mod review;
 pub mod rules;
+pub mod sessions;
 pub mod status;
 pub mod validation;
+pub mod work;
 pub mod workbench;
 
 pub use assess::{chapter_of, section_of, Standing, Visibility, WorkEntry};
@@ -42,9 +49,9 @@ pub use status::{rollups, Counted, IndicatorStatus, Rollups, StatusOptions};
 /// The store's records as the use cases hand them to the adapters.
 pub use lantu_store::{
     Comment, Department, Evidence, EvidenceStorage, EvidenceTarget, Figures, ImportReport, NewComment, NewUser,
-    NewWorkPlanEntry, ObservationQuery, ObservationRecord, PlanSummary, Project, ProjectProgress, ProjectStatus,
-    RegistryEntry, RegistryFields, StoreError, TargetVersion, User, UserUpdate, View, WorkPlanEntry, WorkPlanUpdate,
-    WorkStatus,
+    NewWorkPlanEntry, Notice, ObservationQuery, ObservationRecord, PlanSummary, Project, ProjectProgress,
+    ProjectStatus, RegistryEntry, RegistryFields, StoreError, TargetVersion, Transition, User, UserUpdate, View,
+    WorkPlanEntry, WorkPlanUpdate, WorkStatus,
 };
 
 use lantu_core::account::Role;

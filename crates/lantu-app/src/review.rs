@@ -499,3 +499,94 @@ fn step_zh(s: Step) -> &'static str {
         Step::TakeBack => "撤回审核",
     }
 }
+
+impl App {
+    /// Moves figure `obs_id` of plan `plan_id` to state `to` as `user` (the
+    /// API's one state change): a step of the review chain goes level by
+    /// level ([`App::review_step`]); submitting and publishing are judged
+    /// by the policy for the figure's own department; a return needs a
+    /// comment. Returns the ids moved.
+    pub async fn move_figure(
+        &self,
+        plan_id: i64,
+        user: &User,
+        obs_id: i64,
+        to: ObservationState,
+        comment: Option<&str>,
+    ) -> Result<Vec<i64>> {
+        let rec = self.store.observation(obs_id).await?;
+        let step = match Action::of_move(rec.state, to) {
+            Some(Action::Approve) => Some(Step::Approve),
+            Some(Action::Return) => Some(Step::Return),
+            Some(Action::TakeBack) => Some(Step::TakeBack),
+            _ => None,
+        };
+        if let Some(step) = step {
+            return self.review_step(plan_id, user, &[obs_id], step, comment).await;
+        }
+        let doc = self.store.plan_doc(plan_id).await?;
+        let scope = scope_of(user, doc.indicators.iter().find(|i| i.code == rec.indicator));
+        let policy = self.policy(plan_id).await?;
+        // Impossible moves are the store's to refuse (with the states named).
+        if Action::of_move(rec.state, to).is_some() && !policy.may_move(user.role, scope, rec.state, to) {
+            return Err(AppError::Forbidden(format!(
+                "{} 不能将数据 {obs_id} 从“{}”改为“{}” / a {} may not move observation {obs_id} from {} to {}",
+                user.role.as_str(),
+                rec.state.as_str(),
+                to.as_str(),
+                user.role.as_str(),
+                rec.state.as_str(),
+                to.as_str()
+            )));
+        }
+        if to == ObservationState::Draft && comment.is_none_or(|c| c.trim().is_empty()) {
+            return Err(AppError::Invalid(
+                "退回时请填写意见 / returning a figure needs a comment".into(),
+            ));
+        }
+        Ok(self
+            .store
+            .set_state(
+                // The store checks that the figure is this plan's, and the
+                // reporter's department's.
+                &Figures::Ids {
+                    plan_id,
+                    department: user.department.clone().filter(|_| user.role == Role::Reporter),
+                    ids: vec![obs_id],
+                },
+                to,
+                &user.username,
+                comment,
+            )
+            .await?)
+    }
+
+    /// Submits draft figures `ids` of department `department` for review
+    /// (提交审核), as `user`. Returns the ids moved.
+    pub async fn submit_drafts(&self, plan_id: i64, user: &User, department: &str, ids: Vec<i64>) -> Result<Vec<i64>> {
+        if !Policy::default().allows(user.role, Action::Submit, Scope::Own, Some(ObservationState::Draft)) {
+            return Err(AppError::Forbidden(
+                "该角色不提交数据 / this role does not submit figures".into(),
+            ));
+        }
+        Ok(self
+            .store
+            .set_state(
+                &Figures::Ids {
+                    plan_id,
+                    department: Some(department.to_string()),
+                    ids,
+                },
+                ObservationState::Submitted,
+                &user.username,
+                None,
+            )
+            .await?)
+    }
+
+    /// The review levels stored for plan `plan_id` (empty: the default one
+    /// level).
+    pub async fn review_levels(&self, plan_id: i64) -> Result<Vec<Level>> {
+        Ok(self.store.review_levels(plan_id).await?)
+    }
+}

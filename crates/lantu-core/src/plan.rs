@@ -126,6 +126,19 @@ impl PlanSettings {
     /// What is wrong with the review chain: too many levels, a level
     /// without a name, held by a role that does not review, or bound to
     /// a department by a role that acts for no department.
+    /// The thresholds of the judgement are in order: 0 < on track < ahead,
+    /// and the tolerance of approximate targets is in [0, 1).
+    pub fn check_thresholds(&self) -> Result<(), PlanDocError> {
+        let (a, o, x) = (self.ahead_ratio, self.on_track_ratio, self.approx_tolerance);
+        if o > Decimal::ZERO && a > o && x >= Decimal::ZERO && x < Decimal::ONE {
+            Ok(())
+        } else {
+            Err(PlanDocError::Thresholds(
+                "需要 0 < 基本符合阈值 < 快于预期阈值，0 ≤ 容差 < 1 / need 0 < on-track < ahead and 0 ≤ tolerance < 1",
+            ))
+        }
+    }
+
     pub fn check_levels(&self) -> Result<(), PlanDocError> {
         let bad = |n: usize, what: &str| PlanDocError::ReviewLevel {
             level: n + 1,
@@ -316,6 +329,8 @@ pub enum PlanDocError {
     DuplicateCode(String),
     #[error("indicator `{code}`: {what}")]
     Indicator { code: String, what: String },
+    #[error("评估阈值 / thresholds: {0}")]
+    Thresholds(&'static str),
     #[error("审核层级 {level} / review level {level}: {what}")]
     ReviewLevel { level: usize, what: String },
     #[error("`{owner}` names department `{department}`, which is not in [[departments]]")]
@@ -330,6 +345,7 @@ impl PlanDoc {
     /// Checks what the types cannot: unique codes, known departments,
     /// value shapes that fit the comparator.
     pub fn validate(&self) -> Result<(), PlanDocError> {
+        self.settings.check_thresholds()?;
         self.settings.check_levels()?;
         let p = &self.plan;
         if p.start_year >= p.end_year {
@@ -420,6 +436,21 @@ pub fn direction_of(comparator: Comparator, measure: Measure) -> Direction {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn thresholds_out_of_order_are_refused_by_validate() {
+        // The same rule for the administration page and `lantu plan apply`.
+        let mut d = doc();
+        d.validate().expect("valid");
+        d.settings.on_track_ratio = d.settings.ahead_ratio;
+        assert!(matches!(d.validate(), Err(PlanDocError::Thresholds(_))));
+        let mut d = doc();
+        d.settings.approx_tolerance = Decimal::ONE;
+        assert!(matches!(d.validate(), Err(PlanDocError::Thresholds(_))));
+        let mut d = doc();
+        d.settings.on_track_ratio = Decimal::ZERO;
+        assert!(matches!(d.validate(), Err(PlanDocError::Thresholds(_))));
+    }
 
     fn doc() -> PlanDoc {
         PlanDoc {

@@ -68,10 +68,15 @@ pub enum Action {
     /// Add, edit and retire the bodies of the deployment's department
     /// registry (部门名录).
     ManageDepartments,
+    /// Keep a task's annual work plan (年度工作计划): add entries, move their
+    /// state, write progress. By the department that leads the task.
+    EditWork,
+    /// Record a key project's progress (完成投资, 状态).
+    EditProject,
 }
 
 impl Action {
-    pub const ALL: [Action; 13] = [
+    pub const ALL: [Action; 15] = [
         Action::ReadPlan,
         Action::ReadFigure,
         Action::Enter,
@@ -85,6 +90,8 @@ impl Action {
         Action::PublishPlan,
         Action::ManageAccounts,
         Action::ManageDepartments,
+        Action::EditWork,
+        Action::EditProject,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -102,6 +109,8 @@ impl Action {
             Action::PublishPlan => "publish_plan",
             Action::ManageAccounts => "manage_accounts",
             Action::ManageDepartments => "manage_departments",
+            Action::EditWork => "edit_work",
+            Action::EditProject => "edit_project",
         }
     }
 
@@ -377,6 +386,16 @@ impl Policy {
                 _ => unreachable!("on_figure covers these"),
             };
         }
+        if action == Action::EditWork {
+            // A task's department: a reporter keeps its own tasks' work
+            // plans; the planning office every task's.
+            return state.is_none()
+                && match role {
+                    Role::Planner | Role::Administrator => true,
+                    Role::Reporter => scope == Scope::Own,
+                    _ => false,
+                };
+        }
         if scope != Scope::None || state.is_some() {
             return false;
         }
@@ -386,7 +405,7 @@ impl Policy {
                 role,
                 Role::Evaluator | Role::Planner | Role::Reviewer | Role::Administrator
             ),
-            Action::EditPlan | Action::PublishPlan | Action::ManageDepartments => {
+            Action::EditPlan | Action::PublishPlan | Action::ManageDepartments | Action::EditProject => {
                 matches!(role, Role::Planner | Role::Administrator)
             }
             Action::ManageAccounts => role == Role::Administrator,

@@ -83,6 +83,8 @@ fn the_matrix_of_who_may_do_what() {
                     c.extend([(Scope::Own, None), (Scope::Other, None)]);
                 }
                 c
+            } else if action == Action::EditWork {
+                vec![(Scope::Own, None), (Scope::Other, None), (Scope::None, None)]
             } else {
                 vec![(Scope::None, None)]
             };
@@ -123,7 +125,11 @@ fn moves_follow_the_matrix() {
             if action.on_figure() {
                 assert!(!policy.allows(role, action, Scope::None, Some(ObservationState::Draft)));
             } else {
-                assert!(!policy.allows(role, action, Scope::Own, None));
+                // A task's work plan belongs to a department; nothing else
+                // of the plan does.
+                if action != Action::EditWork {
+                    assert!(!policy.allows(role, action, Scope::Own, None));
+                }
                 assert!(!policy.allows(role, action, Scope::None, Some(ObservationState::Draft)));
             }
         }

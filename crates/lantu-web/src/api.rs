@@ -6,8 +6,6 @@
 //! from the account page). Reporters read and write their own
 //! department's unreviewed figures only.
 
-use crate::auth::Role;
-use crate::entry::{department_for, department_indicators};
 use crate::error::{ApiError, WebError};
 use crate::json::ApiJson;
 use crate::view::{chapter_of, section_of};
@@ -16,11 +14,11 @@ use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
+use lantu_app::View;
 use lantu_app::Visibility;
 use lantu_core::observation::{NewObservation, ObservationState, VintageKind};
-use lantu_core::policy::{Action, Level, Policy, Scope, Step};
+use lantu_core::policy::{Action, Level, Policy, Step};
 use lantu_core::Period;
-use lantu_store::{Figures, ObservationQuery, View};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
@@ -105,10 +103,7 @@ async fn me(ctx: Ctx) -> ApiResult {
 }
 
 async fn plans(State(state): State<AppState>, ctx: Ctx) -> ApiResult {
-    let mut plans = state.store().plans().await.map_err(WebError::from)?;
-    if vis(&ctx) == Visibility::Public {
-        plans = crate::pages::public_plans(plans);
-    }
+    let plans = state.app().plans(vis(&ctx)).await.map_err(WebError::from)?;
     Ok(Json(plans).into_response())
 }
 
@@ -210,7 +205,7 @@ async fn indicator(State(state): State<AppState>, ctx: Ctx, Path((id, code)): Pa
     let v = state.plan_view(id, year(&ctx), vis(&ctx)).await?;
     let row = v.row(&code).ok_or(WebError::NotFound)?;
     let doc = v.indicator_doc(&code);
-    let versions = state.store().target_versions(id, &code).await.map_err(WebError::from)?;
+    let versions = state.app().target_versions(id, &code).await.map_err(WebError::from)?;
     Ok(Json(json!({
         "evaluation_year": v.snapshot.evaluation_year,
         "indicator": row,
@@ -234,7 +229,7 @@ async fn rules(State(state): State<AppState>, ctx: Ctx, Path((id, code)): Path<(
     if !user.role.internal() {
         return Err(WebError::Forbidden("staff only".into()).into());
     }
-    let doc = state.store().plan_doc(id).await.map_err(WebError::from)?;
+    let doc = state.app().plan_doc(id).await.map_err(WebError::from)?;
     let ind = doc
         .indicators
         .iter()
@@ -269,11 +264,7 @@ async fn targets(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -
     let v = state.plan_view(id, year(&ctx), vis(&ctx)).await?;
     let mut out = Vec::new();
     for i in &v.doc.indicators {
-        let versions = state
-            .store()
-            .target_versions(id, &i.code)
-            .await
-            .map_err(WebError::from)?;
+        let versions = state.app().target_versions(id, &i.code).await.map_err(WebError::from)?;
         out.push(json!({ "indicator": i.code, "name": i.name, "in_force": i.target, "versions": versions }));
     }
     Ok(Json(json!({ "evaluation_year": v.snapshot.evaluation_year, "targets": out })).into_response())
@@ -310,70 +301,33 @@ struct FigureOut {
 }
 
 async fn observations(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> ApiResult {
-    let asked_view = query_param(&ctx.query, "view");
-    let department = query_param(&ctx.query, "department").filter(|d| !d.is_empty());
     let internal = vis(&ctx) == Visibility::Internal;
-    let view = match (asked_view.as_deref(), internal) {
-        (None, false) | (Some("published"), _) => View::Published,
-        (None, true) | (Some("reviewed"), true) => View::Reviewed,
-        (Some("latest"), true) => View::Latest,
-        (Some("all_vintages"), true) => View::AllVintages,
-        (Some("reviewed" | "latest" | "all_vintages"), false) => {
-            return Err(WebError::Forbidden("anonymous requests see published figures only".into()).into())
-        }
-        (Some(other), _) => {
+    let view = match query_param(&ctx.query, "view").as_deref() {
+        None => None,
+        Some("published") => Some(View::Published),
+        Some("reviewed") => Some(View::Reviewed),
+        Some("latest") => Some(View::Latest),
+        Some("all_vintages") => Some(View::AllVintages),
+        Some(other) => {
             return Err(WebError::BadRequest(format!(
                 "view `{other}`: use published, reviewed, latest or all_vintages"
             ))
             .into())
         }
     };
-    let mut query = ObservationQuery {
+    let req = lantu_app::figures::FigureRequest {
         view,
-        indicator: query_param(&ctx.query, "indicator").filter(|d| !d.is_empty()),
-        department: department.clone(),
+        department: query_param(&ctx.query, "department"),
+        indicator: query_param(&ctx.query, "indicator"),
         geography: query_param(&ctx.query, "geography"),
-        years: None,
+        year: year(&ctx),
     };
-    if let Some(y) = year(&ctx) {
-        query.years = Some((y, y));
-    }
-    // Unreviewed figures: a reporter sees its own department's only.
-    let mut own_codes: Option<Vec<String>> = None;
-    if matches!(view, View::Latest | View::AllVintages) {
-        let user = ctx.user.as_ref().ok_or(WebError::Forbidden("login required".into()))?;
-        if !user.role.sees_all_departments() {
-            let doc = state.store().plan_doc(id).await.map_err(WebError::from)?;
-            let dept = department_for(user, department.as_deref(), &doc)?;
-            own_codes = Some(
-                department_indicators(&doc, &dept)
-                    .iter()
-                    .map(|i| i.code.clone())
-                    .collect(),
-            );
-            if let Some(code) = &query.indicator {
-                if !own_codes.as_ref().is_some_and(|c| c.contains(code)) {
-                    return Err(WebError::Forbidden(format!("indicator {code} is not reported by {dept}")).into());
-                }
-            }
-            query.department = Some(dept);
-        }
-    }
-    // The public: a public plan's published figures up to its latest
-    // released year.
-    let public = match internal {
-        true => None,
-        false => Some(lantu_app::assess::public_year(state.store(), id, None).await?.1),
-    };
-    let records = state.store().observations(id, &query).await.map_err(WebError::from)?;
+    // The reader as the visibility has it (a session without staff rights
+    // reads as the public).
+    let reader = ctx.user.as_ref().filter(|_| internal);
+    let records = state.app().figures_for(reader, id, req).await.map_err(WebError::from)?;
     let out: Vec<FigureOut> = records
         .into_iter()
-        .filter(|r| own_codes.as_ref().is_none_or(|c| c.contains(&r.indicator)))
-        .filter(|r| {
-            public
-                .as_ref()
-                .is_none_or(|p| p.figure_public(r.period.calendar_year(), r.state))
-        })
         .map(|r| FigureOut {
             id: r.id,
             indicator: r.indicator,
@@ -421,14 +375,6 @@ impl PostBody {
     }
 }
 
-fn csv_field(s: &str) -> String {
-    if s.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", s.replace('"', "\"\""))
-    } else {
-        s.to_string()
-    }
-}
-
 async fn post_observations(
     State(state): State<AppState>,
     ctx: Ctx,
@@ -439,63 +385,46 @@ async fn post_observations(
         .user
         .clone()
         .ok_or(WebError::LoginRequired { next: String::new() })?;
-    if !user.role.can_enter_data() {
-        return Err(WebError::Forbidden("this role does not enter data".into()).into());
-    }
     let PostBody {
         observations: rows,
         source_name,
         reason,
     } = PostBody::parse(&body)?;
-    let doc = state.store().plan_doc(id).await.map_err(WebError::from)?;
-    if user.role == Role::Reporter {
-        let dept = department_for(&user, None, &doc)?;
-        let own: Vec<&str> = department_indicators(&doc, &dept)
-            .iter()
-            .map(|i| i.code.as_str())
-            .collect();
-        if let Some(o) = rows.iter().find(|o| !own.contains(&o.indicator.as_str())) {
-            return Err(WebError::Forbidden(format!("indicator {} is not reported by {dept}", o.indicator)).into());
-        }
-    }
-    // The import's validation, row by row.
-    let mut csv = String::from("指标代码 Code,期间 Period,地区 Area,数值 Value,数据来源 Source,备注 Notes\n");
-    for o in &rows {
-        csv.push_str(&format!(
-            "{},{},{},{},{},{}\n",
-            csv_field(&o.indicator),
-            o.period,
-            csv_field(o.geography.as_deref().unwrap_or("")),
-            o.value,
-            csv_field(o.source.as_deref().unwrap_or("")),
-            csv_field(o.note.as_deref().unwrap_or(""))
-        ));
-    }
+    // Each figure as typed, read by the same rules as a file's rows.
+    let rows: Vec<lantu_app::entry::FormRow> = rows
+        .into_iter()
+        .map(|o| lantu_app::entry::FormRow {
+            code: o.indicator,
+            period: o.period.to_string(),
+            area: o.geography.unwrap_or_default(),
+            value: o.value.to_string(),
+            source: o.source.unwrap_or_default(),
+            notes: o.note.unwrap_or_default(),
+            comment: o.comment.unwrap_or_default(),
+            unit: String::new(),
+        })
+        .collect();
     // Messages in the language the client asks for, Chinese by default.
     let lang = ctx.api_lang;
-    let mut obs = lantu_data::import::read(csv.as_bytes(), "api.csv", &doc).map_err(|e| {
-        WebError::BadRequest(
-            e.errors
-                .iter()
-                .map(|x| match x.row {
-                    Some(r) => format!("observations[{}]: {}", r.saturating_sub(2), x.message.text(lang)),
-                    None => x.message.text(lang),
-                })
-                .collect::<Vec<_>>()
-                .join("; "),
-        )
-    })?;
-    // One figure per row, in order: each keeps its comment.
-    for (o, given) in obs.iter_mut().zip(&rows) {
-        o.comment = given.comment.clone();
-    }
     let batch = lantu_app::Batch {
         actor: &user.username,
         source_name: source_name.as_deref().unwrap_or("API"),
         reason: reason.as_deref(),
     };
-    let report = match state.app().save_figures(id, &obs, batch).await {
+    let report = match state.app().enter_figures(&user, id, &rows, batch).await {
         Ok(r) => r,
+        Err(lantu_app::AppError::Unreadable(e)) => {
+            let text = e
+                .errors
+                .iter()
+                .map(|x| match x.row {
+                    Some(r) => format!("observations[{}]: {}", r.saturating_sub(1), x.message.text(lang)),
+                    None => x.message.text(lang),
+                })
+                .collect::<Vec<_>>()
+                .join("; ");
+            return Err(WebError::BadRequest(text).into());
+        }
         Err(lantu_app::AppError::Refused(problems)) => {
             let text = problems
                 .iter()
@@ -535,59 +464,9 @@ async fn set_state(
         .user
         .clone()
         .ok_or(WebError::LoginRequired { next: String::new() })?;
-    let rec = state.store().observation(obs).await.map_err(WebError::from)?;
-    let doc = state.store().plan_doc(id).await.map_err(WebError::from)?;
-    let leads = doc
-        .indicators
-        .iter()
-        .find(|i| i.code == rec.indicator)
-        .map_or(&[][..], |i| &i.departments[..]);
-    let scope = Scope::of(user.department.as_deref(), leads);
-    // Steps of the review chain go through the chain, level by level.
-    let step = match Action::of_move(rec.state, body.to) {
-        Some(Action::Approve) => Some(Step::Approve),
-        Some(Action::Return) => Some(Step::Return),
-        Some(Action::TakeBack) => Some(Step::TakeBack),
-        _ => None,
-    };
-    if let Some(step) = step {
-        let moved = state
-            .app()
-            .review_step(id, &user, &[obs], step, body.comment.as_deref())
-            .await
-            .map_err(WebError::from)?;
-        state.changed();
-        return Ok(Json(json!({ "moved": moved, "state": body.to })).into_response());
-    }
-    let policy = state.app().policy(id).await.map_err(WebError::from)?;
-    // Impossible moves are the store's to refuse (with the states named).
-    if Action::of_move(rec.state, body.to).is_some() && !policy.may_move(user.role, scope, rec.state, body.to) {
-        return Err(WebError::Forbidden(format!(
-            "a {} may not move observation {obs} from {} to {}",
-            user.role.as_str(),
-            rec.state.as_str(),
-            body.to.as_str()
-        ))
-        .into());
-    }
-    use ObservationState::*;
-    if body.to == Draft && body.comment.as_deref().is_none_or(|c| c.trim().is_empty()) {
-        return Err(WebError::BadRequest("returning a figure needs a comment".into()).into());
-    }
     let moved = state
-        .store()
-        .set_state(
-            // The store checks that the figure is this plan's, and the
-            // reporter's department's.
-            &Figures::Ids {
-                plan_id: id,
-                department: user.department.clone().filter(|_| user.role == Role::Reporter),
-                ids: vec![obs],
-            },
-            body.to,
-            &user.username,
-            body.comment.as_deref(),
-        )
+        .app()
+        .move_figure(id, &user, obs, body.to, body.comment.as_deref())
         .await
         .map_err(WebError::from)?;
     state.changed();
@@ -639,7 +518,7 @@ async fn review_levels(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i
     if !user.role.internal() {
         return Err(WebError::Forbidden("staff only".into()).into());
     }
-    let levels = state.store().review_levels(id).await.map_err(WebError::from)?;
+    let levels = state.app().review_levels(id).await.map_err(WebError::from)?;
     Ok(Json(levels).into_response())
 }
 
@@ -782,14 +661,14 @@ fn staff(ctx: &Ctx) -> Result<crate::auth::User, WebError> {
 async fn comments(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> ApiResult {
     let user = staff(&ctx)?;
     let indicator = query_param(&ctx.query, "indicator").filter(|c| !c.is_empty());
-    let list = state
-        .store()
-        .comments(id, indicator.as_deref())
-        .await
-        .map_err(WebError::from)?;
     // The cached view's plan document: no second read of the plan.
     let v = state.plan_view(id, None, vis(&ctx)).await?;
-    Ok(Json(lantu_app::comments::readable(&user, &v.doc, list)).into_response())
+    let list = state
+        .app()
+        .comments(&user, id, &v.doc, indicator.as_deref())
+        .await
+        .map_err(WebError::from)?;
+    Ok(Json(list).into_response())
 }
 
 #[derive(Deserialize)]
@@ -808,15 +687,15 @@ async fn post_comment(
     ApiJson(body): ApiJson<CommentBody>,
 ) -> ApiResult {
     let user = staff(&ctx)?;
-    let new = crate::comments::new_comment(
-        &user,
-        body.indicator.as_deref().unwrap_or(""),
-        &body.year.map(|y| y.to_string()).unwrap_or_default(),
-        &body.body,
-    )?;
     let c = state
-        .store()
-        .add_comment(id, &new, &user)
+        .app()
+        .add_comment(
+            &user,
+            id,
+            body.indicator.as_deref().unwrap_or(""),
+            &body.year.map(|y| y.to_string()).unwrap_or_default(),
+            &body.body,
+        )
         .await
         .map_err(WebError::from)?;
     Ok((axum::http::StatusCode::CREATED, Json(c)).into_response())

@@ -11,12 +11,12 @@
 //! * Login attempts are limited per account, per address and server-wide
 //!   ([`crate::limiter`]).
 //!
-//! Accounts are kept by the store ([`lantu_store::User`]); [`Users`] reads
-//! them with a short-lived cache.
+//! Accounts are kept by the application ([`lantu_app::User`]); [`Users`]
+//! reads them with a short-lived cache.
 
 use crate::error::WebError;
 use crate::i18n::{t, Lang};
-use lantu_store::Store;
+use lantu_app::App;
 use sha2::{Digest, Sha256};
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -26,8 +26,8 @@ use std::time::{Duration, Instant};
 pub use lantu_app::accounts::{
     check_password, hash_password, verify_password, HashCost, NewAccount as NewUser, MIN_PASSWORD,
 };
+pub use lantu_app::User;
 pub use lantu_core::account::Role;
-pub use lantu_store::User;
 
 /// A role's name in the page's language.
 pub trait RoleLabel {
@@ -93,7 +93,7 @@ impl Users {
     /// The account of a session, if it exists, is active and still has the
     /// password the session signed in with; a copy read less than `ttl` ago
     /// is reused.
-    pub async fn of_session(&self, store: &Store, session: &Session, ttl: Duration) -> Result<Option<User>, WebError> {
+    pub async fn of_session(&self, app: &App, session: &Session, ttl: Duration) -> Result<Option<User>, WebError> {
         let id = session.user_id;
         let current = |u: &User| u.active && same(&credential(u), &session.credential);
         if let Some((at, u)) = self.cache.read().unwrap().get(&id) {
@@ -102,7 +102,7 @@ impl Users {
             }
         }
         let epoch = self.epoch.load(Ordering::Acquire);
-        let u = store.user(id).await?;
+        let u = app.user(id).await?;
         let mut cache = self.cache.write().unwrap();
         match &u {
             Some(u) if self.epoch.load(Ordering::Acquire) == epoch => {
@@ -116,19 +116,19 @@ impl Users {
     }
 
     /// The active account of an API token.
-    pub async fn by_token(&self, store: &Store, token: &str) -> Result<Option<User>, WebError> {
-        Ok(store.user_by_token_hash(&sha256_hex(token)).await?)
+    pub async fn by_token(&self, app: &App, token: &str) -> Result<Option<User>, WebError> {
+        Ok(app.user_by_token_hash(&sha256_hex(token)).await?)
     }
 
     /// Changes an account and forgets the cached copy.
     pub async fn update(
         &self,
-        store: &Store,
+        app: &App,
         id: i64,
-        update: &lantu_store::UserUpdate,
+        update: &lantu_app::UserUpdate,
         actor: &str,
     ) -> Result<User, WebError> {
-        let u = store.update_user(id, update, actor).await;
+        let u = app.update_user(id, update, actor).await;
         self.epoch.fetch_add(1, Ordering::AcqRel);
         self.cache.write().unwrap().remove(&id);
         Ok(u?)
@@ -137,7 +137,7 @@ impl Users {
     /// Sets a new password (checked for length, then hashed).
     pub async fn set_password(
         &self,
-        store: &Store,
+        app: &App,
         id: i64,
         password: &str,
         cost: HashCost,
@@ -145,22 +145,22 @@ impl Users {
     ) -> Result<User, WebError> {
         check_password(password)?;
         let hash = hash_password_blocking(password.to_string(), cost).await?;
-        let update = lantu_store::UserUpdate {
+        let update = lantu_app::UserUpdate {
             password_hash: Some(hash),
             ..Default::default()
         };
-        self.update(store, id, &update, actor).await
+        self.update(app, id, &update, actor).await
     }
 
     /// The user whose name and password match, if active.
     pub async fn authenticate(
         &self,
-        store: &Store,
+        app: &App,
         username: &str,
         password: &str,
         cost: HashCost,
     ) -> Result<Option<User>, WebError> {
-        let found = store.user_by_name(username).await?.filter(|u| u.active);
+        let found = app.user_by_name(username).await?.filter(|u| u.active);
         let phc = match &found {
             Some(u) => u.password_hash.clone(),
             // Spend the same time as a real check.

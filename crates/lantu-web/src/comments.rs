@@ -11,7 +11,7 @@ use crate::{query_param, respond, AppState, Ctx};
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
-use lantu_store::{Comment, NewComment};
+use lantu_app::Comment;
 use serde::Serialize;
 
 /// A comment as the pages show it.
@@ -63,8 +63,7 @@ pub async fn page(State(state): State<AppState>, ctx: Ctx, Path(plan): Path<i64>
         if let Some(code) = &filter {
             v.row(code).ok_or(WebError::NotFound)?;
         }
-        let stored =
-            lantu_app::comments::readable(&user, &v.doc, state.store().comments(plan, filter.as_deref()).await?);
+        let stored = state.app().comments(&user, plan, &v.doc, filter.as_deref()).await?;
         let list = views(stored, plan, |c| v.row(c).map(|r| r.name.clone()), ctx.lang);
         let indicators: Vec<(String, String)> = v
             .snapshot
@@ -105,34 +104,6 @@ pub struct CommentForm {
     back: String,
 }
 
-/// Checks who may post and builds the comment.
-pub(crate) fn new_comment(
-    user: &crate::auth::User,
-    indicator: &str,
-    year: &str,
-    body: &str,
-) -> Result<NewComment, WebError> {
-    if !user.role.can_comment() {
-        return Err(WebError::Forbidden(format!(
-            "{} ({}) may not write evaluation comments",
-            user.username,
-            user.role.as_str()
-        )));
-    }
-    let year = match year.trim() {
-        "" => None,
-        y => Some(
-            y.parse::<i32>()
-                .map_err(|_| WebError::BadRequest(format!("year: `{y}` is not a year")))?,
-        ),
-    };
-    Ok(NewComment {
-        indicator: Some(indicator.trim().to_string()).filter(|c| !c.is_empty()),
-        year,
-        body: body.to_string(),
-    })
-}
-
 /// `POST /plans/{id}/comments`
 pub async fn add(
     State(state): State<AppState>,
@@ -142,8 +113,10 @@ pub async fn add(
 ) -> Response {
     let r = async {
         let user = ctx.require_internal()?.clone();
-        let new = new_comment(&user, &form.indicator, &form.year, &form.body)?;
-        let c = state.store().add_comment(plan, &new, &user).await?;
+        let c = state
+            .app()
+            .add_comment(&user, plan, &form.indicator, &form.year, &form.body)
+            .await?;
         tracing::info!(user = %user.username, comment = c.id, "comment added");
         let to = match (&c.indicator, form.back.as_str()) {
             (Some(code), "indicator") => format!("/plans/{plan}/indicators/{}#comments", crate::view::enc(code)),

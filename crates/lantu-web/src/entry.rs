@@ -15,12 +15,12 @@ use axum::response::{IntoResponse, Response};
 use axum::Form;
 use lantu_app::assess::today;
 use lantu_app::Batch;
+use lantu_app::{ObservationRecord, UserUpdate};
 use lantu_core::messages::Lang;
 use lantu_core::observation::{NewObservation, ObservationState, VintageKind};
-use lantu_core::plan::{DepartmentDoc, Frequency, IndicatorDoc, PlanDoc};
+use lantu_core::plan::PlanDoc;
 use lantu_core::rules::Severity;
 use lantu_core::Period;
-use lantu_store::{Figures, ObservationRecord, UserUpdate};
 use rust_decimal::Decimal;
 use serde::Serialize;
 use std::collections::HashMap;
@@ -40,70 +40,11 @@ pub(crate) async fn plan_id(state: &AppState, value: Option<&str>) -> Result<i64
     }
 }
 
-/// The department a user may enter data for: a reporter its own (asking for
-/// another is refused), others the one asked for or the plan's first.
-pub(crate) fn department_for(user: &User, asked: Option<&str>, doc: &PlanDoc) -> Result<String, WebError> {
-    let asked = asked.map(str::trim).filter(|d| !d.is_empty());
-    match user.role {
-        Role::Reporter => {
-            let own = user
-                .department
-                .clone()
-                .ok_or_else(|| WebError::Forbidden("a reporter without a department".into()))?;
-            match asked {
-                Some(d) if d != own => Err(WebError::Forbidden(format!(
-                    "user {} reports for department {own}, not {d}",
-                    user.username
-                ))),
-                _ => Ok(own),
-            }
-        }
-        r if r.can_enter_data() || r.sees_all_departments() => match asked {
-            Some(d) if doc.departments.iter().any(|x| x.code == d) => Ok(d.to_string()),
-            Some(_) => Err(WebError::NotFound),
-            None => doc
-                .departments
-                .first()
-                .map(|d| d.code.clone())
-                .ok_or(WebError::NotFound),
-        },
-        _ => Err(WebError::Forbidden("this role does not enter data".into())),
-    }
-}
+pub(crate) use lantu_app::entry::{department_for, department_indicators, periods};
 
-/// Indicators a department leads (牵头), the ones it reports.
-pub(crate) fn department_indicators<'a>(doc: &'a PlanDoc, dept: &str) -> Vec<&'a IndicatorDoc> {
-    doc.indicators
-        .iter()
-        .filter(|i| i.departments.iter().any(|d| d == dept))
-        .collect()
-}
-
-pub(crate) fn periods(freq: Frequency, year: i32) -> Vec<Period> {
-    match freq {
-        Frequency::Annual => vec![Period::year(year)],
-        Frequency::Quarterly => (1..=4).filter_map(|q| Period::quarter(year, q).ok()).collect(),
-        Frequency::Monthly => (1..=12).filter_map(|m| Period::month(year, m).ok()).collect(),
-    }
-}
-
+/// The period before `p` (the grid's 上期值).
 fn previous(p: Period) -> Period {
-    let y = p.calendar_year();
-    if let Some(q) = p.quarter_number() {
-        return if q == 1 {
-            Period::quarter(y - 1, 4).unwrap_or(p)
-        } else {
-            Period::quarter(y, q - 1).unwrap_or(p)
-        };
-    }
-    if let Some(m) = p.month_number() {
-        return if m == 1 {
-            Period::month(y - 1, 12).unwrap_or(p)
-        } else {
-            Period::month(y, m - 1).unwrap_or(p)
-        };
-    }
-    Period::year(y - 1)
+    lantu_app::validation::previous_period(p).unwrap_or(p)
 }
 
 #[derive(Serialize)]
@@ -164,7 +105,7 @@ async fn entry_input(state: &AppState, ctx: &Ctx, pairs: &[(String, String)]) ->
         return Err(WebError::Forbidden("this role does not enter data".into()));
     }
     let plan = plan_id(state, field(pairs, "plan")).await?;
-    let doc = state.store().plan_doc(plan).await?;
+    let doc = state.app().plan_doc(plan).await?;
     let dept = department_for(&user, field(pairs, "department"), &doc)?;
     let year = year_of(field(pairs, "year"), &doc);
     Ok(EntryInput {
@@ -229,7 +170,7 @@ async fn render_entry(
                 .map(|r| with_unit(&dec(r.value), &unit));
             let comment = match rec {
                 Some(r) if r.state == ObservationState::Draft && r.vintage >= 1 => state
-                    .store()
+                    .app()
                     .transitions(r.id)
                     .await?
                     .into_iter()
@@ -316,14 +257,6 @@ pub async fn entry(State(state): State<AppState>, ctx: Ctx) -> Response {
     respond(&ctx, r)
 }
 
-fn csv_field(s: &str) -> String {
-    if s.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", s.replace('"', "\"\""))
-    } else {
-        s.to_string()
-    }
-}
-
 /// Checks that every figure belongs to the department's indicators.
 fn own_only(doc: &PlanDoc, dept: &str, obs: &[NewObservation]) -> Result<(), WebError> {
     let own: Vec<&str> = department_indicators(doc, dept)
@@ -372,7 +305,7 @@ fn problems(ctx: &Ctx, e: &lantu_app::AppError) -> Option<Vec<(usize, String, bo
     }
 }
 
-fn saved_message(ctx: &Ctx, r: &lantu_store::ImportReport, withdrawn: usize) -> String {
+fn saved_message(ctx: &Ctx, r: &lantu_app::ImportReport, withdrawn: usize) -> String {
     let mut m = ctx
         .lang
         .pick(
@@ -438,11 +371,11 @@ pub async fn entry_save(State(state): State<AppState>, ctx: Ctx, Form(pairs): Fo
             .map(|r| (format!("{}|{}", r.indicator, r.period), r))
             .collect();
         let mut withdraw: Vec<(String, Period, Option<String>)> = Vec::new();
-        // The same parsing as an imported file: the grid becomes a CSV.
-        let mut csv = String::from("指标代码 Code,期间 Period,数值 Value,数据来源 Source,备注 Notes\n");
+        // Read by the same rules as an imported file's rows.
+        let mut form: Vec<lantu_app::entry::FormRow> = Vec::new();
         let mut rows: Vec<&String> = Vec::new();
         for key in &order {
-            let (v, s, n, _) = &typed.cells[key];
+            let (v, s, n, c) = &typed.cells[key];
             if v.is_empty() {
                 if let Some(r) = drafts.get(key) {
                     withdraw.push((r.indicator.clone(), r.period, None));
@@ -450,26 +383,27 @@ pub async fn entry_save(State(state): State<AppState>, ctx: Ctx, Form(pairs): Fo
                 continue;
             }
             let (code, period) = key.split_once('|').unwrap_or((key, ""));
-            csv.push_str(&format!(
-                "{},{},{},{},{}\n",
-                csv_field(code),
-                csv_field(period),
-                csv_field(v),
-                csv_field(s),
-                csv_field(n)
-            ));
+            form.push(lantu_app::entry::FormRow {
+                code: code.to_string(),
+                period: period.to_string(),
+                value: v.clone(),
+                source: s.clone(),
+                notes: n.clone(),
+                comment: c.clone(),
+                ..Default::default()
+            });
             rows.push(key);
         }
         if rows.is_empty() && withdraw.is_empty() {
             let msg = ctx.lang.pick("没有填写任何数值。", "No value was entered.").to_string();
             return render_entry(&state, &ctx, &input, &typed, Vec::new(), Some((msg, false))).await;
         }
-        let mut obs = match lantu_data::import::read(csv.as_bytes(), "web-form.csv", &input.doc) {
+        let obs = match lantu_app::entry::read_rows(&form, "网页填报 web form", &input.doc) {
             Ok(obs) => obs,
             Err(errors) => {
                 let mut messages = Vec::new();
                 for e in errors.errors {
-                    match e.row.and_then(|r| r.checked_sub(2)).and_then(|i| rows.get(i)) {
+                    match e.row.and_then(|r| r.checked_sub(1)).and_then(|i| rows.get(i)) {
                         Some(key) => {
                             typed.errors.insert((*key).clone(), (e.message.text(ctx.lang), false));
                         }
@@ -479,10 +413,6 @@ pub async fn entry_save(State(state): State<AppState>, ctx: Ctx, Form(pairs): Fo
                 return render_entry(&state, &ctx, &input, &typed, messages, None).await;
             }
         };
-        // One figure per row with a value, in order: each takes its comment.
-        for (o, key) in obs.iter_mut().zip(&rows) {
-            o.comment = typed.cells.get(*key).map(|c| c.3.clone()).filter(|c| !c.is_empty());
-        }
         let keep: Vec<bool> = {
             let w = writable(&state, &input, obs.clone()).await?;
             obs.iter()
@@ -558,7 +488,7 @@ pub async fn upload(State(state): State<AppState>, ctx: Ctx, mut multipart: Mult
                 .to_string();
             return render_entry(&state, &ctx, &input, &Typed::default(), Vec::new(), Some((msg, false))).await;
         };
-        let obs = match lantu_data::import::read(&bytes, &filename, &input.doc) {
+        let obs = match lantu_app::entry::read_file(&bytes, &filename, &input.doc) {
             Ok(o) => o,
             Err(errors) => {
                 let messages = errors.text(ctx.lang).lines().map(str::to_string).collect();
@@ -617,17 +547,8 @@ pub async fn submit(State(state): State<AppState>, ctx: Ctx, Form(pairs): Form<V
                 .to_string()
         } else {
             let moved = state
-                .store()
-                .set_state(
-                    &Figures::Ids {
-                        plan_id: input.plan,
-                        department: Some(input.dept.clone()),
-                        ids,
-                    },
-                    ObservationState::Submitted,
-                    &input.user.username,
-                    None,
-                )
+                .app()
+                .submit_drafts(input.plan, &input.user, &input.dept, ids)
                 .await?;
             state.changed();
             ctx.lang
@@ -654,7 +575,7 @@ pub async fn correct(State(state): State<AppState>, ctx: Ctx, Form(pairs): Form<
         let reason = field(&pairs, "reason").unwrap_or("").trim().to_string();
         let value = field(&pairs, "value").unwrap_or("").trim();
         let fail = |zh: &str, en: &str| Some((ctx.lang.pick(zh, en).to_string(), false));
-        let period: Period = match lantu_data::import::parse_period(period) {
+        let period: Period = match lantu_app::entry::parse_period(period) {
             Ok(p) => p,
             Err(_) => return Err(WebError::BadRequest(format!("`{period}` is not a period"))),
         };
@@ -673,21 +594,17 @@ pub async fn correct(State(state): State<AppState>, ctx: Ctx, Form(pairs): Form<
             let msg = fail("请填写更正原因。", "Give the reason for the correction.");
             return render_entry(&state, &ctx, &input, &Typed::default(), Vec::new(), msg).await;
         }
-        let opt = |name: &str| {
-            field(&pairs, name)
-                .map(str::trim)
-                .filter(|v| !v.is_empty())
-                .map(csv_field)
-                .unwrap_or_default()
+        let opt = |name: &str| field(&pairs, name).unwrap_or("").trim().to_string();
+        let row = lantu_app::entry::FormRow {
+            code: code.clone(),
+            period: period.to_string(),
+            value: value.to_string(),
+            source: opt("source"),
+            notes: opt("note"),
+            comment: opt("comment"),
+            ..Default::default()
         };
-        let csv = format!(
-            "指标代码 Code,期间 Period,数值 Value,数据来源 Source,备注 Notes\n{},{period},{},{},{}\n",
-            csv_field(&code),
-            csv_field(value),
-            opt("source"),
-            opt("note")
-        );
-        let mut obs = match lantu_data::import::read(csv.as_bytes(), "web-correction.csv", &input.doc) {
+        let obs = match lantu_app::entry::read_rows(&[row], "网页更正 web correction", &input.doc) {
             Ok(o) => o,
             Err(errors) => {
                 let messages = errors.errors.iter().map(|e| e.message.text(ctx.lang)).collect();
@@ -695,12 +612,6 @@ pub async fn correct(State(state): State<AppState>, ctx: Ctx, Form(pairs): Form<
             }
         };
         own_only(&input.doc, &input.dept, &obs)?;
-        for o in &mut obs {
-            o.comment = field(&pairs, "comment")
-                .map(str::trim)
-                .filter(|c| !c.is_empty())
-                .map(str::to_string);
-        }
         let batch = Batch {
             actor: &input.user.username,
             source_name: "网页更正 web correction",
@@ -735,14 +646,10 @@ pub async fn template(State(state): State<AppState>, ctx: Ctx) -> Response {
     let r = async {
         let pairs = crate::serde_urlencoded_pairs(&ctx.query);
         let input = entry_input(&state, &ctx, &pairs).await?;
-        let records = state.latest_records(input.plan, Some(&input.dept)).await?;
-        let values: HashMap<(String, Period), Decimal> = records
-            .iter()
-            .map(|r| ((r.indicator.clone(), r.period), r.value))
-            .collect();
-        let prev = |code: &str, p: &Period, _area: Option<&str>| values.get(&(code.to_string(), previous(*p))).copied();
-        let bytes = lantu_data::template::xlsx(&input.doc, Some(&input.dept), input.year..=input.year, &prev)
-            .map_err(|e| WebError::BadRequest(e.to_string()))?;
+        let bytes = state
+            .app()
+            .form_template(input.plan, Some(&input.dept), input.year..=input.year)
+            .await?;
         let name = format!("lantu-{}-{}-{}.xlsx", input.plan, input.dept, input.year);
         Ok((
             [
@@ -865,11 +772,7 @@ pub async fn admin_users(
                     active: Some(active),
                     ..Default::default()
                 };
-                let u = state
-                    .inner
-                    .users
-                    .update(state.store(), id, &update, &me.username)
-                    .await?;
+                let u = state.inner.users.update(state.app(), id, &update, &me.username).await?;
                 tracing::info!(admin = %me.username, user = %u.username, active, "user changed");
                 format!("{} {}", t(ctx.lang, "updated"), u.username)
             }
@@ -879,7 +782,7 @@ pub async fn admin_users(
                 let u = state
                     .inner
                     .users
-                    .set_password(state.store(), id, pw, state.config().hash_cost, &me.username)
+                    .set_password(state.app(), id, pw, state.config().hash_cost, &me.username)
                     .await?;
                 tracing::info!(admin = %me.username, user = %u.username, "password reset");
                 format!("{} {}", t(ctx.lang, "updated"), u.username)
@@ -896,11 +799,7 @@ pub async fn admin_users(
                     department: Some(Some(get("department")).filter(|d| !d.is_empty())),
                     ..Default::default()
                 };
-                let u = state
-                    .inner
-                    .users
-                    .update(state.store(), id, &update, &me.username)
-                    .await?;
+                let u = state.inner.users.update(state.app(), id, &update, &me.username).await?;
                 tracing::info!(admin = %me.username, user = %u.username, role = u.role.as_str(), "user changed");
                 format!("{} {}", t(ctx.lang, "updated"), u.username)
             }
@@ -919,55 +818,37 @@ pub async fn admin_settings(
 ) -> Response {
     let r = async {
         let me = ctx.require_internal()?.clone();
-        if !me.role.can_edit_settings() {
-            return Err(WebError::Forbidden("only administrators and planners change plan settings".into()));
-        }
         let plan = plan_id(&state, field(&pairs, "plan")).await?;
-        let mut doc = state.store().plan_doc(plan).await?;
         let get = |k: &str| field(&pairs, k).unwrap_or("").trim().to_string();
-        match get("action").as_str() {
-            "settings" => {
-                let num = |k: &str| {
-                    Decimal::from_str(&get(k)).map_err(|_| WebError::BadRequest(format!("{k}: `{}` is not a number", get(k))))
-                };
-                let (a, o, x) = (num("ahead_ratio")?, num("on_track_ratio")?, num("approx_tolerance")?);
-                if !(o > Decimal::ZERO && a > o && x >= Decimal::ZERO && x < Decimal::ONE) {
-                    return Err(WebError::BadRequest(
-                        "需要 0 < 基本符合阈值 < 快于预期阈值，0 ≤ 容差 < 1 / need 0 < on-track < ahead and 0 ≤ tolerance < 1"
-                            .into(),
-                    ));
-                }
-                doc.settings.ahead_ratio = a;
-                doc.settings.on_track_ratio = o;
-                doc.settings.approx_tolerance = x;
-            }
-            "add_department" => {
-                let (code, name) = (get("code"), get("name"));
-                if code.is_empty() || name.is_empty() {
-                    return Err(WebError::BadRequest("部门代码和名称不能为空 / code and name are required".into()));
-                }
-                if doc.departments.iter().any(|d| d.code == code) {
-                    return Err(WebError::BadRequest(format!("department {code} exists")));
-                }
-                doc.departments.push(DepartmentDoc { code, name });
-            }
-            "rename_department" => {
-                let (code, name) = (get("code"), get("name"));
-                if name.is_empty() {
-                    return Err(WebError::BadRequest("部门名称不能为空 / the name is required".into()));
-                }
-                let d = doc
-                    .departments
-                    .iter_mut()
-                    .find(|d| d.code == code)
-                    .ok_or_else(|| WebError::BadRequest(format!("no department {code}")))?;
-                d.name = name;
-            }
+        let num = |k: &str| {
+            Decimal::from_str(&get(k)).map_err(|_| WebError::BadRequest(format!("{k}: `{}` is not a number", get(k))))
+        };
+        use lantu_app::plans::SettingsChange;
+        let change = match get("action").as_str() {
+            "settings" => SettingsChange::Thresholds {
+                ahead_ratio: num("ahead_ratio")?,
+                on_track_ratio: num("on_track_ratio")?,
+                approx_tolerance: num("approx_tolerance")?,
+            },
+            "add_department" => SettingsChange::AddDepartment {
+                code: get("code"),
+                name: get("name"),
+            },
+            "rename_department" => SettingsChange::RenameDepartment {
+                code: get("code"),
+                name: get("name"),
+            },
             _ => return Err(WebError::BadRequest("unknown action".into())),
-        }
-        state.store().apply_plan(plan, &doc, &me.username).await?;
+        };
+        state.app().change_settings(&me, plan, change).await?;
         state.changed();
-        render_admin(&state, &ctx, plan, Some((t(ctx.lang, "settings_saved").to_string(), true))).await
+        render_admin(
+            &state,
+            &ctx,
+            plan,
+            Some((t(ctx.lang, "settings_saved").to_string(), true)),
+        )
+        .await
     }
     .await;
     respond(&ctx, r)

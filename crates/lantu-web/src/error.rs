@@ -4,7 +4,7 @@
 use crate::i18n::{t, Lang};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
-use lantu_store::StoreError;
+use lantu_app::StoreError;
 
 #[derive(Debug, thiserror::Error)]
 pub enum WebError {
@@ -52,6 +52,7 @@ impl From<lantu_app::AppError> for WebError {
             lantu_app::AppError::Internal(e) => WebError::Internal(e),
             e @ lantu_app::AppError::Incomplete(_) => WebError::Conflict(e.to_string()),
             e @ lantu_app::AppError::Refused(_) => WebError::BadRequest(e.to_string()),
+            e @ lantu_app::AppError::Unreadable(_) => WebError::BadRequest(e.to_string()),
         }
     }
 }

@@ -10,8 +10,8 @@ use axum::extract::{Multipart, Path, State};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::{Form, Json};
+use lantu_app::{Evidence, EvidenceTarget, User};
 use lantu_core::Period;
-use lantu_store::{Evidence, EvidenceTarget, User};
 use serde::Serialize;
 
 /// The target named by form or query fields: `indicator` and `period`

@@ -5,16 +5,15 @@
 //!
 //! Pages are rendered on the server (minijinja templates and one stylesheet,
 //! all embedded) and work without JavaScript; charts are SVG drawn on the
-//! server. Handlers parse the request, call the application layer
-//! (`lantu-app`: where a plan stands, accounts, comments) — and, until they
-//! move there, the store — and render: the judgement of progress is the
-//! application's one pipeline, every write goes through the store, which
-//! audits it.
+//! server. Handlers parse the request, call one use case of the application
+//! layer (`lantu-app`, the crate's only way to the store, the data files
+//! and the reports) and render: the judgement of progress is the
+//! application's one pipeline, and who may do what is its policy.
 //!
 //! ```no_run
 //! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
-//! let store = lantu_store::Store::open("sqlite://lantu.db").await?;
-//! lantu_web::serve(store, "127.0.0.1:8080".parse()?).await?;
+//! let app = lantu_app::App::open("sqlite://lantu.db").await?;
+//! lantu_web::serve(app, "127.0.0.1:8080".parse()?).await?;
 //! # Ok(()) }
 //! ```
 
@@ -63,7 +62,6 @@ use axum::routing::{get, post};
 use axum::Router;
 use lantu_app::{App, Visibility};
 use lantu_core::policy::{Action, Policy};
-use lantu_store::Store;
 use serde::Serialize;
 use std::collections::HashMap;
 use std::net::SocketAddr;
@@ -176,10 +174,6 @@ impl AppState {
         }
     }
 
-    pub fn store(&self) -> &Store {
-        self.inner.app.store()
-    }
-
     pub fn app(&self) -> &App {
         &self.inner.app
     }
@@ -204,7 +198,7 @@ impl AppState {
     }
 
     pub async fn users(&self) -> Result<Vec<User>, WebError> {
-        Ok(self.inner.app.store().users().await?)
+        Ok(self.inner.app.users().await?)
     }
 
     fn generation(&self) -> u64 {
@@ -225,7 +219,7 @@ impl AppState {
 
     /// The plan shown when none is named: the first stored one.
     pub async fn default_plan(&self) -> Result<Option<i64>, WebError> {
-        Ok(self.inner.app.store().plans().await?.first().map(|p| p.id))
+        Ok(self.inner.app.default_plan().await?)
     }
 }
 
@@ -268,7 +262,7 @@ pub struct Ctx {
     pub(crate) token: Option<String>,
     /// The signed-in user's unread notices (reminders), shown on every
     /// page until marked read.
-    pub(crate) notices: Vec<lantu_store::Notice>,
+    pub(crate) notices: Vec<lantu_app::Notice>,
 }
 
 pub(crate) fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
@@ -339,7 +333,7 @@ impl FromRequestParts<AppState> for Ctx {
             Some(session) => match state
                 .inner
                 .users
-                .of_session(state.inner.app.store(), session, state.inner.config.account_ttl)
+                .of_session(&state.inner.app, session, state.inner.config.account_ttl)
                 .await
             {
                 Ok(Some(u)) => Some(u),
@@ -348,7 +342,7 @@ impl FromRequestParts<AppState> for Ctx {
                 // user`).
                 Ok(None) => {
                     if let Some(t) = &info.token {
-                        if let Err(e) = state.inner.sessions.remove(state.inner.app.store(), t).await {
+                        if let Err(e) = state.inner.sessions.remove(&state.inner.app, t).await {
                             tracing::error!(error = %e, "ending a session");
                         }
                     }
@@ -370,7 +364,7 @@ impl FromRequestParts<AppState> for Ctx {
             user = state
                 .inner
                 .users
-                .by_token(state.inner.app.store(), token.trim())
+                .by_token(&state.inner.app, token.trim())
                 .await
                 .unwrap_or_else(|e| {
                     tracing::error!(error = %e, "reading an API token's user");
@@ -729,7 +723,7 @@ async fn session_layer(State(state): State<AppState>, req: Request, next: Next) 
         Some(t) => state
             .inner
             .sessions
-            .get(state.inner.app.store(), t, &config.sessions, config.account_ttl)
+            .get(&state.inner.app, t, &config.sessions, config.account_ttl)
             .await
             .unwrap_or_else(|e| {
                 // The request goes on anonymous: it sees public data only.
@@ -811,7 +805,7 @@ async fn session_layer(State(state): State<AppState>, req: Request, next: Next) 
             state
                 .inner
                 .login_csrf
-                .check(state.inner.app.store(), cookie, given.as_deref())
+                .check(&state.inner.app, cookie, given.as_deref())
                 .await
                 .unwrap_or_else(|e| {
                     tracing::error!(error = %e, "checking a login form's token");
@@ -952,8 +946,8 @@ pub fn router(state: AppState) -> Router {
 /// Serves the application on `addr` until Ctrl-C, with the accounts the
 /// store holds (`lantu user`, [`AppState::add_user`], the administration
 /// page).
-pub async fn serve(store: Store, addr: SocketAddr) -> std::io::Result<()> {
-    serve_state(AppState::new(App::new(store), Config::default()), addr).await
+pub async fn serve(app: App, addr: SocketAddr) -> std::io::Result<()> {
+    serve_state(AppState::new(app, Config::default()), addr).await
 }
 
 /// Serves a prepared state (its settings) on `addr`.

@@ -70,7 +70,7 @@ fn percent_decode(s: &str) -> String {
 }
 
 pub async fn login_form(State(state): State<AppState>, ctx: Ctx) -> Response {
-    let token = match state.inner.login_csrf.issue(state.store()).await {
+    let token = match state.inner.login_csrf.issue(state.app()).await {
         Ok(t) => t,
         Err(e) => return ctx.fail(e).into_response(),
     };
@@ -137,7 +137,7 @@ pub async fn login(State(state): State<AppState>, ctx: Ctx, Form(form): Form<Log
     let found = state
         .inner
         .users
-        .authenticate(state.store(), &form.username, &form.password, cost)
+        .authenticate(state.app(), &form.username, &form.password, cost)
         .await;
     let user = match found {
         Ok(u) => u,
@@ -148,12 +148,12 @@ pub async fn login(State(state): State<AppState>, ctx: Ctx, Form(form): Form<Log
             limiter.succeeded(attempt);
             let r = async {
                 if let Some(old) = crate::cookie_token(&ctx) {
-                    state.inner.sessions.remove(state.store(), &old).await?;
+                    state.inner.sessions.remove(state.app(), &old).await?;
                 }
                 state
                     .inner
                     .sessions
-                    .create(state.store(), &user, &state.config().sessions)
+                    .create(state.app(), &user, &state.config().sessions)
                     .await
             }
             .await;
@@ -196,7 +196,7 @@ pub async fn login(State(state): State<AppState>, ctx: Ctx, Form(form): Form<Log
 
 /// The stored name of the account a login named, if there is one.
 async fn known_account(state: &AppState, username: &str) -> Option<String> {
-    match state.store().user_by_name(username).await {
+    match state.app().user_by_name(username).await {
         Ok(u) => u.map(|u| u.username),
         Err(e) => {
             tracing::error!(error = %e, "reading an account for the log");
@@ -207,7 +207,7 @@ async fn known_account(state: &AppState, username: &str) -> Option<String> {
 
 pub async fn logout(State(state): State<AppState>, ctx: Ctx) -> Response {
     if let Some(token) = crate::cookie_token(&ctx) {
-        if let Err(e) = state.inner.sessions.remove(state.store(), &token).await {
+        if let Err(e) = state.inner.sessions.remove(state.app(), &token).await {
             return ctx.fail(e).into_response();
         }
     }

@@ -43,7 +43,7 @@ pub async fn home(State(state): State<AppState>, ctx: Ctx) -> Response {
 
 pub async fn public_home(State(state): State<AppState>, ctx: Ctx) -> Response {
     let r = async {
-        let plans = public_plans(state.store().plans().await?);
+        let plans = state.app().plans(lantu_app::Visibility::Public).await?;
         if plans.len() == 1 {
             return Ok(Redirect::to(&format!("/public/plans/{}", plans[0].id)).into_response());
         }
@@ -51,12 +51,6 @@ pub async fn public_home(State(state): State<AppState>, ctx: Ctx) -> Response {
     }
     .await;
     respond(&ctx, r)
-}
-
-/// The plans the public may see ([`lantu_core::policy::Publication::plan_public`]).
-pub(crate) fn public_plans(mut plans: Vec<lantu_store::PlanSummary>) -> Vec<lantu_store::PlanSummary> {
-    plans.retain(|p| p.publication().plan_public());
-    plans
 }
 
 #[derive(Serialize)]
@@ -71,7 +65,7 @@ struct PlanLine {
     draft: bool,
 }
 
-fn plans_page(state: &AppState, ctx: &Ctx, plans: Vec<lantu_store::PlanSummary>) -> PageResult {
+fn plans_page(state: &AppState, ctx: &Ctx, plans: Vec<lantu_app::PlanSummary>) -> PageResult {
     let can_import = !ctx.public && ctx.role().can_edit_settings();
     let lines: Vec<PlanLine> = plans
         .into_iter()
@@ -97,10 +91,7 @@ fn plans_page(state: &AppState, ctx: &Ctx, plans: Vec<lantu_store::PlanSummary>)
 pub async fn plans(State(state): State<AppState>, ctx: Ctx) -> Response {
     let r = async {
         guard(&ctx)?;
-        let mut plans = state.store().plans().await?;
-        if ctx.visibility() == lantu_app::Visibility::Public {
-            plans = public_plans(plans);
-        }
+        let plans = state.app().plans(ctx.visibility()).await?;
         plans_page(&state, &ctx, plans)
     }
     .await;
@@ -164,7 +155,7 @@ pub async fn indicator(State(state): State<AppState>, ctx: Ctx, Path((id, code))
         // Evaluation comments are for staff, never the public portal.
         let comments = match &ctx.user {
             Some(u) if !ctx.public && u.role.internal() => Some(crate::comments::views(
-                lantu_app::comments::readable(u, &v.doc, state.store().comments(id, Some(&code)).await?),
+                state.app().comments(u, id, &v.doc, Some(&code)).await?,
                 id,
                 |_| None,
                 ctx.lang,
@@ -254,7 +245,7 @@ pub async fn tasks(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>)
         let v = state.plan_view(id, year_param(&ctx), ctx.visibility()).await?;
         let dept = query_param(&ctx.query, "department").filter(|d| !d.is_empty());
         let user = ctx.user.clone();
-        let p = view::tasks_page(&v, ctx.lang, dept, |t| crate::work::may_edit_task(user.as_ref(), t));
+        let p = view::tasks_page(&v, ctx.lang, dept, |t| lantu_app::work::may_edit_task(user.as_ref(), t));
         let (_, now) = lantu_app::assess::today();
         let statuses = ["not_started", "in_progress", "completed", "delayed"];
         state.page(
@@ -273,7 +264,7 @@ pub async fn projects(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i6
     let r = async {
         ctx.require_internal()?;
         let v = state.plan_view(id, year_param(&ctx), ctx.visibility()).await?;
-        let stored = state.store().projects(id).await?;
+        let stored = state.app().projects(id).await?;
         let statuses: std::collections::HashMap<&str, String> = stored
             .iter()
             .map(|p| {
@@ -284,7 +275,7 @@ pub async fn projects(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i6
             })
             .collect();
         let p = view::projects_page(&v, ctx.lang, &statuses);
-        let editable = matches!(ctx.role(), Role::Administrator | Role::Planner);
+        let editable = lantu_app::work::may_edit_projects(ctx.user.as_ref());
         let choices = ["planned", "under_construction", "completed", "suspended"];
         state.page(
             &ctx,
@@ -345,7 +336,7 @@ pub async fn account_post(State(state): State<AppState>, ctx: Ctx, Form(form): F
                 state
                     .inner
                     .users
-                    .set_password(state.store(), u.id, &form.new, cost, &u.username)
+                    .set_password(state.app(), u.id, &form.new, cost, &u.username)
                     .await?;
                 // The session's credential no longer matches: signed out.
                 return Ok(Redirect::to("/login").into_response());
@@ -353,14 +344,14 @@ pub async fn account_post(State(state): State<AppState>, ctx: Ctx, Form(form): F
             // A new token replaces the old one; revoking leaves none.
             a @ ("token" | "revoke") if u.role != Role::Public => {
                 let token = (a == "token").then(|| auth::hex(&auth::random_bytes::<32>()));
-                let update = lantu_store::UserUpdate {
+                let update = lantu_app::UserUpdate {
                     api_token_hash: Some(token.as_deref().map(auth::sha256_hex)),
                     ..Default::default()
                 };
                 state
                     .inner
                     .users
-                    .update(state.store(), u.id, &update, &u.username)
+                    .update(state.app(), u.id, &update, &u.username)
                     .await?;
                 let said = if token.is_some() {
                     "api_token_hint"
@@ -409,11 +400,11 @@ pub async fn report(State(state): State<AppState>, ctx: Ctx, Path((id, file)): P
             "final" => ReportKind::Final,
             _ => return Err(WebError::NotFound),
         };
-        let format: lantu_report::Format = ext.parse().map_err(|_| WebError::NotFound)?;
+        let format: lantu_app::reports::Format = ext.parse().map_err(|_| WebError::NotFound)?;
         let lang = if ctx.lang.code() == "en" {
-            lantu_report::Lang::En
+            lantu_app::reports::Lang::En
         } else {
-            lantu_report::Lang::Zh
+            lantu_app::reports::Lang::Zh
         };
         // Read before the data, so that a write meanwhile makes the entry
         // stale rather than wrong.
@@ -422,8 +413,7 @@ pub async fn report(State(state): State<AppState>, ctx: Ctx, Path((id, file)): P
         let v = state.plan_view(id, year_param(&ctx), vis).await?;
         let mut snapshot = v.snapshot.clone();
         let comments = if vis == lantu_app::Visibility::Internal {
-            let reader = ctx.user.as_ref().map(|u| (u, &v.doc));
-            lantu_app::assess::add_comments(state.store(), id, &mut snapshot, reader).await?;
+            state.app().add_comments(id, &mut snapshot, ctx.user.as_ref()).await?;
             let seen = serde_json::to_vec(&snapshot.comments)
                 .map_err(|e| WebError::Internal(format!("cannot digest the comments: {e}")))?;
             Some(Sha256::digest(&seen).into())
@@ -447,10 +437,13 @@ pub async fn report(State(state): State<AppState>, ctx: Ctx, Path((id, file)): P
         if let Some(hit) = cache.get(&key, version, ttl) {
             return Ok(hit.response(true));
         }
-        let bytes = tokio::task::spawn_blocking(move || lantu_report::render(&snapshot, kind, lang, format))
+        let rendered = tokio::task::spawn_blocking(move || lantu_app::reports::render(&snapshot, kind, lang, format))
             .await
-            .map_err(|e| WebError::Internal(format!("the report writer stopped: {e}")))?
-            .map_err(|e| WebError::Internal(format!("cannot write the report: {e}")))?;
+            .map_err(|e| WebError::Internal(format!("the report writer stopped: {e}")))??;
+        for w in &rendered.warnings {
+            tracing::warn!(plan = id, report = %file, "{w}");
+        }
+        let bytes = rendered.bytes;
         let name = format!("lantu-{id}-{}-{stem}.{ext}", v.snapshot.evaluation_year);
         let header_value =
             |s: String| HeaderValue::from_str(&s).map_err(|e| WebError::Internal(format!("a report header: {e}")));
@@ -491,7 +484,7 @@ pub async fn indicator_rules(
         let number = |name: &str| -> Result<Option<rust_decimal::Decimal>, WebError> {
             match field(name) {
                 None => Ok(None),
-                Some(v) => lantu_data::number::parse(v)
+                Some(v) => lantu_app::number::parse(v)
                     .filter(|n| !n.percent)
                     .map(|n| Some(n.value))
                     .ok_or_else(|| WebError::BadRequest(format!("“{v}”不是数字 / \"{v}\" is not a number ({name})"))),

@@ -311,7 +311,7 @@ const LEVEL_ROLES: [Role; 4] = [
 
 async fn render_levels(state: &AppState, ctx: &Ctx, plan: i64, flash: Option<(String, bool)>) -> PageResult {
     let v = state.plan_view(plan, None, ctx.visibility()).await?;
-    let stored = state.store().review_levels(plan).await?;
+    let stored = state.app().review_levels(plan).await?;
     let rows: Vec<(usize, String, &str, String)> = (0..FORM_ROWS)
         .map(|i| match stored.get(i) {
             Some(l) => (
@@ -398,10 +398,10 @@ pub async fn levels_post(
                 )
                 .await
             }
-            Err(AppError::Store(lantu_store::StoreError::InvalidPlan(e))) => {
+            Err(AppError::Store(lantu_app::StoreError::InvalidPlan(e))) => {
                 render_levels(&state, &ctx, plan, Some((e.to_string(), false))).await
             }
-            Err(AppError::Store(e @ lantu_store::StoreError::ChainInUse { .. })) => {
+            Err(AppError::Store(e @ lantu_app::StoreError::ChainInUse { .. })) => {
                 render_levels(&state, &ctx, plan, Some((e.to_string(), false))).await
             }
             Err(e) => Err(e.into()),

@@ -3,7 +3,7 @@
 //!
 //! * A session is created at sign-in only: anonymous visitors have none.
 //!   The cookie holds a random 256-bit secret; the store keeps its SHA-256
-//!   ([`lantu_store::StoredSession`]), so a copy of the database signs
+//!   ([`lantu_app::sessions::StoredSession`]), so a copy of the database signs
 //!   nobody in. Sessions survive a restart and are seen by every server of
 //!   one database.
 //! * A session ends after [`SessionLimits::idle`] without use or
@@ -19,7 +19,8 @@
 use crate::auth::{credential, hex, random_bytes, same, sha256_hex, User};
 use crate::error::WebError;
 use hmac::{Hmac, Mac};
-use lantu_store::{Store, StoredSession};
+use lantu_app::sessions::StoredSession;
+use lantu_app::App;
 use sha2::Sha256;
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicI64, Ordering};
@@ -93,11 +94,11 @@ pub struct Sessions {
 impl Sessions {
     /// A new session of a user who has just signed in; returns the cookie
     /// token.
-    pub async fn create(&self, store: &Store, user: &User, limits: &SessionLimits) -> Result<String, WebError> {
+    pub async fn create(&self, app: &App, user: &User, limits: &SessionLimits) -> Result<String, WebError> {
         let now = unix_now();
         if now - self.swept.load(Ordering::Relaxed) > 3600 {
             self.swept.store(now, Ordering::Relaxed);
-            let gone = store.delete_expired_sessions(now).await?;
+            let gone = app.delete_expired_sessions(now).await?;
             tracing::debug!(gone, "deleted expired sessions");
         }
         let token = hex(&random_bytes::<32>());
@@ -109,7 +110,7 @@ impl Sessions {
             last_seen: now,
             expires_at: now.saturating_add(secs(limits.idle.min(limits.absolute))),
         };
-        store.create_session(&sha256_hex(&token), &stored).await?;
+        app.create_session(&sha256_hex(&token), &stored).await?;
         Ok(token)
     }
 
@@ -117,7 +118,7 @@ impl Sessions {
     /// reused.
     pub async fn get(
         &self,
-        store: &Store,
+        app: &App,
         token: &str,
         limits: &SessionLimits,
         ttl: Duration,
@@ -137,7 +138,7 @@ impl Sessions {
                 self.forget(&key);
                 return Ok(None);
             }
-            None => match store.session(&key, now).await? {
+            None => match app.session(&key, now).await? {
                 Some(s) => Session::of(s),
                 None => {
                     self.forget(&key);
@@ -149,7 +150,7 @@ impl Sessions {
             let expires = now
                 .saturating_add(secs(limits.idle))
                 .min(session.stored.created_at.saturating_add(secs(limits.absolute)));
-            if !store.touch_session(&key, now, expires).await? {
+            if !app.touch_session(&key, now, expires).await? {
                 self.forget(&key);
                 return Ok(None);
             }
@@ -169,10 +170,10 @@ impl Sessions {
     }
 
     /// Ends the session of a cookie token.
-    pub async fn remove(&self, store: &Store, token: &str) -> Result<(), WebError> {
+    pub async fn remove(&self, app: &App, token: &str) -> Result<(), WebError> {
         let key = sha256_hex(token);
         self.forget(&key);
-        store.delete_session(&key).await?;
+        app.delete_session(&key).await?;
         Ok(())
     }
 }
@@ -207,11 +208,11 @@ pub struct LoginCsrf {
 }
 
 impl LoginCsrf {
-    async fn key(&self, store: &Store) -> Result<&[u8], WebError> {
+    async fn key(&self, app: &App) -> Result<&[u8], WebError> {
         let k = self
             .key
             .get_or_try_init(|| async {
-                let hexkey = store.web_secret(KEY_NAME, &hex(&random_bytes::<32>())).await?;
+                let hexkey = app.web_secret(KEY_NAME, &hex(&random_bytes::<32>())).await?;
                 Ok::<_, WebError>(hexkey.into_bytes())
             })
             .await?;
@@ -226,15 +227,15 @@ impl LoginCsrf {
     }
 
     /// A new token.
-    pub async fn issue(&self, store: &Store) -> Result<String, WebError> {
-        let key = self.key(store).await?;
+    pub async fn issue(&self, app: &App) -> Result<String, WebError> {
+        let key = self.key(app).await?;
         let payload = format!("{}.{}", unix_now() + LOGIN_TOKEN_LIFE, hex(&random_bytes::<16>()));
         Ok(format!("{payload}.{}", Self::mac(key, &payload)))
     }
 
     /// Whether the form's token matches the cookie and is signed and
     /// unexpired.
-    pub async fn check(&self, store: &Store, cookie: Option<&str>, given: Option<&str>) -> Result<bool, WebError> {
+    pub async fn check(&self, app: &App, cookie: Option<&str>, given: Option<&str>) -> Result<bool, WebError> {
         let (Some(cookie), Some(given)) = (cookie, given) else {
             return Ok(false);
         };
@@ -247,7 +248,7 @@ impl LoginCsrf {
         let Some(expiry) = payload.split_once('.').and_then(|(e, _)| e.parse::<i64>().ok()) else {
             return Ok(false);
         };
-        let key = self.key(store).await?;
+        let key = self.key(app).await?;
         Ok(same(&Self::mac(key, payload), mac) && expiry > unix_now())
     }
 }

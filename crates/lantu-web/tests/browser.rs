@@ -85,6 +85,7 @@ fn reporter_enters_reviewer_publishes_public_sees_it() {
     app.rt
         .block_on(
             app.state
+                .app()
                 .store()
                 .set_year_released(app.plan, walk.year, true, "planner"),
         )

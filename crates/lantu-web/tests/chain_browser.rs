@@ -33,7 +33,7 @@ const YEAR: i32 = 2024;
 
 /// Submits a 2024 figure for an annual indicator of sthj with a 2023 figure.
 fn submitted(app: &common::App) -> (String, i64, String) {
-    let store = app.state.store().clone();
+    let store = app.state.app().store().clone();
     let plan = app.plan;
     let codes = app.codes_of("sthj");
     app.rt.block_on(async move {
@@ -95,7 +95,12 @@ fn a_two_level_chain_approves_and_publishes() {
         return;
     };
     app.rt
-        .block_on(app.state.store().set_year_released(app.plan, YEAR, true, "planner"))
+        .block_on(
+            app.state
+                .app()
+                .store()
+                .set_year_released(app.plan, YEAR, true, "planner"),
+        )
         .unwrap();
     let (code, id, value) = submitted(&app);
     let walk = Walk {
@@ -108,7 +113,7 @@ fn a_two_level_chain_approves_and_publishes() {
     };
     session.run(&app.rt, |c| run(c, walk));
     // Both levels' steps are in the store's history and the audit holds.
-    let store = app.state.store();
+    let store = app.state.app().store();
     let steps = app.rt.block_on(store.chain_steps(id)).unwrap();
     let names: Vec<String> = steps.into_iter().flatten().map(|s| s.level_name).collect();
     assert_eq!(names, ["统计局审核", "发改委确认"]);

@@ -94,7 +94,7 @@ fn completeness_matches_independent_sql() {
             .all(|i| i.frequency == lantu_core::plan::Frequency::Annual),
         "the demo plan's indicators are annual"
     );
-    let store = app.state.store().clone();
+    let store = app.state.app().store().clone();
     let plan = app.plan;
     app.rt.block_on(async {
         // fgw 2024 and sthj 2025 submitted, jyj 2024 a draft, fgw 2025 approved.
@@ -373,6 +373,6 @@ fn reminders_reach_the_notice_and_the_smtp_sink() {
     );
     assert_eq!(refused.status, 403);
 
-    let report = app.rt.block_on(app.state.store().audit_verify()).unwrap();
+    let report = app.rt.block_on(app.state.app().store().audit_verify()).unwrap();
     assert!(report.problems.is_empty(), "{:?}", report.problems);
 }

@@ -31,6 +31,7 @@ fn multipart(csrf: &str, fields: &[(&str, &str)], filename: &str, bytes: &[u8]) 
 fn fgw_indicator(app: &App) -> String {
     let with_figures: Vec<String> = app.rt.block_on(async {
         app.state
+            .app()
             .store()
             .observations(app.plan, &Default::default())
             .await
@@ -207,7 +208,7 @@ fn a_pdf_reaches_the_reviewer_only_and_bad_files_are_refused() {
     // The one-call list for the review page agrees.
     let reviewer_user = app
         .rt
-        .block_on(app.state.store().user_by_name("reviewer"))
+        .block_on(app.state.app().store().user_by_name("reviewer"))
         .unwrap()
         .unwrap();
     let target = lantu_store::EvidenceTarget::Figure {
@@ -221,6 +222,6 @@ fn a_pdf_reaches_the_reviewer_only_and_bad_files_are_refused() {
         .unwrap();
     assert_eq!(listed.len(), 2);
 
-    let report = app.rt.block_on(app.state.store().audit_verify()).unwrap();
+    let report = app.rt.block_on(app.state.app().store().audit_verify()).unwrap();
     assert!(report.problems.is_empty(), "{:?}", report.problems);
 }

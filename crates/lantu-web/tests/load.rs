@@ -30,7 +30,7 @@ fn figure(app: &App) -> (String, i32) {
 /// as `lantu data import` or another server would: this server learns of
 /// it only from the store's data version.
 fn publish_value(app: &App, code: &str, year: i32, value: &str) {
-    let store = app.state.store().clone();
+    let store = app.state.app().store().clone();
     let plan = app.plan;
     let row = NewObservation {
         indicator: code.to_string(),

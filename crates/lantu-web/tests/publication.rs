@@ -21,7 +21,7 @@ fn signed_in(app: &App, user: &str) -> Client {
 }
 
 fn released(app: &App, plan: i64) -> Vec<i32> {
-    let p = app.rt.block_on(app.state.store().publication(plan)).unwrap();
+    let p = app.rt.block_on(app.state.app().store().publication(plan)).unwrap();
     p.released_years.into_iter().collect()
 }
 
@@ -79,7 +79,7 @@ fn the_planner_releases_a_year_on_the_screen_with_a_confirmation() {
     assert_eq!(r.status, 200);
     assert!(r.body.contains("2024 · 已向公众发布"), "{}", r.body);
     assert_eq!(released(&app, plan), [2021, 2022, 2023, 2024]);
-    let log = app.rt.block_on(app.state.store().audit_log(1)).unwrap();
+    let log = app.rt.block_on(app.state.app().store().audit_log(1)).unwrap();
     assert_eq!(
         (log[0].action.as_str(), log[0].actor.as_str()),
         ("release_year", "planner")
@@ -142,7 +142,10 @@ fn a_draft_cannot_be_made_public_and_the_screen_says_why() {
     let mut doc = app.doc.clone();
     doc.plan.id = None;
     doc.plan.state = PlanState::Draft;
-    let draft = app.rt.block_on(app.state.store().import_plan(&doc, "planner")).unwrap();
+    let draft = app
+        .rt
+        .block_on(app.state.app().store().import_plan(&doc, "planner"))
+        .unwrap();
     let admin = signed_in(&app, "admin");
     let page = screen(&admin, draft);
     assert!(page.body.contains("仍是草稿"), "{}", page.body);
@@ -151,7 +154,7 @@ fn a_draft_cannot_be_made_public_and_the_screen_says_why() {
     let r = post(&admin, draft, &[("action", "make_public"), ("confirm", "yes")]);
     assert_eq!(r.status, 200);
     assert!(r.body.contains("仍是草稿"), "{}", r.body);
-    let p = app.rt.block_on(app.state.store().publication(draft)).unwrap();
+    let p = app.rt.block_on(app.state.app().store().publication(draft)).unwrap();
     assert!(!p.public && !p.plan_public());
 }
 
@@ -259,7 +262,10 @@ fn the_api_releases_and_withdraws_years() {
     let mut doc = app.doc.clone();
     doc.plan.id = None;
     doc.plan.state = PlanState::Draft;
-    let draft = app.rt.block_on(app.state.store().import_plan(&doc, "planner")).unwrap();
+    let draft = app
+        .rt
+        .block_on(app.state.app().store().import_plan(&doc, "planner"))
+        .unwrap();
     let r = post_json(
         &p,
         &format!("/api/v1/plans/{draft}/publication"),
@@ -309,7 +315,7 @@ fn a_published_figure_of_an_unreleased_year_makes_no_public_evaluation() {
         .code
         .clone();
     app.rt.block_on(async {
-        let store = app.state.store();
+        let store = app.state.app().store();
         store
             .import_observations(
                 plan,

@@ -28,7 +28,10 @@ fn two_plans_share_a_department_and_its_reporter_sees_both_forms() {
         .expect("an indicator of sthj");
     own.name = "青溪县河湖水质优良比例".into();
     let own_code = own.code.clone();
-    let second = app.rt.block_on(app.state.store().import_plan(&doc, "planner")).unwrap();
+    let second = app
+        .rt
+        .block_on(app.state.app().store().import_plan(&doc, "planner"))
+        .unwrap();
 
     // One body in the registry for both plans.
     let reg = app.rt.block_on(app.state.app().registry()).unwrap();
@@ -87,7 +90,7 @@ fn the_planner_keeps_the_registry_in_the_browser() {
     );
     assert_eq!(r.status, 200);
     assert!(r.body.contains("区科学技术局 · 已添加"), "{}", r.body);
-    let e = app.rt.block_on(app.state.store().registry_entry("kjj")).unwrap();
+    let e = app.rt.block_on(app.state.app().store().registry_entry("kjj")).unwrap();
     assert_eq!(
         (e.short_name.as_deref(), e.parent.as_deref(), e.contact.as_deref()),
         (Some("科技局"), Some("区人民政府"), Some("李四"))
@@ -101,7 +104,10 @@ fn the_planner_keeps_the_registry_in_the_browser() {
     let r = post(&planner, &[("action", "edit"), ("code", "kjj"), ("name", " ")]);
     assert!(r.body.contains("请填写部门名称"), "{}", r.body);
     assert_eq!(
-        app.rt.block_on(app.state.store().registry_entry("kjj")).unwrap().name,
+        app.rt
+            .block_on(app.state.app().store().registry_entry("kjj"))
+            .unwrap()
+            .name,
         "区科学技术局"
     );
 
@@ -122,7 +128,7 @@ fn the_planner_keeps_the_registry_in_the_browser() {
     assert!(r.body.contains("仍被引用，不能停用"), "{}", r.body);
     assert!(app
         .rt
-        .block_on(app.state.store().registry_entry("sthj"))
+        .block_on(app.state.app().store().registry_entry("sthj"))
         .unwrap()
         .retired_at
         .is_none());
@@ -157,11 +163,11 @@ fn the_planner_keeps_the_registry_in_the_browser() {
     assert!(r.body.contains("部门名录中没有代码"), "{}", r.body);
     assert!(app
         .rt
-        .block_on(app.state.store().user_by_name("ghost"))
+        .block_on(app.state.app().store().user_by_name("ghost"))
         .unwrap()
         .is_none());
 
-    let log = app.rt.block_on(app.state.store().audit_log(10)).unwrap();
+    let log = app.rt.block_on(app.state.app().store().audit_log(10)).unwrap();
     assert!(log
         .iter()
         .any(|e| e.action == "retire_department" && e.actor == "planner"));

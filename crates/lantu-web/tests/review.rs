@@ -15,7 +15,7 @@ use rust_decimal::Decimal;
 /// Submits a 2024 figure (10 % above 2023) for every indicator of `fgw`
 /// that has a 2023 figure; returns how many.
 fn submit_2024(app: &App) -> usize {
-    let store = app.state.store().clone();
+    let store = app.state.app().store().clone();
     let plan = app.plan;
     app.rt.block_on(async move {
         let recs = store
@@ -182,7 +182,10 @@ fn the_planner_sets_the_chain_in_the_browser_form() {
         ],
     );
     assert!(saved.body.contains("审核层级已保存"), "{}", saved.body);
-    let levels = app.rt.block_on(app.state.store().review_levels(app.plan)).unwrap();
+    let levels = app
+        .rt
+        .block_on(app.state.app().store().review_levels(app.plan))
+        .unwrap();
     assert_eq!(
         levels.iter().map(|l| l.name.as_str()).collect::<Vec<_>>(),
         ["部门初审", "统计局审核", "发改委确认"]

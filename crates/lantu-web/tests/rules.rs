@@ -63,7 +63,7 @@ fn the_api_cannot_write_over_a_submitted_figure() {
     // The submitted figure is still the one waiting for review.
     let records = app
         .rt
-        .block_on(app.state.store().observations(
+        .block_on(app.state.app().store().observations(
             plan,
             &ObservationQuery {
                 view: View::Latest,
@@ -107,13 +107,13 @@ fn a_state_change_across_plans_is_refused() {
     // A second plan with the same indicator codes and departments.
     let two = app
         .rt
-        .block_on(app.state.store().import_plan(&app.doc, "planner"))
+        .block_on(app.state.app().store().import_plan(&app.doc, "planner"))
         .unwrap();
     let code = app.codes_of("fgw")[0].clone();
     let one = app.plan;
     let figures = app
         .rt
-        .block_on(app.state.store().observations(
+        .block_on(app.state.app().store().observations(
             one,
             &ObservationQuery {
                 indicator: Some(code.clone()),
@@ -125,7 +125,7 @@ fn a_state_change_across_plans_is_refused() {
     assert_eq!(figures[0].state, ObservationState::Published);
     // A figure of plan 1 in review, so that the move itself is allowed.
     app.rt
-        .block_on(app.state.store().import_observations(
+        .block_on(app.state.app().store().import_observations(
             one,
             &[lantu_core::observation::NewObservation {
                 indicator: code.clone(),
@@ -143,7 +143,7 @@ fn a_state_change_across_plans_is_refused() {
         .unwrap();
     let draft = app
         .rt
-        .block_on(app.state.store().observations(
+        .block_on(app.state.app().store().observations(
             one,
             &ObservationQuery {
                 view: View::Latest,
@@ -173,10 +173,13 @@ fn a_state_change_across_plans_is_refused() {
         );
     }
     // Nothing moved.
-    let after = app.rt.block_on(app.state.store().observation(draft)).unwrap();
+    let after = app.rt.block_on(app.state.app().store().observation(draft)).unwrap();
     assert_eq!(after.state, ObservationState::Draft);
     assert_eq!(
-        app.rt.block_on(app.state.store().observation(of_one)).unwrap().state,
+        app.rt
+            .block_on(app.state.app().store().observation(of_one))
+            .unwrap()
+            .state,
         ObservationState::Published
     );
 }
@@ -188,7 +191,10 @@ fn an_imported_draft_plan_is_invisible_to_the_public() {
     doc.plan.id = None;
     doc.plan.state = PlanState::Draft;
     doc.plan.name = "某区“十四五”规划（草稿）".into();
-    let draft = app.rt.block_on(app.state.store().import_plan(&doc, "planner")).unwrap();
+    let draft = app
+        .rt
+        .block_on(app.state.app().store().import_plan(&doc, "planner"))
+        .unwrap();
     let public = app.client();
     let home = public.get("/public/");
     // Two plans stored, one public: the portal goes straight to it.
@@ -233,7 +239,7 @@ fn an_imported_draft_plan_is_invisible_to_the_public() {
 fn the_public_dashboard_shows_released_years_only() {
     let app = start();
     let plan = app.plan;
-    let store = app.state.store();
+    let store = app.state.app().store();
     // Only 2023 released; one 2025 figure published.
     app.rt.block_on(async {
         for y in [2021, 2022] {

@@ -21,7 +21,7 @@ fn session_cookie(r: &common::Resp) -> String {
 }
 
 fn session_count(app: &App) -> i64 {
-    app.rt.block_on(app.state.store().session_count()).unwrap()
+    app.rt.block_on(app.state.app().store().session_count()).unwrap()
 }
 
 /// One login POST with a given form token (and its cookie).
@@ -123,7 +123,7 @@ fn anonymous_visitors_store_no_session_and_sessions_survive_a_restart() {
         .rt
         .block_on(
             lantu_store::sqlx::query_scalar::<_, String>("SELECT id_hash FROM sessions")
-                .fetch_all(app.state.store().pool()),
+                .fetch_all(app.state.app().store().pool()),
         )
         .unwrap();
     let secret = cookie.trim_start_matches("lantu_session=");

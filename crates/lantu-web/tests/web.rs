@@ -155,7 +155,12 @@ fn public_never_shows_a_draft_and_the_workflow_publishes() {
     let public = app.client();
     // 2024 released to the public: its figures show there once published.
     app.rt
-        .block_on(app.state.store().set_year_released(app.plan, 2024, true, "planner"))
+        .block_on(
+            app.state
+                .app()
+                .store()
+                .set_year_released(app.plan, 2024, true, "planner"),
+        )
         .unwrap();
     let public_page = format!("/public/plans/{}/indicators/{code}?year=2024", app.plan);
     let public_api = format!("/api/v1/plans/{}/observations?indicator={code}", app.plan);
@@ -626,7 +631,7 @@ fn accounts_outlive_the_server_and_their_changes_are_audited() {
 
     // A second server on the same database: the account is there.
     let (store, id) = app.rt.block_on(async {
-        let store = app.state.store().clone();
+        let store = app.state.app().store().clone();
         let u = store.user_by_name("jyj").await.unwrap().expect("the account is stored");
         (store, u.id)
     });
@@ -856,7 +861,7 @@ fn a_new_password_or_a_deactivation_ends_sessions_and_tokens_everywhere() {
     let token = c.issue_token();
     let auth = format!("Bearer {token}");
     assert_eq!(c.get("/account").status, 200);
-    let store = app.state.store().clone();
+    let store = app.state.app().store().clone();
     let id = app.rt.block_on(store.user_by_name("planner")).unwrap().unwrap().id;
     let set_password = |hash: &str| {
         let update = lantu_store::UserUpdate {
@@ -937,12 +942,12 @@ fn planners_add_and_rename_departments() {
     assert!(r.body.contains("区卫生健康委") && r.body.contains("区发展和改革委员会"));
     let r = post(&[("action", "rename_department"), ("code", "fgw"), ("name", "  ")]);
     assert_eq!(r.status, 400);
-    let doc = app.rt.block_on(app.state.store().plan_doc(app.plan)).unwrap();
+    let doc = app.rt.block_on(app.state.app().store().plan_doc(app.plan)).unwrap();
     assert!(doc
         .departments
         .iter()
         .any(|d| d.code == "fgw" && d.name == "区发展和改革委员会"));
-    let log = app.rt.block_on(app.state.store().audit_log(20)).unwrap();
+    let log = app.rt.block_on(app.state.app().store().audit_log(20)).unwrap();
     assert!(log
         .iter()
         .any(|e| e.action == "update_department" && e.actor == "planner"));

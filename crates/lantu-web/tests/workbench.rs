@@ -102,7 +102,7 @@ fn a_reporter_cannot_import_and_bad_files_are_told_in_chinese() {
     assert_eq!(r.status, 422);
     assert!(r.body.contains("无法读取文件「broken.docx」"), "{}", r.body);
     // Nothing was stored.
-    assert_eq!(app.rt.block_on(app.state.store().plans()).unwrap().len(), 1);
+    assert_eq!(app.rt.block_on(app.state.app().store().plans()).unwrap().len(), 1);
 }
 
 #[test]
@@ -199,7 +199,7 @@ fn a_planner_imports_reviews_and_adopts_a_plan() {
         ],
     );
     assert_eq!(r.status, 303, "{}", r.body);
-    let doc = app.rt.block_on(app.state.store().plan_doc(plan)).unwrap();
+    let doc = app.rt.block_on(app.state.app().store().plan_doc(plan)).unwrap();
     let t1 = doc.indicators.iter().find(|i| i.code == "t001").unwrap();
     assert_eq!(t1.target.value, Some(150.into()));
 
@@ -211,7 +211,7 @@ fn a_planner_imports_reviews_and_adopts_a_plan() {
     let w = c.get(&format!("/plans/{plan}/workbench"));
     assert!(!w.body.contains("id=\"row-t009\""), "a rejected record leaves the grid");
     assert!(w.body.contains("m-rejected"), "but stays visible in the text");
-    let retired = app.rt.block_on(app.state.store().plan_doc(plan)).unwrap();
+    let retired = app.rt.block_on(app.state.app().store().plan_doc(plan)).unwrap();
     assert!(retired.indicators.iter().all(|i| i.code != "t009"));
 
     // Add the target the extractor missed, by finding its sentence.
@@ -253,7 +253,7 @@ fn a_planner_imports_reviews_and_adopts_a_plan() {
         &[("action", "department"), ("name", "区园林局"), ("dept_code", "yl")],
     );
     assert_eq!(r.status, 303, "{}", r.body);
-    let doc = app.rt.block_on(app.state.store().plan_doc(plan)).unwrap();
+    let doc = app.rt.block_on(app.state.app().store().plan_doc(plan)).unwrap();
     let codes: Vec<(String, &str)> = doc.indicators.iter().map(|i| (i.code.clone(), "x")).collect();
     let mut bulk: Vec<(&str, &str)> = vec![("action", "assign"), ("lead", "yl"), ("co", "fgw")];
     for (code, _) in &codes {
@@ -301,10 +301,10 @@ fn a_planner_imports_reviews_and_adopts_a_plan() {
     assert_eq!(anon.get(&format!("/public/plans/{plan}")).status, 404);
     let r = act(&c, plan, &[("action", "adopt")]);
     assert_eq!(r.status, 303, "{}", r.body);
-    let summary = app.rt.block_on(app.state.store().plans()).unwrap();
+    let summary = app.rt.block_on(app.state.app().store().plans()).unwrap();
     let p = summary.iter().find(|p| p.id == plan).unwrap();
     assert_eq!(p.state, lantu_core::plan::PlanState::Adopted);
-    let verify = app.rt.block_on(app.state.store().audit_verify()).unwrap();
+    let verify = app.rt.block_on(app.state.app().store().audit_verify()).unwrap();
     assert!(verify.problems.is_empty(), "{:?}", verify.problems);
 
     // After adoption a target change needs a reason.
@@ -324,7 +324,7 @@ fn a_planner_imports_reviews_and_adopts_a_plan() {
     assert_eq!(r.status, 303, "{}", r.body);
     let versions = app
         .rt
-        .block_on(app.state.store().target_versions(plan, "t001"))
+        .block_on(app.state.app().store().target_versions(plan, "t001"))
         .unwrap();
     assert_eq!(versions.len(), 2);
 
@@ -342,10 +342,10 @@ fn a_planner_imports_reviews_and_adopts_a_plan() {
         "adopted, not yet public"
     );
     app.rt
-        .block_on(app.state.store().set_plan_public(plan, true, "planner"))
+        .block_on(app.state.app().store().set_plan_public(plan, true, "planner"))
         .unwrap();
     app.rt
-        .block_on(app.state.store().set_year_released(plan, 2023, true, "planner"))
+        .block_on(app.state.app().store().set_year_released(plan, 2023, true, "planner"))
         .unwrap();
     let public = anon.get(&format!("/public/plans/{plan}"));
     assert_eq!(public.status, 200, "{}", public.body);

@@ -39,7 +39,7 @@ fn a_planner_imports_corrects_and_adopts_a_plan_in_the_browser() {
         return;
     };
     let base = app.base.clone();
-    let store = app.state.store().clone();
+    let store = app.state.app().store().clone();
     let artifacts = session.artifacts.clone();
     session.run(&app.rt, move |c| walk(c, base, store, artifacts));
 }

@@ -4,7 +4,7 @@
 use crate::table;
 use crate::{emit, Format};
 use anyhow::{bail, Context, Result};
-use lantu_app::{App, Counted, StatusOptions, Visibility};
+use lantu_app::{App, Counted, StatusOptions};
 use lantu_core::messages::Lang;
 use lantu_core::observation::ObservationState;
 use lantu_core::plan::PlanDoc;
@@ -181,24 +181,9 @@ pub async fn data_template(
 ) -> Result<()> {
     let doc = store.plan_doc(plan).await?;
     let (from, to) = years.unwrap_or((doc.plan.start_year, doc.plan.end_year));
-    let current = store
-        .observations(
-            plan,
-            &lantu_store::ObservationQuery {
-                department: department.map(str::to_string),
-                ..Default::default()
-            },
-        )
+    let bytes = App::new(store.clone())
+        .form_template(plan, department, from..=to)
         .await?;
-    let previous = |code: &str, period: &lantu_core::progress::Period, geo: Option<&str>| {
-        current
-            .iter()
-            .filter(|o| o.indicator == code && o.geography.as_deref().unwrap_or("") == geo.unwrap_or(""))
-            .filter(|o| o.period < *period)
-            .max_by_key(|o| o.period)
-            .map(|o| o.value)
-    };
-    let bytes = lantu_data::template::xlsx(&doc, department, from..=to, &previous)?;
     std::fs::write(out, bytes).with_context(|| format!("cannot write {}", out.display()))?;
     emit(&format!("wrote {}\n", out.display()))
 }
@@ -358,8 +343,8 @@ pub async fn report(
     lang: &str,
     out: &Path,
 ) -> Result<()> {
+    use lantu_app::reports::{Format as F, Lang};
     use lantu_core::snapshot::ReportKind;
-    use lantu_report::{Format as F, Lang};
     let kind = match kind {
         "midterm" => ReportKind::Midterm,
         "final" => ReportKind::Final,
@@ -374,13 +359,10 @@ pub async fn report(
     let lang = if lang == "en" { Lang::En } else { Lang::Zh };
     // Reviewed (approved or published) figures, the same view the office's
     // dashboard shows, with every evaluation comment.
-    let snap = App::new(store.clone())
-        .report_snapshot(plan, Some(year), Visibility::Internal, false, None)
+    let rendered = App::new(store.clone())
+        .office_report(plan, year, kind, lang, format)
         .await
-        .with_context(|| format!("cannot build the status of plan {plan} in {year}"))?;
-    let report = lantu_report::content::Report::build(&snap, kind, lang);
-    let rendered =
-        lantu_report::render_with(&report, format, &Default::default()).context("cannot write the report")?;
+        .with_context(|| format!("cannot write the report of plan {plan} in {year}"))?;
     for w in &rendered.warnings {
         eprintln!("warning: {w}");
     }

@@ -23,6 +23,7 @@
 //! allocate; `benches/parse.rs` measures it.
 
 mod csv;
+mod rows;
 mod validate;
 mod xlsx;
 pub(crate) mod zipread;
@@ -33,6 +34,7 @@ use lantu_core::observation::NewObservation;
 use lantu_core::plan::PlanDoc;
 use std::fmt;
 
+pub use rows::{read_rows, FormRow};
 pub use validate::parse_period;
 
 /// What is wrong, for callers that act on the kind (a web form marks the
