@@ -105,3 +105,50 @@ impl App {
         Ok(())
     }
 }
+
+pub use lantu_store::{ApplyReport, Change};
+
+impl App {
+    /// Stores `doc` (a TOML indicator system or an extraction's draft) as
+    /// a new plan, as `actor` (who may edit plans); returns its id.
+    pub async fn import_plan(&self, actor: &crate::Actor, doc: &PlanDoc) -> Result<i64> {
+        may_edit_plans(actor)?;
+        doc.validate().map_err(|e| crate::AppError::Invalid(e.to_string()))?;
+        Ok(self.store.import_plan(doc, &actor.name).await?)
+    }
+
+    /// Brings a corrected document back to its plan (`doc.plan.id`): new
+    /// and changed definitions are stored, missing ones retired, and a
+    /// changed target of an adopted plan becomes a new target version from
+    /// `effective_year` (default: this year, inside the plan period).
+    pub async fn apply_plan(
+        &self,
+        actor: &crate::Actor,
+        doc: &PlanDoc,
+        effective_year: Option<i32>,
+    ) -> Result<ApplyReport> {
+        may_edit_plans(actor)?;
+        let id = doc.plan.id.ok_or_else(|| {
+            crate::AppError::Invalid(
+                "文件没有 plan.id：请先用 `lantu plan export ID` 导出再修改 / the document has no plan.id: export the plan with `lantu plan export ID` and edit that file"
+                    .into(),
+            )
+        })?;
+        doc.validate().map_err(|e| crate::AppError::Invalid(e.to_string()))?;
+        Ok(self
+            .store
+            .apply_plan_with(id, doc, &actor.name, lantu_store::ApplyOptions { effective_year })
+            .await?)
+    }
+}
+
+fn may_edit_plans(actor: &crate::Actor) -> Result<()> {
+    use lantu_core::policy::{Action, Policy, Scope};
+    if Policy::default().allows(actor.role, Action::EditPlan, Scope::None, None) {
+        Ok(())
+    } else {
+        Err(crate::AppError::Forbidden(
+            "只有管理员和规划部门可修改规划 / only administrators and planners change plans".into(),
+        ))
+    }
+}

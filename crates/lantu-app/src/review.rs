@@ -405,6 +405,18 @@ impl App {
         step: Step,
         reason: Option<&str>,
     ) -> Result<Vec<i64>> {
+        self.step_as(plan_id, &crate::Actor::of(user), ids, step, reason).await
+    }
+
+    /// [`App::review_step`] as `actor`.
+    async fn step_as(
+        &self,
+        plan_id: i64,
+        user: &crate::Actor,
+        ids: &[i64],
+        step: Step,
+        reason: Option<&str>,
+    ) -> Result<Vec<i64>> {
         let reason = reason.map(str::trim).filter(|r| !r.is_empty());
         if step == Step::Return && reason.is_none() {
             return Err(AppError::Invalid("退回时请填写意见 / a return needs a reason".into()));
@@ -426,7 +438,13 @@ impl App {
             }
             let from = Stage::new(r.state, r.passed);
             let to = policy
-                .step(user.role, user.department.as_deref(), scope_of(user, d), from, step)
+                .step(
+                    user.role,
+                    user.department.as_deref(),
+                    Scope::of(user.department.as_deref(), d.map_or(&[][..], |d| &d.departments[..])),
+                    from,
+                    step,
+                )
                 .ok_or_else(|| {
                     AppError::Forbidden(format!(
                         "不能对数据 {id}（{} {}，{}）执行“{}” / {} may not {} observation {id} ({} {}, {})",
@@ -451,7 +469,7 @@ impl App {
         for (name, moves) in groups {
             moved.extend(
                 self.store
-                    .move_in_chain(plan_id, &moves, step, &name, &user.username, reason)
+                    .move_in_chain(plan_id, &moves, step, &name, &user.name, reason)
                     .await?,
             );
         }
@@ -588,5 +606,69 @@ impl App {
     /// level).
     pub async fn review_levels(&self, plan_id: i64) -> Result<Vec<Level>> {
         Ok(self.store.review_levels(plan_id).await?)
+    }
+}
+
+impl App {
+    /// Moves every figure of plan `plan_id` one step towards `to`, as
+    /// `actor` (the command line's `data review`, for scripts): drafts are
+    /// submitted; submitted figures pass the level each waits at; figures
+    /// past the last level are published. Returns the ids moved.
+    pub async fn review_all(
+        &self,
+        plan_id: i64,
+        actor: &crate::Actor,
+        to: ObservationState,
+        comment: Option<&str>,
+    ) -> Result<Vec<i64>> {
+        let policy = self.policy(plan_id).await?;
+        let from =
+            match to {
+                ObservationState::Submitted => ObservationState::Draft,
+                ObservationState::Approved => ObservationState::Submitted,
+                ObservationState::Published => ObservationState::Approved,
+                ObservationState::Draft => return Err(AppError::Invalid(
+                    "退回须逐条填写意见，请在审核页面操作 / to return figures to draft, name them in the review page"
+                        .into(),
+                )),
+            };
+        if to == ObservationState::Approved {
+            let ids: Vec<i64> = self
+                .store
+                .observations(
+                    plan_id,
+                    &ObservationQuery {
+                        view: View::Latest,
+                        ..ObservationQuery::default()
+                    },
+                )
+                .await?
+                .into_iter()
+                .filter(|r| r.state == ObservationState::Submitted)
+                .map(|r| r.id)
+                .collect();
+            if ids.is_empty() {
+                return Ok(ids);
+            }
+            return self.step_as(plan_id, actor, &ids, Step::Approve, comment).await;
+        }
+        let action = if to == ObservationState::Published {
+            Action::Publish
+        } else {
+            Action::Submit
+        };
+        if !policy.allows(actor.role, action, Scope::Own, Some(from)) {
+            return Err(AppError::Forbidden(format!(
+                "{} 不能执行“{}” / a {} may not {}",
+                actor.role.as_str(),
+                action.as_str(),
+                actor.role.as_str(),
+                action.as_str()
+            )));
+        }
+        Ok(self
+            .store
+            .set_state(&Figures::AllIn { plan_id, state: from }, to, &actor.name, comment)
+            .await?)
     }
 }

@@ -6,7 +6,8 @@
 use crate::{emit, Format};
 use anyhow::{bail, Context, Result};
 use clap::Subcommand;
-use lantu_store::{AuditAnchor, AuditReport, Store};
+use lantu_app::audit::{AuditAnchor, AuditReport};
+use lantu_app::App;
 use std::path::{Path, PathBuf};
 
 #[derive(Subcommand)]
@@ -52,20 +53,20 @@ pub enum AuditCmd {
     },
 }
 
-pub async fn run(store: &Store, cmd: AuditCmd) -> Result<()> {
+pub async fn run(app: &App, cmd: AuditCmd) -> Result<()> {
     match cmd {
         AuditCmd::Verify { anchor, key, format } => {
             let (report, anchor) = match (anchor, key) {
                 (Some(a), Some(k)) => {
                     let key = read_key(&k)?;
                     let anchor = read_anchor(&a)?;
-                    let report = store
+                    let report = app
                         .audit_verify_anchored(&anchor, &key)
                         .await
                         .with_context(|| format!("cannot check the anchor {}", a.display()))?;
                     (report, Some(anchor))
                 }
-                _ => (store.audit_verify().await?, None),
+                _ => (app.audit_verify().await?, None),
             };
             print_report(&report, anchor.as_ref(), format)
         }
@@ -75,7 +76,7 @@ pub async fn run(store: &Store, cmd: AuditCmd) -> Result<()> {
                 (Some(path), None) => read_key(&path)?,
                 (None, None) => bail!("give --key FILE, or --new-key FILE to create one"),
             };
-            let (anchor, report) = store.audit_anchor(&key).await?;
+            let (anchor, report) = app.audit_anchor(&key).await?;
             let json = serde_json::to_string_pretty(&anchor)? + "\n";
             match output {
                 Some(path) => {

@@ -79,7 +79,6 @@ pub enum EvidenceCmd {
 
 pub async fn run(app: &App, cmd: EvidenceCmd, actor: &str) -> Result<()> {
     let user = app
-        .store()
         .user_by_name(actor)
         .await?
         .with_context(|| format!("--as {actor}: 没有该账户；佐证材料命令以账户身份执行 / no such account; evidence commands act as an account"))?;

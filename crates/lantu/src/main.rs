@@ -265,21 +265,20 @@ fn run(cli: Cli) -> Result<()> {
     };
     match cli.command {
         Command::Plan(cmd) => rt()?.block_on(async {
-            let store = stored::open(&db).await?;
+            let app = stored::open(&db).await?;
             match cmd {
-                PlanCmd::Import { file } => stored::plan_import(&store, &file, &actor).await,
-                PlanCmd::List { format } => stored::plan_list(&store, format).await,
-                PlanCmd::Export { id, output } => stored::plan_export(&store, id, output.as_deref()).await,
+                PlanCmd::Import { file } => stored::plan_import(&app, &file, &actor).await,
+                PlanCmd::List { format } => stored::plan_list(&app, format).await,
+                PlanCmd::Export { id, output } => stored::plan_export(&app, id, output.as_deref()).await,
                 PlanCmd::Apply { file, effective_year } => {
-                    stored::plan_apply(&store, &file, effective_year, &actor).await
+                    stored::plan_apply(&app, &file, effective_year, &actor).await
                 }
-                PlanCmd::Adopt { id } => stored::plan_adopt(&store, id, &actor).await,
-                PlanCmd::Publication(cmd) => publication::run(&lantu_app::App::new(store), cmd, &actor).await,
+                PlanCmd::Adopt { id } => stored::plan_adopt(&app, id, &actor).await,
+                PlanCmd::Publication(cmd) => publication::run(&app, cmd, &actor).await,
             }
         }),
         Command::Evidence(cmd) => rt()?.block_on(async {
-            let store = stored::open(&db).await?;
-            let app = lantu_app::App::new(store);
+            let app = stored::open(&db).await?;
             let app = match std::env::var_os("LANTU_EVIDENCE_DIR").filter(|d| !d.is_empty()) {
                 Some(dir) => app.with_evidence_dir(PathBuf::from(dir)),
                 None => app,
@@ -287,7 +286,7 @@ fn run(cli: Cli) -> Result<()> {
             evidence_cmd::run(&app, cmd, &actor).await
         }),
         Command::Data(cmd) => rt()?.block_on(async {
-            let store = stored::open(&db).await?;
+            let app = stored::open(&db).await?;
             match cmd {
                 DataCmd::Template {
                     plan,
@@ -301,14 +300,14 @@ fn run(cli: Cli) -> Result<()> {
                         (None, None) => None,
                         _ => anyhow::bail!("give both --from and --to, or neither"),
                     };
-                    stored::data_template(&store, plan, department.as_deref(), years, &output).await
+                    stored::data_template(&app, plan, department.as_deref(), years, &output).await
                 }
                 DataCmd::Import { file, plan, reason } => {
-                    stored::data_import(&store, plan, &file, reason.as_deref(), &actor, lang).await
+                    stored::data_import(&app, plan, &file, reason.as_deref(), &actor, lang).await
                 }
                 DataCmd::Review { plan, to, comment } => {
                     let to = lantu_core::observation::ObservationState::parse(&to).context("unknown state")?;
-                    stored::data_review(&store, plan, to, comment.as_deref(), &actor).await
+                    stored::data_review(&app, plan, to, comment.as_deref(), &actor).await
                 }
             }
         }),
@@ -318,12 +317,12 @@ fn run(cli: Cli) -> Result<()> {
             all,
             format,
         } => rt()?.block_on(async {
-            let store = stored::open(&db).await?;
-            stored::status(&store, plan, year, all, format).await
+            let app = stored::open(&db).await?;
+            stored::status(&app, plan, year, all, format).await
         }),
         Command::Audit(cmd) => rt()?.block_on(async {
-            let store = stored::open(&db).await?;
-            audit_cmd::run(&store, cmd).await
+            let app = stored::open(&db).await?;
+            audit_cmd::run(&app, cmd).await
         }),
         Command::Extract { dir, format, .. } if !dir.score_dir.is_empty() => score_dir::run(&dir, format),
         Command::Extract {
@@ -341,17 +340,17 @@ fn run(cli: Cli) -> Result<()> {
             format,
             output,
         } => rt()?.block_on(async {
-            let store = stored::open(&db).await?;
-            stored::report(&store, plan, year, &kind, &format, lang.code(), &output).await
+            let app = stored::open(&db).await?;
+            stored::report(&app, plan, year, &kind, &format, lang.code(), &output).await
         }),
         Command::Department(cmd) => rt()?.block_on(async {
-            let app = lantu_app::App::new(stored::open(&db).await?);
+            let app = stored::open(&db).await?;
             departments::run(&app, cmd, &actor).await
         }),
         Command::User(cmd) => rt()?.block_on(async {
-            let store = stored::open(&db).await?;
+            let app = stored::open(&db).await?;
             match cmd {
-                UserCmd::List { format } => users::list(&store, format).await,
+                UserCmd::List { format } => users::list(&app, format).await,
                 UserCmd::Add {
                     username,
                     role,
@@ -359,7 +358,7 @@ fn run(cli: Cli) -> Result<()> {
                     display_name,
                 } => {
                     users::add(
-                        &store,
+                        &app,
                         &username,
                         &role,
                         department.as_deref(),
@@ -368,9 +367,9 @@ fn run(cli: Cli) -> Result<()> {
                     )
                     .await
                 }
-                UserCmd::Passwd { username } => users::passwd(&store, &username, &actor).await,
-                UserCmd::Activate { username } => users::set_active(&store, &username, true, &actor).await,
-                UserCmd::Deactivate { username } => users::set_active(&store, &username, false, &actor).await,
+                UserCmd::Passwd { username } => users::passwd(&app, &username, &actor).await,
+                UserCmd::Activate { username } => users::set_active(&app, &username, true, &actor).await,
+                UserCmd::Deactivate { username } => users::set_active(&app, &username, false, &actor).await,
             }
         }),
         Command::Serve {
@@ -489,10 +488,10 @@ fn demo_password() -> String {
 
 /// Demo accounts of `store` that still sign in with the demo's published
 /// password: a database made by `lantu demo` must not be served as is.
-async fn demo_accounts_left(store: &lantu_store::Store) -> Result<Vec<String>> {
+async fn demo_accounts_left(app: &lantu_app::App) -> Result<Vec<String>> {
     let mut left = Vec::new();
     for (name, ..) in DEMO_ACCOUNTS {
-        if let Some(u) = store.user_by_name(name).await? {
+        if let Some(u) = app.user_by_name(name).await? {
             let (pw, hash) = (demo_password(), u.password_hash.clone());
             let same = tokio::task::spawn_blocking(move || lantu_app::accounts::verify_password(&pw, &hash)).await?;
             if u.active && same {
@@ -564,17 +563,17 @@ fn serve(
         .build()
         .context("cannot start the async runtime")?;
     rt.block_on(async {
-        let store = stored::open(db).await?;
+        let mut app = stored::open(db).await?;
         let config = lantu_web::Config {
             secure_cookies: !insecure_cookies,
             smtp: delivery.smtp(),
             ..Default::default()
         };
-        let first_start = !store.has_users().await?;
+        let first_start = !app.has_users().await?;
         let demo_left = if first_start {
             Vec::new()
         } else {
-            demo_accounts_left(&store).await?
+            demo_accounts_left(&app).await?
         };
         if !demo_left.is_empty() && !allow_demo_passwords {
             anyhow::bail!(
@@ -584,7 +583,6 @@ fn serve(
                 demo_left.join(", ")
             );
         }
-        let mut app = lantu_app::App::new(store);
         if let Some(dir) = &delivery.evidence_dir {
             app = app.with_evidence_dir(dir);
         }
@@ -633,8 +631,8 @@ fn demo(db: &str, addr: std::net::SocketAddr, no_serve: bool) -> Result<()> {
         .build()
         .context("cannot start the async runtime")?;
     rt.block_on(async {
-        let store = stored::open(db).await?;
-        let id = demo_load(&store).await?;
+        let app = stored::open(db).await?;
+        let id = demo_load(app.store()).await?;
         emit(&format!(
             "Read the bundled plan: {} targets, {} baselines, {} key projects (targets F1 {:.3}, baselines F1 {:.3}, links F1 {:.3} against the bundled gold).\n\
              Stored as plan {id} in {db}, with ILLUSTRATIVE SAMPLE DATA (示例数据，非正式统计) up to {DEMO_YEAR}.\n\n",
@@ -645,13 +643,12 @@ fn demo(db: &str, addr: std::net::SocketAddr, no_serve: bool) -> Result<()> {
             report.baselines.f1,
             report.links.f1
         ))?;
-        let app = lantu_app::App::new(store);
         let password = demo_password();
         let mut lines = String::new();
         for (user, name, role, dept) in DEMO_ACCOUNTS {
             // A database that already holds the account keeps it (and the
             // password its owner may have changed).
-            if app.store().user_by_name(user).await?.is_some() {
+            if app.user_by_name(user).await?.is_some() {
                 lines.push_str(&format!("  {user:<10} {name}  (kept as stored, password unchanged)\n"));
                 continue;
             }
@@ -671,7 +668,7 @@ fn demo(db: &str, addr: std::net::SocketAddr, no_serve: bool) -> Result<()> {
         }
         if no_serve {
             emit(&format!("Accounts (password {password}):\n{lines}\n"))?;
-            return stored::status(app.store(), id, DEMO_YEAR, false, Format::Table).await;
+            return stored::status(&app, id, DEMO_YEAR, false, Format::Table).await;
         }
         emit(&format!(
             "Dashboard: http://{addr}/\nPublic portal: http://{addr}/public/\nAccounts (password {password}):\n{lines}"

@@ -1,14 +1,13 @@
-//! Commands that work on the store: plans, monitoring data, status.
-//! Wiring only: parse, call the store and the crates, print.
+//! Commands on the stored plans: plans, monitoring data, status, reports.
+//! Wiring only: parse, call one use case of the application, print.
 
 use crate::table;
 use crate::{emit, Format};
 use anyhow::{bail, Context, Result};
-use lantu_app::{App, Counted, StatusOptions};
+use lantu_app::{Actor, App, Counted, StatusOptions};
 use lantu_core::messages::Lang;
 use lantu_core::observation::ObservationState;
 use lantu_core::plan::PlanDoc;
-use lantu_store::{Figures, Store};
 use std::path::Path;
 
 /// Who is writing, for the audit log: `--as`, else `LANTU_USER`, else the
@@ -21,8 +20,8 @@ pub fn actor(explicit: Option<&str>) -> String {
         .unwrap_or_else(|| "lantu".into())
 }
 
-pub async fn open(url: &str) -> Result<Store> {
-    Store::open(url)
+pub async fn open(url: &str) -> Result<App> {
+    App::open(url)
         .await
         .with_context(|| format!("cannot open the database {url}"))
 }
@@ -59,7 +58,7 @@ pub fn plan_doc_from(file: &Path) -> Result<PlanDoc> {
     }
 }
 
-pub async fn plan_import(store: &Store, file: &Path, actor: &str) -> Result<()> {
+pub async fn plan_import(app: &App, file: &Path, actor: &str) -> Result<()> {
     let ext = file
         .extension()
         .and_then(|e| e.to_str())
@@ -67,9 +66,10 @@ pub async fn plan_import(store: &Store, file: &Path, actor: &str) -> Result<()> 
         .to_ascii_lowercase();
     let (doc, id) = if matches!(ext.as_str(), "toml" | "json") {
         let doc = plan_doc_from(file)?;
-        doc.validate()
+        let id = app
+            .import_plan(&Actor::operator(actor), &doc)
+            .await
             .with_context(|| format!("the indicator system of {} is not valid", file.display()))?;
-        let id = store.import_plan(&doc, actor).await?;
         (doc, id)
     } else {
         // A plan text: kept with the draft for the review workbench.
@@ -77,7 +77,7 @@ pub async fn plan_import(store: &Store, file: &Path, actor: &str) -> Result<()> 
         let name = file.file_name().and_then(|n| n.to_str()).unwrap_or("plan.txt");
         let drafted = lantu_app::workbench::draft_text(name, text)?;
         let doc = drafted.doc.clone();
-        let id = App::new(store.clone()).store_draft(shell(actor), drafted).await?;
+        let id = app.store_draft(shell(actor), drafted).await?;
         (doc, id)
     };
     emit(&format!(
@@ -103,13 +103,13 @@ fn shell(actor: &str) -> lantu_app::workbench::Caller<'_> {
 
 /// `lantu plan adopt ID`: adopts a draft once nothing blocks it, else
 /// lists every blocker.
-pub async fn plan_adopt(store: &Store, id: i64, actor: &str) -> Result<()> {
-    App::new(store.clone()).adopt(shell(actor), id).await?;
+pub async fn plan_adopt(app: &App, id: i64, actor: &str) -> Result<()> {
+    app.adopt(shell(actor), id).await?;
     emit(&format!("plan {id}: 已采纳 / adopted\n"))
 }
 
-pub async fn plan_list(store: &Store, format: Format) -> Result<()> {
-    let plans = store.plans().await?;
+pub async fn plan_list(app: &App, format: Format) -> Result<()> {
+    let plans = app.plans(lantu_app::Visibility::Internal).await?;
     if format == Format::Json {
         return emit(&(serde_json::to_string_pretty(&plans)? + "\n"));
     }
@@ -132,8 +132,8 @@ pub async fn plan_list(store: &Store, format: Format) -> Result<()> {
     ))
 }
 
-pub async fn plan_export(store: &Store, id: i64, out: Option<&Path>) -> Result<()> {
-    let doc = store.plan_doc(id).await?;
+pub async fn plan_export(app: &App, id: i64, out: Option<&Path>) -> Result<()> {
+    let doc = app.plan_doc(id).await?;
     let text = toml::to_string(&doc).context("cannot write the indicator system as TOML")?;
     match out {
         Some(path) => std::fs::write(path, text).with_context(|| format!("cannot write {}", path.display())),
@@ -141,23 +141,17 @@ pub async fn plan_export(store: &Store, id: i64, out: Option<&Path>) -> Result<(
     }
 }
 
-pub async fn plan_apply(store: &Store, file: &Path, effective_year: Option<i32>, actor: &str) -> Result<()> {
+pub async fn plan_apply(app: &App, file: &Path, effective_year: Option<i32>, actor: &str) -> Result<()> {
     let doc = plan_doc_from(file)?;
-    let Some(id) = doc.plan.id else {
-        bail!(
-            "{} has no plan.id: export the plan with `lantu plan export ID` and edit that file",
-            file.display()
-        );
-    };
-    doc.validate()
-        .with_context(|| format!("the indicator system of {} is not valid", file.display()))?;
-    let report = store
-        .apply_plan_with(id, &doc, actor, lantu_store::ApplyOptions { effective_year })
-        .await?;
+    let id = doc.plan.id.unwrap_or_default();
+    let report = app
+        .apply_plan(&Actor::operator(actor), &doc, effective_year)
+        .await
+        .with_context(|| format!("the indicator system of {} is not applied", file.display()))?;
     if report.is_empty() {
         return emit(&format!("plan {id}: no change\n"));
     }
-    let list = |v: &[lantu_store::Change]| {
+    let list = |v: &[lantu_app::plans::Change]| {
         v.iter()
             .map(|c| format!("{} {}", c.entity, c.code))
             .collect::<Vec<_>>()
@@ -173,17 +167,15 @@ pub async fn plan_apply(store: &Store, file: &Path, effective_year: Option<i32>,
 }
 
 pub async fn data_template(
-    store: &Store,
+    app: &App,
     plan: i64,
     department: Option<&str>,
     years: Option<(i32, i32)>,
     out: &Path,
 ) -> Result<()> {
-    let doc = store.plan_doc(plan).await?;
+    let doc = app.plan_doc(plan).await?;
     let (from, to) = years.unwrap_or((doc.plan.start_year, doc.plan.end_year));
-    let bytes = App::new(store.clone())
-        .form_template(plan, department, from..=to)
-        .await?;
+    let bytes = app.form_template(plan, department, from..=to).await?;
     std::fs::write(out, bytes).with_context(|| format!("cannot write {}", out.display()))?;
     emit(&format!("wrote {}\n", out.display()))
 }
@@ -206,7 +198,7 @@ pub fn lang(flag: Option<&str>) -> Lang {
 }
 
 pub async fn data_import(
-    store: &Store,
+    app: &App,
     plan: i64,
     file: &Path,
     reason: Option<&str>,
@@ -215,12 +207,12 @@ pub async fn data_import(
 ) -> Result<()> {
     let bytes = std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
     let name = file.file_name().and_then(|n| n.to_str()).unwrap_or("data");
-    let doc = store.plan_doc(plan).await?;
+    let doc = app.plan_doc(plan).await?;
     let not_imported = || match lang {
         Lang::Zh => format!("{} 未导入：没有写入任何数据", file.display()),
         Lang::En => format!("{} was not imported: nothing was written", file.display()),
     };
-    let rows = lantu_data::import::read(&bytes, name, &doc)
+    let rows = lantu_app::entry::read_file(&bytes, name, &doc)
         .map_err(|e| anyhow::anyhow!("{}", e.text(lang)))
         .with_context(not_imported)?;
     let batch = lantu_app::Batch {
@@ -228,7 +220,7 @@ pub async fn data_import(
         source_name: name,
         reason,
     };
-    let report = match App::new(store.clone()).save_figures(plan, &rows, batch).await {
+    let report = match app.save_figures(plan, &rows, batch).await {
         Ok(r) => r,
         Err(lantu_app::AppError::Refused(problems)) => {
             let lines: Vec<String> = problems
@@ -251,30 +243,14 @@ pub async fn data_import(
 /// Moves every figure of a plan from one state to the next (submit,
 /// approve, publish) — the review step for scripts; the web does it figure
 /// by figure.
-pub async fn data_review(
-    store: &Store,
-    plan: i64,
-    to: ObservationState,
-    comment: Option<&str>,
-    actor: &str,
-) -> Result<()> {
+pub async fn data_review(app: &App, plan: i64, to: ObservationState, comment: Option<&str>, actor: &str) -> Result<()> {
     let from = match to {
         ObservationState::Submitted => ObservationState::Draft,
         ObservationState::Approved => ObservationState::Submitted,
         ObservationState::Published => ObservationState::Approved,
         ObservationState::Draft => bail!("to return figures to draft, name them in the web's review page"),
     };
-    let moved = store
-        .set_state(
-            &Figures::AllIn {
-                plan_id: plan,
-                state: from,
-            },
-            to,
-            actor,
-            comment,
-        )
-        .await?;
+    let moved = app.review_all(plan, &Actor::operator(actor), to, comment).await?;
     emit(&format!(
         "{} figures moved from {} to {}\n",
         moved.len(),
@@ -283,12 +259,12 @@ pub async fn data_review(
     ))
 }
 
-pub async fn status(store: &Store, plan: i64, year: i32, all: bool, format: Format) -> Result<()> {
+pub async fn status(app: &App, plan: i64, year: i32, all: bool, format: Format) -> Result<()> {
     let options = StatusOptions {
         counted: if all { Counted::All } else { Counted::Reviewed },
         tolerances: None,
     };
-    let items = App::new(store.clone()).status(plan, year, &options).await?;
+    let items = app.status(plan, year, &options).await?;
     if format == Format::Json {
         let rollups = lantu_app::rollups(&items);
         return emit(
@@ -334,15 +310,7 @@ pub async fn status(store: &Store, plan: i64, year: i32, all: bool, format: Form
     ))
 }
 
-pub async fn report(
-    store: &Store,
-    plan: i64,
-    year: i32,
-    kind: &str,
-    format: &str,
-    lang: &str,
-    out: &Path,
-) -> Result<()> {
+pub async fn report(app: &App, plan: i64, year: i32, kind: &str, format: &str, lang: &str, out: &Path) -> Result<()> {
     use lantu_app::reports::{Format as F, Lang};
     use lantu_core::snapshot::ReportKind;
     let kind = match kind {
@@ -359,7 +327,7 @@ pub async fn report(
     let lang = if lang == "en" { Lang::En } else { Lang::Zh };
     // Reviewed (approved or published) figures, the same view the office's
     // dashboard shows, with every evaluation comment.
-    let rendered = App::new(store.clone())
+    let rendered = app
         .office_report(plan, year, kind, lang, format)
         .await
         .with_context(|| format!("cannot write the report of plan {plan} in {year}"))?;

@@ -6,8 +6,8 @@
 use crate::{emit, table, Format};
 use anyhow::{bail, Context, Result};
 use lantu_app::accounts::{hash_password, HashCost, MIN_PASSWORD};
+use lantu_app::{App, UserUpdate};
 use lantu_core::account::Role;
-use lantu_store::{Store, UserUpdate};
 
 /// The password to set: `LANTU_PASSWORD`, else a line of standard input.
 fn read_password() -> Result<String> {
@@ -31,15 +31,14 @@ fn hash(pw: &str) -> Result<String> {
     hash_password(pw, HashCost::default()).map_err(|e| anyhow::anyhow!("{e}"))
 }
 
-async fn find(store: &Store, name: &str) -> Result<lantu_store::User> {
-    store
-        .user_by_name(name)
+async fn find(app: &App, name: &str) -> Result<lantu_app::User> {
+    app.user_by_name(name)
         .await?
         .with_context(|| format!("there is no user `{name}`; `lantu user list` shows them"))
 }
 
-pub async fn list(store: &Store, format: Format) -> Result<()> {
-    let users = store.users().await?;
+pub async fn list(app: &App, format: Format) -> Result<()> {
+    let users = app.users().await?;
     if format == Format::Json {
         return emit(&(serde_json::to_string_pretty(&users)? + "\n"));
     }
@@ -62,7 +61,7 @@ pub async fn list(store: &Store, format: Format) -> Result<()> {
 }
 
 pub async fn add(
-    store: &Store,
+    app: &App,
     username: &str,
     role: &str,
     department: Option<&str>,
@@ -78,7 +77,7 @@ pub async fn add(
     let password = read_password()?;
     // The application's use case: the same checks as the administration
     // page (name, department in the registry, password length).
-    let u = lantu_app::App::new(store.clone())
+    let u = app
         .add_user(
             lantu_app::accounts::NewAccount {
                 username: username.to_string(),
@@ -94,24 +93,24 @@ pub async fn add(
     emit(&format!("added user {} ({})\n", u.username, u.role.as_str()))
 }
 
-pub async fn passwd(store: &Store, username: &str, actor: &str) -> Result<()> {
-    let u = find(store, username).await?;
+pub async fn passwd(app: &App, username: &str, actor: &str) -> Result<()> {
+    let u = find(app, username).await?;
     let password = read_password()?;
     let update = UserUpdate {
         password_hash: Some(hash(&password)?),
         ..Default::default()
     };
-    store.update_user(u.id, &update, actor).await?;
+    app.update_user(u.id, &update, actor).await?;
     emit(&format!("set the password of {}\n", u.username))
 }
 
-pub async fn set_active(store: &Store, username: &str, active: bool, actor: &str) -> Result<()> {
-    let u = find(store, username).await?;
+pub async fn set_active(app: &App, username: &str, active: bool, actor: &str) -> Result<()> {
+    let u = find(app, username).await?;
     let update = UserUpdate {
         active: Some(active),
         ..Default::default()
     };
-    store.update_user(u.id, &update, actor).await?;
+    app.update_user(u.id, &update, actor).await?;
     emit(&format!(
         "{} {}\n",
         if active { "activated" } else { "deactivated" },

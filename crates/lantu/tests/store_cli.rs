@@ -72,6 +72,18 @@ fn plan_round_trip_data_import_review_status_audit() {
     let c = tmp.file("c.toml", &edited);
     assert!(ok(&lantu(&db, &["plan", "apply", &c])).contains("indicator t001"));
 
+    // Thresholds out of order are refused as the administration page
+    // refuses them (one rule, PlanDoc::validate), and nothing changes.
+    let text = std::fs::read_to_string(&a).unwrap();
+    let at = text.find("on_track_ratio = ").expect("the export names the thresholds");
+    let end = at + text[at..].find('\n').unwrap();
+    let bad = format!("{}on_track_ratio = \"5\"{}", &text[..at], &text[end..]);
+    let bad = tmp.file("bad.toml", &bad);
+    let refused = lantu(&db, &["plan", "apply", &bad]);
+    assert!(!refused.status.success());
+    let err = String::from_utf8_lossy(&refused.stderr);
+    assert!(err.contains("基本符合阈值"), "{err}");
+
     // The template is a real xlsx.
     let tpl = tmp.path("tpl.xlsx");
     ok(&lantu(
