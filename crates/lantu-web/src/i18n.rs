@@ -317,7 +317,8 @@ pub fn t(lang: Lang, key: &str) -> &str {
 }
 
 /// Whether the table has `key`.
-pub fn has(key: &str) -> bool {
+#[cfg(test)]
+fn has(key: &str) -> bool {
     TABLE.binary_search_by(|(k, _, _)| k.cmp(&key)).is_ok()
 }
 

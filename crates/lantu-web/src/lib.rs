@@ -17,31 +17,32 @@
 //! # Ok(()) }
 //! ```
 
-pub mod api;
+mod admin;
+mod api;
 mod api_workbench;
 pub mod auth;
 mod cache;
-pub mod chart;
+mod chart;
 mod comments;
 mod departments;
 mod due;
 mod entry;
-pub mod error;
+mod error;
 mod evidence;
-pub mod format;
-pub mod i18n;
+mod format;
+mod i18n;
 mod input;
-pub mod json;
-pub mod limiter;
-pub mod load;
+mod json;
+mod limiter;
+mod load;
 mod login;
 mod pages;
 mod publication;
 mod request_log;
 mod review;
-pub mod search;
-pub mod sessions;
-pub mod templates;
+mod search;
+mod sessions;
+mod templates;
 pub mod view;
 mod work;
 mod workbench;
@@ -926,9 +927,9 @@ pub fn router(state: AppState) -> Router {
         .route("/reminders/deadlines", post(due::deadlines))
         .route("/notices/read", post(due::read_notices))
         .route("/departments", get(departments::page).post(departments::post))
-        .route("/admin", get(entry::admin))
-        .route("/admin/users", post(entry::admin_users))
-        .route("/admin/settings", post(entry::admin_settings))
+        .route("/admin", get(admin::admin))
+        .route("/admin/users", post(admin::admin_users))
+        .route("/admin/settings", post(admin::admin_settings))
         .nest("/api/v1", api::router())
         .fallback(not_found)
         .layer(axum::middleware::from_fn(input::text_layer))
