@@ -35,12 +35,11 @@ pub const DEPARTMENTS: [(&str, &str); 4] = [
     ("tjj", "区统计局"),
 ];
 
-/// The bundled plan's draft indicator system with departments assigned
-/// round-robin.
+/// The bundled plan's draft indicator system (the committed fixture, not a
+/// live extraction) with departments assigned round-robin.
 pub fn plan_doc() -> PlanDoc {
-    let text = include_str!("../../../../data/plans/jinnan-14th-five-year-plan.txt");
-    let ex = lantu_extract::extract(text);
-    let mut doc = lantu_extract::draft::draft(&ex, Some("jinnan-14th-five-year-plan.txt"));
+    let mut doc: PlanDoc =
+        toml::from_str(include_str!("../fixtures/jinnan-draft.toml")).expect("the committed plan fixture reads");
     doc.departments = DEPARTMENTS
         .iter()
         .map(|(c, n)| DepartmentDoc {
