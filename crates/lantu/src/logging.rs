@@ -162,7 +162,7 @@ mod tests {
             }
         }
         let out = Shared::default();
-        let (tx, rx) = sync_channel(4);
+        let (tx, rx) = sync_channel(64);
         let sink = out.clone();
         let writer = std::thread::spawn(move || write_lines(rx, std::io::BufWriter::new(sink)));
         let queue = Queue(tx.clone());
