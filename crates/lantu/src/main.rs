@@ -243,8 +243,11 @@ enum UserCmd {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    logging::init();
-    match run(cli) {
+    let log = logging::init();
+    let result = run(cli);
+    // The log's last lines before the error (written by its own thread).
+    drop(log);
+    match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("error: {e:#}");
