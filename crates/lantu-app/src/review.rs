@@ -332,7 +332,7 @@ impl App {
                 period: r.period,
                 geography: r.geography.clone(),
             };
-            let evidence = self.evidence_of(Some(user), plan_id, &figure).await?;
+            let evidence = self.evidence_in(Some(user), plan_id, &doc, &figure).await?;
             let stage = Stage::new(r.state, r.passed);
             let steps = [Step::Approve, Step::Return, Step::TakeBack]
                 .into_iter()
