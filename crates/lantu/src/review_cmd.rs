@@ -131,15 +131,16 @@ fn step_word(s: Step, lang: Lang) -> &'static str {
 /// The explanations beside a figure: a correction's reason, the rules it
 /// breaks, the reporter's explanation, its evidence files.
 fn context(i: &ReviewItem, lang: Lang) -> String {
+    let colon = lang.pick("：", ": ");
     let mut out = Vec::new();
     if let Some(r) = &i.correction_reason {
-        out.push(format!("{}：{r}", lang.pick("更正原因", "correction")));
+        out.push(format!("{}{colon}{r}", lang.pick("更正原因", "correction")));
     }
     for f in &i.findings {
         out.push(f.message.text(lang));
     }
     if let Some(c) = &i.comment {
-        out.push(format!("{}：{c}", lang.pick("异常说明", "explanation")));
+        out.push(format!("{}{colon}{c}", lang.pick("异常说明", "explanation")));
     }
     if !i.evidence.is_empty() {
         let files: Vec<String> = i
@@ -147,9 +148,13 @@ fn context(i: &ReviewItem, lang: Lang) -> String {
             .iter()
             .map(|e| format!("{} (#{})", e.file_name, e.id))
             .collect();
-        out.push(format!("{}：{}", lang.pick("佐证材料", "evidence"), files.join(", ")));
+        out.push(format!(
+            "{}{colon}{}",
+            lang.pick("佐证材料", "evidence"),
+            files.join(", ")
+        ));
     }
-    out.join("；")
+    out.join(lang.pick("；", "; "))
 }
 
 fn rows(items: &[ReviewItem], lang: Lang) -> Vec<Vec<String>> {

@@ -57,9 +57,8 @@ fn a_two_level_chain_from_the_command_line() {
             .iter()
             .filter_map(|i| {
                 let v = i.baseline.as_ref().map(|b| b.value).or(i.target.value)?;
-                lantu_core::rules::check_value(i, v, None)
-                    .is_empty()
-                    .then(|| (i.code.clone(), v))
+                let fine = |x| lantu_core::rules::check_value(i, x, None).is_empty();
+                (fine(v) && fine(v + Decimal::ONE)).then(|| (i.code.clone(), v))
             })
             .take(2)
             .collect();
@@ -134,6 +133,14 @@ fn a_two_level_chain_from_the_command_line() {
         ];
         app.set_review_levels(plan, &planner, levels).await.unwrap();
         app.save_figures(plan, &figures(2024), batch).await.unwrap();
+        // And a correction of a published 2023 figure, with its reason.
+        let mut corrected = figures(2023)[..1].to_vec();
+        corrected[0].value += Decimal::ONE;
+        let correction = lantu_app::Batch {
+            reason: Some("统计年鉴修订"),
+            ..batch
+        };
+        app.save_figures(plan, &corrected, correction).await.unwrap();
         let drafts: Vec<i64> = app
             .observations(plan, &ObservationQuery::default())
             .await
@@ -143,10 +150,19 @@ fn a_two_level_chain_from_the_command_line() {
             .map(|r| r.id)
             .collect();
         let fgw = store.user_by_name("fgw").await.unwrap().unwrap();
-        let ids = app.submit_drafts(plan, &fgw, "fgw", drafts).await.unwrap();
+        let moved = app.submit_drafts(plan, &fgw, "fgw", drafts).await.unwrap();
+        assert_eq!(moved.len(), 3, "two 2024 figures and a correction");
+        let latest = app.observations(plan, &ObservationQuery::default()).await.unwrap();
+        let id = |year: i32, code: &str| {
+            latest
+                .iter()
+                .find(|r| r.period == Period::year(year) && r.indicator == code)
+                .unwrap()
+                .id
+        };
+        let ids = vec![id(2024, &chosen[0].0), id(2024, &chosen[1].0), id(2023, &chosen[0].0)];
         (plan, ids)
     });
-    assert_eq!(ids.len(), 2);
     let p = plan.to_string();
     let (a, b) = (ids[0].to_string(), ids[1].to_string());
     let state_of = |id: i64| rt.block_on(store.store().observation(id)).unwrap();
@@ -161,6 +177,22 @@ fn a_two_level_chain_from_the_command_line() {
     assert!(ok, "{err}");
     assert!(table.contains("审核层级：1. 部门初审 → 2. 统计局审核"), "{table}");
     assert!(table.contains("待审核 (2)") && table.contains("(2023)"), "{table}");
+    // The correction (2023) waits too, with its reason.
+    let (ok, all, err) = out(&lantu(&db, "fgw-head", &["review", "list", "--plan", &p]));
+    assert!(ok, "{err}");
+    assert!(
+        all.contains("待审核 (3)") && all.contains("更正原因：统计年鉴修订"),
+        "{all}"
+    );
+    let (ok, all, _) = out(&lantu(
+        &db,
+        "fgw-head",
+        &["--lang", "en", "review", "list", "--plan", &p],
+    ));
+    assert!(
+        ok && all.contains("waiting (3)") && all.contains("correction: 统计年鉴修订"),
+        "{all}"
+    );
     assert!(table.contains("通过/退回") && table.contains("区统计年鉴"), "{table}");
     // The same as JSON: the application's queue as the API gives it.
     let (ok, json, err) = out(&lantu(
@@ -171,11 +203,19 @@ fn a_two_level_chain_from_the_command_line() {
     assert!(ok, "{err}");
     let q: serde_json::Value = serde_json::from_str(&json).unwrap();
     let waiting = q["waiting"].as_array().unwrap();
-    assert_eq!(waiting.len(), 2, "{q}");
+    assert_eq!(waiting.len(), 3, "{q}");
+    let correction = waiting.iter().find(|w| w["id"] == ids[2]).unwrap();
+    assert_eq!(
+        (&correction["kind"], &correction["correction_reason"]),
+        (&"correction".into(), &"统计年鉴修订".into()),
+        "{correction}"
+    );
     for w in waiting {
         assert_eq!(w["waiting_at"], "部门初审", "{w}");
         assert_eq!(w["steps"], serde_json::json!(["approve", "return"]), "{w}");
-        assert!(w["previous"]["value"].is_string(), "{w}");
+        // Last year's value, for the 2024 figures.
+        let in_2024 = w["period"] == "2024";
+        assert_eq!(w["previous"]["value"].is_string(), in_2024, "{w}");
         assert!(w["target"].is_object(), "{w}");
     }
     // The statistics bureau sees them but may not act before the first level.
@@ -255,8 +295,12 @@ fn a_two_level_chain_from_the_command_line() {
     ));
     assert!(ok);
     let q: serde_json::Value = serde_json::from_str(&json).unwrap();
-    let w = &q["waiting"][0];
-    assert_eq!(q["waiting"].as_array().unwrap().len(), 1, "{q}");
+    let w = q["waiting"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|w| w["id"] == ids[0])
+        .unwrap();
     assert_eq!(
         (&w["waiting_at"], &w["steps"]),
         (&"统计局审核".into(), &serde_json::json!(["approve", "return"]))
