@@ -167,7 +167,19 @@ impl App {
         target: &EvidenceTarget,
     ) -> Result<Vec<Evidence>> {
         let doc = self.store.plan_doc(plan_id).await?;
-        let Some(item) = self.item(plan_id, &doc, target).await? else {
+        self.evidence_in(user, plan_id, &doc, target).await
+    }
+
+    /// [`App::evidence_of`] with the plan's document already read (the
+    /// review queue lists the files of many figures).
+    pub(crate) async fn evidence_in(
+        &self,
+        user: Option<&User>,
+        plan_id: i64,
+        doc: &PlanDoc,
+        target: &EvidenceTarget,
+    ) -> Result<Vec<Evidence>> {
+        let Some(item) = self.item(plan_id, doc, target).await? else {
             return Ok(Vec::new());
         };
         let mut out = Vec::new();

@@ -1,7 +1,9 @@
 //! Review (审核): the queue a reviewer works through — every figure waiting
 //! in the plan's review chain with its context (the previous year's value
 //! and change, the target and the schedule path, the status the figure
-//! would produce, source and note, the history of earlier vintages) — and
+//! would produce, source and note, the reporter's comment on a figure that
+//! broke a warning rule with the rule it broke, a correction's reason, the
+//! evidence files, the history of earlier vintages) — and
 //! the steps of the chain (approve, return with a reason, take back) and
 //! publication. Who may take which step at which level is
 //! [`lantu_core::policy::Policy::step`]'s; the status is the one pipeline's
@@ -10,11 +12,13 @@
 use crate::assess::{judge, judge_indicator, target_spec, Visibility, Year};
 use crate::{App, AppError, Result};
 use lantu_core::account::Role;
-use lantu_core::observation::ObservationState;
+use lantu_core::messages::Message;
+use lantu_core::observation::{ObservationState, VintageKind};
 use lantu_core::plan::{IndicatorDoc, PlanDoc, TargetDoc};
 use lantu_core::policy::{Action, Level, Policy, Scope, Stage, Step};
 use lantu_core::progress::{schedule_at, Assessment, Baseline, Period};
-use lantu_store::{Figures, ObservationQuery, ObservationRecord, StageMove, User, View};
+use lantu_core::rules::Severity;
+use lantu_store::{Evidence, EvidenceTarget, Figures, ObservationQuery, ObservationRecord, StageMove, User, View};
 use rust_decimal::Decimal;
 use serde::Serialize;
 use std::collections::HashMap;
@@ -53,6 +57,15 @@ pub struct Previous {
     pub change_pct: Option<Decimal>,
 }
 
+/// A rule of the one validation ([`crate::validation`]) that a figure in
+/// review breaks: a warning (its `comment` explains it) or an error.
+#[derive(Debug, Clone, Serialize)]
+pub struct RuleFinding {
+    pub severity: Severity,
+    #[serde(flatten)]
+    pub message: Message,
+}
+
 /// One figure in review with its context.
 #[derive(Debug, Clone, Serialize)]
 pub struct ReviewItem {
@@ -69,6 +82,17 @@ pub struct ReviewItem {
     pub source: Option<String>,
     pub note: Option<String>,
     pub state: ObservationState,
+    /// A figure, or a correction of a published one.
+    pub kind: VintageKind,
+    /// Why a published figure is corrected (for a correction).
+    pub correction_reason: Option<String>,
+    /// The reporter's explanation (异常说明) of a figure that broke a
+    /// warning rule.
+    pub comment: Option<String>,
+    /// The rules the figure breaks, by the one validation re-run now.
+    pub findings: Vec<RuleFinding>,
+    /// Its evidence files (佐证材料) the reader may open.
+    pub evidence: Vec<Evidence>,
     /// Levels of the chain passed.
     pub passed: usize,
     /// The level it waits at (its name), while submitted.
@@ -98,6 +122,10 @@ pub struct VintageView {
     pub vintage: i32,
     pub value: Decimal,
     pub state: ObservationState,
+    /// A figure, a correction (its reason is `reason`) or a withdrawn draft.
+    pub kind: VintageKind,
+    /// The reporter's explanation of a figure that broke a warning rule.
+    pub comment: Option<String>,
     pub entered_by: String,
     pub entered_at: String,
     /// Why its batch was written.
@@ -244,13 +272,19 @@ impl App {
                 .find(|d| &d.code == c)
                 .map_or_else(|| c.clone(), |d| d.name.clone())
         };
+        let in_chain: Vec<&ObservationRecord> = latest
+            .iter()
+            .filter(|r| matches!(r.state, ObservationState::Submitted | ObservationState::Approved))
+            .collect();
+        // The rules each figure breaks, against every latest figure of the
+        // plan (the previous period and the other side of a cross rule may
+        // lie outside the year and the department asked for).
+        let everything = self.store.observations(plan_id, &ObservationQuery::default()).await?;
+        let findings = crate::validation::findings(&doc, &in_chain, &everything);
         // The judgement of each year the queue's figures fall in, once.
         let mut judged: HashMap<i32, crate::assess::Judgement> = HashMap::new();
         let (mut waiting, mut approved) = (Vec::new(), Vec::new());
-        for r in latest
-            .iter()
-            .filter(|r| matches!(r.state, ObservationState::Submitted | ObservationState::Approved))
-        {
+        for (r, found) in in_chain.into_iter().zip(findings) {
             let Some(d) = doc.indicators.iter().find(|i| i.code == r.indicator) else {
                 continue;
             };
@@ -293,6 +327,12 @@ impl App {
                 None
             };
             let history = self.history(plan_id, r, &users, &doc).await?;
+            let figure = EvidenceTarget::Figure {
+                indicator: r.indicator.clone(),
+                period: r.period,
+                geography: r.geography.clone(),
+            };
+            let evidence = self.evidence_in(Some(user), plan_id, &doc, &figure).await?;
             let stage = Stage::new(r.state, r.passed);
             let steps = [Step::Approve, Step::Return, Step::TakeBack]
                 .into_iter()
@@ -315,6 +355,17 @@ impl App {
                 source: r.source.clone(),
                 note: r.note.clone(),
                 state: r.state,
+                kind: r.kind,
+                correction_reason: r.reason.clone().filter(|_| r.kind == VintageKind::Correction),
+                comment: r.comment.clone().filter(|c| !c.trim().is_empty()),
+                findings: found
+                    .into_iter()
+                    .map(|p| RuleFinding {
+                        severity: p.severity,
+                        message: p.message,
+                    })
+                    .collect(),
+                evidence,
                 passed: r.passed,
                 waiting_at: (r.state == ObservationState::Submitted).then(|| level_name(&policy, r.passed)),
                 entered_by: body_of(&users, &doc, &r.recorded_by),
@@ -385,6 +436,8 @@ impl App {
                 vintage: v.vintage,
                 value: v.value,
                 state: v.state,
+                kind: v.kind,
+                comment: v.comment,
                 entered_by: body_of(users, doc, &v.recorded_by),
                 entered_at: v.recorded_at,
                 reason: v.reason,

@@ -183,6 +183,46 @@ pub fn check(
     out
 }
 
+/// What the one validation says of stored figures `figures` today, as if
+/// each were entered again without its comment: for the reviewer, which
+/// rule a figure broke (a warning its comment explains, or an error under
+/// rules tightened since). `stored` is the latest vintage of every figure
+/// of the plan ([`lantu_store::View::Latest`]). One list per figure, in
+/// order.
+pub fn findings(doc: &PlanDoc, figures: &[&ObservationRecord], stored: &[ObservationRecord]) -> Vec<Vec<Problem>> {
+    let rows: Vec<NewObservation> = figures
+        .iter()
+        .map(|r| NewObservation {
+            indicator: r.indicator.clone(),
+            period: r.period,
+            geography: r.geography.clone(),
+            value: r.value,
+            source: r.source.clone(),
+            note: r.note.clone(),
+            comment: None,
+        })
+        .collect();
+    // Without the figures themselves in `stored`, none is "unchanged" (so
+    // each is checked) and none is a correction to be refused for want of
+    // the batch's reason; their neighbours still count.
+    let keys: HashSet<Key> = rows
+        .iter()
+        .map(|o| key(&o.indicator, o.period, o.geography.as_deref()))
+        .collect();
+    let others: Vec<ObservationRecord> = stored
+        .iter()
+        .filter(|r| !keys.contains(&key(&r.indicator, r.period, r.geography.as_deref())))
+        .cloned()
+        .collect();
+    let mut out = vec![Vec::new(); rows.len()];
+    for p in check(doc, &rows, &others, None) {
+        if let Some(list) = out.get_mut(p.row) {
+            list.push(p);
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -322,6 +362,21 @@ mod tests {
         // The previous year from the same batch counts too.
         let both = [obs("pop", 2023, 100, None), obs("pop", 2024, 400, None)];
         assert_eq!(check(&d, &both, &[], None).len(), 1);
+    }
+
+    #[test]
+    fn the_reviewer_sees_the_rule_a_commented_figure_broke() {
+        let d = doc();
+        let mut jump = record("pop", 2024, 400, ObservationState::Submitted);
+        jump.comment = Some("行政区划调整".into());
+        let stored = [record("pop", 2023, 100, ObservationState::Published), jump.clone()];
+        let plain = record("t001", 2024, 25, ObservationState::Submitted);
+        let f = findings(&d, &[&jump, &plain], &stored);
+        assert_eq!(f.len(), 2);
+        assert_eq!(f[0].len(), 1, "{f:?}");
+        assert_eq!(f[0][0].severity, Severity::Warning);
+        assert!(matches!(f[0][0].message, Message::LargeChange { .. }), "{f:?}");
+        assert!(f[1].is_empty(), "{f:?}");
     }
 
     #[test]

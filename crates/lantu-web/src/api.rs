@@ -477,7 +477,9 @@ fn signed_in(ctx: &Ctx) -> Result<crate::auth::User, WebError> {
     ctx.user.clone().ok_or(WebError::LoginRequired { next: String::new() })
 }
 
-/// The review queue with each figure's context (`lantu_app::review`).
+/// The review queue with each figure's context (`lantu_app::review`); each
+/// rule a figure breaks also as `text` in the caller's language, each
+/// evidence file with its page and API download addresses.
 async fn review_queue(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> ApiResult {
     let user = signed_in(&ctx)?;
     let year = query_param(&ctx.query, "year").and_then(|y| y.trim().parse().ok());
@@ -486,7 +488,27 @@ async fn review_queue(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i6
         .review_queue(id, &user, year)
         .await
         .map_err(WebError::from)?;
-    Ok(Json(q).into_response())
+    let mut v = serde_json::to_value(&q).map_err(|e| WebError::Internal(e.to_string()))?;
+    for (key, items) in [("waiting", &q.waiting), ("approved", &q.approved)] {
+        let Some(out) = v.get_mut(key).and_then(Value::as_array_mut) else {
+            continue;
+        };
+        for (item, out) in items.iter().zip(out.iter_mut()) {
+            if let Some(findings) = out.get_mut("findings").and_then(Value::as_array_mut) {
+                for (f, out) in item.findings.iter().zip(findings.iter_mut()) {
+                    out["text"] = f.message.text(ctx.api_lang).into();
+                }
+            }
+            if let Some(files) = out.get_mut("evidence").and_then(Value::as_array_mut) {
+                for f in files {
+                    let file = f["id"].as_i64().unwrap_or_default();
+                    f["url"] = format!("/plans/{id}/evidence/{file}").into();
+                    f["download"] = format!("/api/v1/plans/{id}/evidence/{file}").into();
+                }
+            }
+        }
+    }
+    Ok(Json(v).into_response())
 }
 
 #[derive(Deserialize)]

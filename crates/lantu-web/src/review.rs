@@ -17,7 +17,9 @@ use axum::Form;
 use lantu_app::review::{ReviewItem, ReviewQueue};
 use lantu_app::AppError;
 use lantu_core::account::Role;
+use lantu_core::observation::VintageKind;
 use lantu_core::policy::{Level, Step};
+use lantu_core::rules::Severity;
 use serde::Serialize;
 
 /// The value of a form or query field.
@@ -55,6 +57,12 @@ struct Row {
     status_code: Option<&'static str>,
     source: Option<String>,
     note: Option<String>,
+    /// The reporter's explanation (异常说明).
+    comment: Option<String>,
+    /// The rules it breaks, in the reader's language, with their severity.
+    findings: Vec<(&'static str, String)>,
+    correction_reason: Option<String>,
+    evidence: Vec<crate::evidence::EvidenceRow>,
     waiting_at: Option<String>,
     by: String,
     at: String,
@@ -69,6 +77,8 @@ struct HistoryLine {
     vintage: i32,
     value: String,
     state: &'static str,
+    correction: bool,
+    comment: Option<String>,
     by: String,
     at: String,
     reason: Option<String>,
@@ -95,7 +105,8 @@ fn step_label(lang: Lang, s: Step) -> &'static str {
     }
 }
 
-fn row(lang: Lang, i: &ReviewItem, measure: Option<lantu_core::Measure>) -> Row {
+fn row(ctx: &Ctx, plan: i64, i: &ReviewItem, measure: Option<lantu_core::Measure>) -> Row {
+    let lang = ctx.lang;
     let unit = i.unit.clone().unwrap_or_default();
     let history = i
         .history
@@ -104,6 +115,8 @@ fn row(lang: Lang, i: &ReviewItem, measure: Option<lantu_core::Measure>) -> Row 
             vintage: v.vintage,
             value: with_unit(&dec(v.value), &unit),
             state: state_label(lang, v.state),
+            correction: v.kind == VintageKind::Correction,
+            comment: v.comment.clone(),
             by: v.entered_by.clone(),
             at: short_time(&v.entered_at),
             reason: v.reason.clone(),
@@ -147,6 +160,20 @@ fn row(lang: Lang, i: &ReviewItem, measure: Option<lantu_core::Measure>) -> Row 
         status_code: i.assessment.as_ref().map(|a| a.status.as_str()),
         source: i.source.clone(),
         note: i.note.clone(),
+        comment: i.comment.clone(),
+        findings: i
+            .findings
+            .iter()
+            .map(|f| {
+                let severity = match f.severity {
+                    Severity::Error => "error",
+                    Severity::Warning => "warning",
+                };
+                (severity, f.message.text(lang))
+            })
+            .collect(),
+        correction_reason: i.correction_reason.clone(),
+        evidence: crate::evidence::rows(ctx, plan, i.evidence.clone()),
         waiting_at: i.waiting_at.clone(),
         by: i.entered_by.clone(),
         at: short_time(&i.entered_at),
@@ -169,7 +196,7 @@ async fn render(
     let v = state.plan_view(plan, None, ctx.visibility()).await?;
     let measure = |code: &str| v.indicator_doc(code).map(|d| d.measure);
     let rows =
-        |items: &[ReviewItem]| -> Vec<Row> { items.iter().map(|i| row(ctx.lang, i, measure(&i.indicator))).collect() };
+        |items: &[ReviewItem]| -> Vec<Row> { items.iter().map(|i| row(ctx, plan, i, measure(&i.indicator))).collect() };
     let levels: Vec<String> = q
         .levels
         .iter()

@@ -23,6 +23,7 @@ pub const SOURCES: &[(&str, &str)] = &[
     ("entry.html", include_str!("../templates/entry.html")),
     ("review.html", include_str!("../templates/review.html")),
     ("review_levels.html", include_str!("../templates/review_levels.html")),
+    ("review_context.html", include_str!("../templates/review_context.html")),
     ("reminders.html", include_str!("../templates/reminders.html")),
     ("due.html", include_str!("../templates/due.html")),
     ("admin.html", include_str!("../templates/admin.html")),

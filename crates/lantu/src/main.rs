@@ -7,6 +7,7 @@ mod departments;
 mod evidence_cmd;
 mod logging;
 mod publication;
+mod review_cmd;
 mod score_dir;
 mod stored;
 mod table;
@@ -115,6 +116,11 @@ enum Command {
     /// the account named by --as.
     #[command(subcommand)]
     Evidence(evidence_cmd::EvidenceCmd),
+    /// Review (审核) as the account named by --as: the queue with each
+    /// figure's context, and one step of the plan's review chain at the
+    /// level the account holds.
+    #[command(subcommand)]
+    Review(review_cmd::ReviewCmd),
     /// Serve the dashboard, data entry, review and the public portal. On
     /// the first start (no account yet) it creates the administrator
     /// `admin` with the password in LANTU_ADMIN_PASSWORD, or a fresh one
@@ -287,6 +293,10 @@ fn run(cli: Cli) -> Result<()> {
                 None => app,
             };
             evidence_cmd::run(&app, cmd, &actor).await
+        }),
+        Command::Review(cmd) => rt()?.block_on(async {
+            let store = stored::open(&db).await?;
+            review_cmd::run(&lantu_app::App::new(store), cmd, &actor, lang).await
         }),
         Command::Data(cmd) => rt()?.block_on(async {
             let app = stored::open(&db).await?;
