@@ -295,8 +295,8 @@ fn run(cli: Cli) -> Result<()> {
             evidence_cmd::run(&app, cmd, &actor).await
         }),
         Command::Review(cmd) => rt()?.block_on(async {
-            let store = stored::open(&db).await?;
-            review_cmd::run(&lantu_app::App::new(store), cmd, &actor, lang).await
+            let app = stored::open(&db).await?;
+            review_cmd::run(&app, cmd, &actor, lang).await
         }),
         Command::Data(cmd) => rt()?.block_on(async {
             let app = stored::open(&db).await?;

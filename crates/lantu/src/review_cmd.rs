@@ -12,7 +12,7 @@ use lantu_app::review::{ReviewItem, ReviewQueue};
 use lantu_app::App;
 use lantu_core::messages::Lang;
 use lantu_core::policy::Step;
-use lantu_store::User;
+use lantu_app::User;
 use rust_decimal::Decimal;
 
 /// The figures to act on and why.
@@ -65,7 +65,7 @@ pub fn in_lang(message: &str, lang: Lang) -> String {
 }
 
 async fn account(app: &App, actor: &str, lang: Lang) -> Result<User> {
-    app.store().user_by_name(actor).await?.with_context(|| {
+    app.user_by_name(actor).await?.with_context(|| {
         lang.pick(
             &format!("--as {actor}：没有该账户；审核命令以账户身份执行"),
             &format!("--as {actor}: no such account; review commands act as an account"),
