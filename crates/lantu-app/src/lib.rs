@@ -20,6 +20,7 @@
 
 pub mod accounts;
 pub mod assess;
+pub mod charts;
 pub mod comments;
 pub mod departments;
 pub mod due;

@@ -206,6 +206,14 @@ pub struct Snapshot {
     /// Evaluation comments up to the evaluation year, oldest first.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub comments: Vec<CommentNote>,
+    /// The plan's tolerance of approximate targets (0.05 = ±5 %), for the
+    /// band the charts draw.
+    #[serde(default = "default_approx_tolerance")]
+    pub approx_tolerance: Decimal,
+}
+
+fn default_approx_tolerance() -> Decimal {
+    crate::progress::Tolerances::default().approx_tolerance
 }
 
 impl Snapshot {

@@ -3,11 +3,12 @@
 //! HTML and PDF reports say exactly the same thing; the Excel writer reads
 //! the typed [`Line`]s instead of the formatted cells.
 
-use crate::chart::{self, Chart};
+use crate::chart::Chart;
 use crate::num::{self, dec};
 use crate::words::{self, with_unit};
 use crate::Lang;
 use lantu_core::progress::{Granularity, Period, Projection, Status, StatusCounts};
+use lantu_core::series::{Current, Series};
 use lantu_core::snapshot::{CommentNote, Figure, IndicatorRow, ReportKind, Snapshot};
 use lantu_core::{Attribute, Comparator, Measure, TargetKind};
 use rust_decimal::Decimal;
@@ -164,16 +165,6 @@ impl Cell {
     }
 }
 
-/// The value an indicator is judged by: the latest level, or for a
-/// cumulative target the total of flows since the baseline.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Current {
-    pub value: Decimal,
-    pub period: Period,
-    /// First year summed, for a cumulative total.
-    pub from_year: Option<i32>,
-}
-
 /// One row of the indicator table, typed.
 #[derive(Debug, Clone)]
 pub struct Line {
@@ -250,63 +241,6 @@ pub fn period_text(lang: Lang, p: Period) -> String {
         (Lang::Zh, Granularity::Month) => format!("{y}年{}月", p.month_number().unwrap_or(1)),
         (Lang::En, _) => p.to_string(),
     }
-}
-
-/// The judged value of an indicator (see [`Current`]), by the engine's
-/// rules: figures after the target year are not used; a level is the
-/// latest figure (the one the assessment rests on); a cumulative total sums,
-/// year by year, the annual figure where there is one, otherwise the
-/// quarters plus the months of quarters not reported as such.
-pub fn current_of(row: &IndicatorRow, evaluation_year: i32) -> Option<Current> {
-    let cap = evaluation_year.min(row.target.year);
-    let used: Vec<&Figure> = row.figures.iter().filter(|f| f.period.calendar_year() <= cap).collect();
-    if row.measure != Measure::Cumulative {
-        let at = row.assessment.as_of;
-        let pick = at
-            .and_then(|p| used.iter().rev().find(|f| f.period == p))
-            .or_else(|| used.iter().max_by_key(|f| f.period));
-        return pick.map(|f| Current {
-            value: f.value,
-            period: f.period,
-            from_year: None,
-        });
-    }
-    let after = row.baseline.as_ref().map(|b| b.year);
-    let mut years: BTreeMap<i32, BTreeMap<Period, Decimal>> = BTreeMap::new();
-    for f in &used {
-        let y = f.period.calendar_year();
-        if after.is_some_and(|t0| y <= t0) {
-            continue;
-        }
-        // A later entry for the same period wins, as in the engine.
-        years.entry(y).or_default().insert(f.period, f.value);
-    }
-    let mut total = Decimal::ZERO;
-    let mut last: Option<Period> = None;
-    for items in years.values() {
-        let annual = items.iter().find(|(p, _)| p.granularity() == Granularity::Year);
-        let chosen: Vec<(Period, Decimal)> = match annual {
-            Some((p, v)) => vec![(*p, *v)],
-            None => {
-                let quarters: Vec<u8> = items.keys().filter_map(|p| p.quarter_number()).collect();
-                items
-                    .iter()
-                    .filter(|(p, _)| p.month_number().is_none_or(|m| !quarters.contains(&((m - 1) / 3 + 1))))
-                    .map(|(p, v)| (*p, *v))
-                    .collect()
-            }
-        };
-        for (p, v) in chosen {
-            total = total.checked_add(v)?;
-            last = Some(last.map_or(p, |l| l.max(p)));
-        }
-    }
-    let first = years.keys().next().copied();
-    last.map(|period| Current {
-        value: total,
-        period,
-        from_year: after.map(|t0| t0 + 1).or(first),
-    })
 }
 
 /// What to call the level of a growth or reduction indicator: its unit,
@@ -402,19 +336,9 @@ fn target_phrase(lang: Lang, row: &IndicatorRow) -> String {
 }
 
 /// Decimal places used for estimates of this indicator: those of its data,
-/// at most two.
+/// at least one, at most two.
 fn places(row: &IndicatorRow) -> u32 {
-    let mut s = 0;
-    for d in row
-        .figures
-        .iter()
-        .map(|f| f.value)
-        .chain(row.baseline.as_ref().map(|b| b.value))
-        .chain(row.target.value)
-    {
-        s = s.max(num::scale(d));
-    }
-    s.clamp(1, 2)
+    num::data_places(row).clamp(1, 2)
 }
 
 /// The projection in a sentence, in the target's own terms.
@@ -848,7 +772,8 @@ impl<'a> Builder<'a> {
         let lang = self.lang;
         let year = self.s.evaluation_year;
         for row in &self.s.indicators {
-            let cur = current_of(row, year);
+            let series = Series::of(row, year, self.s.approx_tolerance);
+            let cur = series.current.clone();
             let final_year = year >= row.target.year;
             let said = said(lang, row, cur.as_ref(), final_year);
             let a = &row.assessment;
@@ -860,7 +785,7 @@ impl<'a> Builder<'a> {
                     Lang::En => format!("[{attr}] {body}"),
                 }
             });
-            let chart = chart::Chart::of(row, cur.as_ref(), year, lang).map(|c| {
+            let chart = Chart::of(row, series, lang).map(|c| {
                 self.charts.push(c);
                 self.charts.len() - 1
             });

@@ -78,6 +78,16 @@ impl FromStr for Lang {
     }
 }
 
+/// The language of the pages and messages, as a report's language.
+impl From<lantu_core::messages::Lang> for Lang {
+    fn from(l: lantu_core::messages::Lang) -> Lang {
+        match l {
+            lantu_core::messages::Lang::Zh => Lang::Zh,
+            lantu_core::messages::Lang::En => Lang::En,
+        }
+    }
+}
+
 impl fmt::Display for Lang {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())
