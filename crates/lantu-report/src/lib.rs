@@ -18,8 +18,9 @@
 //!   system's Noto CJK where present, else the one built into the binary
 //!   (see [`fonts`]).
 //!
-//! Charts are one model ([`chart::Chart`]) drawn as SVG by hand; the `.docx`
-//! gets them as PNG through `resvg`.
+//! Charts plot the core's one series model (`lantu_core::series`), drawn
+//! as SVG by hand by [`chart::draw`], the renderer the web pages use too;
+//! the `.docx` gets them as PNG through `resvg`.
 
 pub mod chart;
 pub mod content;
