@@ -672,11 +672,7 @@ pub fn dashboard(v: &PlanView, site: Site, lang: Lang, filters: Filters) -> Dash
         elapsed: percent(s.time_elapsed()),
         report_kind: lang.pick(s.default_kind().label_zh(), s.default_kind().label_en()),
         report_base: format!("{}/plans/{}/report", site.base(), s.plan.id.unwrap_or(0)),
-        report_code: match s.default_kind() {
-            lantu_core::snapshot::ReportKind::Annual => "annual",
-            lantu_core::snapshot::ReportKind::Midterm => "midterm",
-            lantu_core::snapshot::ReportKind::Final => "final",
-        },
+        report_code: s.default_kind().code(),
         total: all.total(),
         counts: counts(lang, &all),
         binding_total: binding.total(),

@@ -353,25 +353,12 @@ pub async fn report(
     store: &Store,
     plan: i64,
     year: i32,
-    kind: &str,
-    format: &str,
-    lang: &str,
+    kind: lantu_app::ReportKind,
+    format: lantu_app::ReportFormat,
+    lang: Lang,
     out: &Path,
 ) -> Result<()> {
-    use lantu_core::snapshot::ReportKind;
-    use lantu_report::{Format as F, Lang};
-    let kind = match kind {
-        "midterm" => ReportKind::Midterm,
-        "final" => ReportKind::Final,
-        _ => ReportKind::Annual,
-    };
-    let format = match format {
-        "docx" => F::Docx,
-        "xlsx" => F::Xlsx,
-        "html" => F::Html,
-        _ => F::Pdf,
-    };
-    let lang = if lang == "en" { Lang::En } else { Lang::Zh };
+    let lang = lantu_app::ReportLang::from(lang);
     // Reviewed (approved or published) figures, the same view the office's
     // dashboard shows, with every evaluation comment.
     let snap = App::new(store.clone())
