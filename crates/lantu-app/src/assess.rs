@@ -14,7 +14,7 @@ use lantu_core::plan::{IndicatorDoc, OutlineEntry, PlanDoc, TargetDoc};
 use lantu_core::policy::Publication;
 use lantu_core::progress::{assess, Assessment, Baseline, Observation, Reason, Status, TargetSpec, Tolerances};
 use lantu_core::snapshot::{Chapter, CommentNote, DataNotes, Figure, IndicatorRow, ProjectRow, Snapshot, TaskRow};
-use lantu_core::{Attribute, TargetKind};
+use lantu_core::Attribute;
 use lantu_store::{ObservationQuery, ObservationRecord, ProjectStatus, Store, TargetVersion, User, View, WorkStatus};
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
@@ -141,18 +141,7 @@ pub fn is_sample(r: &ObservationRecord) -> bool {
 /// The engine's view of a target; `None` for a target without a number
 /// (relative targets, 完成上级下达任务), which is judged by hand.
 pub fn target_spec(t: &TargetDoc, doc: &IndicatorDoc) -> Option<TargetSpec> {
-    if t.kind == TargetKind::Relative {
-        return None;
-    }
-    Some(TargetSpec {
-        measure: doc.measure,
-        comparator: t.comparator,
-        value: t.value?,
-        value_max: t.value_max,
-        unit: doc.unit.clone(),
-        year: t.year,
-        binding: doc.attribute == Attribute::Binding,
-    })
+    t.spec(doc.measure, doc.unit.clone(), doc.attribute == Attribute::Binding)
 }
 
 /// The assessment of a target without a number (完成上级下达任务): judged by
@@ -582,6 +571,7 @@ pub async fn build(
             sample_data: sample,
         },
         comments: Vec::new(),
+        approx_tolerance: doc.settings.approx_tolerance,
     };
     let mut doc = doc;
     doc.plan.id = Some(plan_id);

@@ -21,6 +21,7 @@
 pub mod accounts;
 pub mod assess;
 pub mod audit;
+pub mod charts;
 pub mod comments;
 pub mod departments;
 pub mod due;
@@ -46,6 +47,11 @@ pub use assess::{chapter_of, section_of, Standing, Visibility, WorkEntry};
 pub use error::AppError;
 pub use figures::Batch;
 pub use status::{rollups, Counted, IndicatorStatus, Rollups, StatusOptions};
+
+/// A report's kind, file format and language, for the adapters that ask
+/// for one (the command line's `lantu report KIND --format F`).
+pub use lantu_core::snapshot::ReportKind;
+pub use lantu_report::{Format as ReportFormat, Lang as ReportLang};
 
 /// The store's records as the use cases hand them to the adapters.
 pub use lantu_store::{

@@ -13,6 +13,7 @@ pub mod policy;
 pub mod progress;
 pub mod review;
 pub mod rules;
+pub mod series;
 pub mod snapshot;
 pub mod target;
 

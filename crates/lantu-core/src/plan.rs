@@ -8,6 +8,7 @@
 
 use crate::account::Role;
 use crate::policy::{Level, Policy};
+use crate::progress::TargetSpec;
 use crate::rules::{CrossRule, IndicatorRules};
 use crate::target::{Attribute, Comparator, Direction, Measure, TargetKind};
 use rust_decimal::Decimal;
@@ -212,6 +213,26 @@ pub struct TargetDoc {
     /// store when an adopted plan's target changes.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
+}
+
+impl TargetDoc {
+    /// The engine's view of this target for an indicator of `measure`;
+    /// `None` for a target without a number (relative targets, 完成上级下达任务),
+    /// which is judged by hand.
+    pub fn spec(&self, measure: Measure, unit: Option<String>, binding: bool) -> Option<TargetSpec> {
+        if self.kind == TargetKind::Relative {
+            return None;
+        }
+        Some(TargetSpec {
+            measure,
+            comparator: self.comparator,
+            value: self.value?,
+            value_max: self.value_max,
+            unit,
+            year: self.year,
+            binding,
+        })
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -20,6 +20,23 @@ pub enum ReportKind {
 }
 
 impl ReportKind {
+    pub const ALL: [ReportKind; 3] = [ReportKind::Annual, ReportKind::Midterm, ReportKind::Final];
+
+    /// `annual` / `midterm` / `final`: the name in file names, URLs, JSON
+    /// and on the command line.
+    pub fn code(self) -> &'static str {
+        match self {
+            ReportKind::Annual => "annual",
+            ReportKind::Midterm => "midterm",
+            ReportKind::Final => "final",
+        }
+    }
+
+    /// The kind named by its [`code`](ReportKind::code).
+    pub fn from_code(code: &str) -> Option<ReportKind> {
+        ReportKind::ALL.into_iter().find(|k| k.code() == code)
+    }
+
     pub fn label_zh(self) -> &'static str {
         match self {
             ReportKind::Annual => "年度监测报告",
@@ -206,6 +223,14 @@ pub struct Snapshot {
     /// Evaluation comments up to the evaluation year, oldest first.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub comments: Vec<CommentNote>,
+    /// The plan's tolerance of approximate targets (0.05 = ±5 %), for the
+    /// band the charts draw.
+    #[serde(default = "default_approx_tolerance")]
+    pub approx_tolerance: Decimal,
+}
+
+fn default_approx_tolerance() -> Decimal {
+    crate::progress::Tolerances::default().approx_tolerance
 }
 
 impl Snapshot {
@@ -234,5 +259,14 @@ mod tests {
         // A six-year period: the middle year (2023) has run half the time.
         assert_eq!(ReportKind::of_year(2023, 2021, 2026), Midterm);
         assert_eq!(ReportKind::of_year(2020, 2021, 2025), Annual);
+    }
+
+    #[test]
+    fn a_kind_is_named_by_its_code_as_in_json() {
+        for k in ReportKind::ALL {
+            assert_eq!(ReportKind::from_code(k.code()), Some(k));
+            assert_eq!(serde_json::to_string(&k).unwrap(), format!("\"{}\"", k.code()));
+        }
+        assert_eq!(ReportKind::from_code("anual"), None);
     }
 }

@@ -18,8 +18,9 @@
 //!   system's Noto CJK where present, else the one built into the binary
 //!   (see [`fonts`]).
 //!
-//! Charts are one model ([`chart::Chart`]) drawn as SVG by hand; the `.docx`
-//! gets them as PNG through `resvg`.
+//! Charts plot the core's one series model (`lantu_core::series`), drawn
+//! as SVG by hand by [`chart::draw`], the renderer the web pages use too;
+//! the `.docx` gets them as PNG through `resvg`.
 
 pub mod chart;
 pub mod content;
@@ -74,6 +75,16 @@ impl FromStr for Lang {
             "zh" | "zh-cn" | "zh-hans" | "cn" | "chinese" => Ok(Lang::Zh),
             "en" | "en-us" | "en-gb" | "english" => Ok(Lang::En),
             _ => Err(ReportError::UnknownLang(s.to_string())),
+        }
+    }
+}
+
+/// The language of the pages and messages, as a report's language.
+impl From<lantu_core::messages::Lang> for Lang {
+    fn from(l: lantu_core::messages::Lang) -> Lang {
+        match l {
+            lantu_core::messages::Lang::Zh => Lang::Zh,
+            lantu_core::messages::Lang::En => Lang::En,
         }
     }
 }

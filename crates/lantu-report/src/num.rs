@@ -2,6 +2,8 @@
 //! shares as percentages with one decimal, ratios with two, estimates with
 //! the precision of the data they come from. No float noise.
 
+use crate::Lang;
+use lantu_core::snapshot::IndicatorRow;
 use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::Decimal;
 
@@ -46,6 +48,19 @@ pub fn scale(d: Decimal) -> u32 {
     d.normalize().scale()
 }
 
+/// The most decimal places among an indicator's figures, baseline and
+/// target: the precision estimates of it are printed with.
+pub fn data_places(row: &IndicatorRow) -> u32 {
+    row.figures
+        .iter()
+        .map(|f| f.value)
+        .chain(row.baseline.as_ref().map(|b| b.value))
+        .chain(row.target.value)
+        .map(scale)
+        .max()
+        .unwrap_or(0)
+}
+
 /// An estimate (a projection) printed with `places` decimals, trailing zeros
 /// after the point dropped (`24.50` → `24.5`).
 pub fn estimate(x: f64, places: u32) -> String {
@@ -60,6 +75,22 @@ pub fn estimate(x: f64, places: u32) -> String {
     } else {
         s
     }
+}
+
+/// An axis label: `places` decimals, or from ten thousand on in 万/亿
+/// (k, M, B in English), so a long number fits beside the axis:
+/// 5000000000 → `50亿` / `5B`.
+pub fn axis(lang: Lang, x: f64, places: usize) -> String {
+    let scales: &[(f64, &str)] = match lang {
+        Lang::Zh => &[(1e8, "亿"), (1e4, "万")],
+        Lang::En => &[(1e9, "B"), (1e6, "M"), (1e4, "k")],
+    };
+    for (scale, word) in scales {
+        if x.abs() >= *scale {
+            return format!("{}{word}", estimate(x / scale, 2));
+        }
+    }
+    fixed(x, places)
 }
 
 #[cfg(test)]
@@ -82,5 +113,12 @@ mod tests {
         assert_eq!(estimate(57123.456, 0), "57123");
         assert_eq!(estimate(2.50001, 2), "2.5");
         assert_eq!(estimate(-0.001, 2), "0");
+    }
+
+    #[test]
+    fn long_axis_labels_are_scaled() {
+        assert_eq!(axis(Lang::Zh, 5e9, 0), "50亿");
+        assert_eq!(axis(Lang::En, 2.5e6, 0), "2.5M");
+        assert_eq!(axis(Lang::Zh, 2.25, 2), "2.25");
     }
 }

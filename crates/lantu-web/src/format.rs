@@ -112,21 +112,6 @@ pub fn amount(lang: Lang, d: Decimal, unit: &str) -> String {
     with_unit(&d.to_string(), unit)
 }
 
-/// An axis label: 5000000000 → `50亿` / `5B`.
-pub fn compact(lang: Lang, x: f64) -> String {
-    let a = x.abs();
-    let scales: &[(f64, &str)] = match lang {
-        Lang::Zh => &[(1e8, "亿"), (1e4, "万")],
-        Lang::En => &[(1e9, "B"), (1e6, "M"), (1e4, "k")],
-    };
-    for (scale, word) in scales {
-        if a >= *scale {
-            return format!("{}{word}", float(x / scale));
-        }
-    }
-    float(x)
-}
-
 /// A value with its unit: `25%`, `468 家`.
 pub fn with_unit(value: &str, unit: &str) -> String {
     if unit.is_empty() {
@@ -349,8 +334,6 @@ mod tests {
         assert_eq!(amount(Lang::Zh, Decimal::from(3853), "张"), "3853 张");
         assert_eq!(amount(Lang::En, Decimal::new(4500005, 1), "t"), "450,000.5 t");
         assert_eq!(amount(Lang::En, Decimal::from(-12345), ""), "-12,345");
-        assert_eq!(compact(Lang::Zh, 5e9), "50亿");
-        assert_eq!(compact(Lang::En, 2.5e6), "2.5M");
     }
 
     #[test]

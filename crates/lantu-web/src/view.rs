@@ -255,16 +255,17 @@ pub struct IndicatorItem {
 
 /// The latest figure as read against the target: for a cumulative target
 /// the running total since the baseline (`累计 2.5 条`).
-fn latest_text(lang: Lang, r: &IndicatorRow, unit: &str) -> Option<String> {
+fn latest_text(lang: Lang, r: &IndicatorRow, year: i32, unit: &str) -> Option<String> {
     let f = r.latest()?;
     if r.measure == lantu_core::Measure::Cumulative {
-        let s = crate::chart::series(r, rust_decimal::Decimal::ZERO);
-        let total = s.observed.last().map(|o| o.1)?;
-        let d = rust_decimal::Decimal::from_f64_retain(total)?.round_dp(4);
+        // The total the status was judged on (the series model's, exact).
+        let total = lantu_app::charts::Series::of(r, year, rust_decimal::Decimal::ZERO)
+            .current?
+            .value;
         return Some(format!(
             "{} {}",
             format::measure_label(lang, r.measure),
-            format::amount(lang, d, unit)
+            format::amount(lang, total, unit)
         ));
     }
     Some(format::amount(lang, f.value, unit))
@@ -296,7 +297,7 @@ pub fn item(v: &PlanView, site: Site, lang: Lang, r: &IndicatorRow) -> Indicator
         status: r.assessment.status.as_str(),
         status_label: format::status_label(lang, r.assessment.status),
         warning: r.assessment.warning,
-        latest: latest_text(lang, r, &unit),
+        latest: latest_text(lang, r, v.snapshot.evaluation_year, &unit),
         latest_period: r.latest().map(|f| f.period.to_string()),
         stale: stale_note(lang, r, v.snapshot.evaluation_year),
         target: format::target_text(lang, &r.target, r.measure, r.unit.as_deref()),
@@ -671,11 +672,7 @@ pub fn dashboard(v: &PlanView, site: Site, lang: Lang, filters: Filters) -> Dash
         elapsed: percent(s.time_elapsed()),
         report_kind: lang.pick(s.default_kind().label_zh(), s.default_kind().label_en()),
         report_base: format!("{}/plans/{}/report", site.base(), s.plan.id.unwrap_or(0)),
-        report_code: match s.default_kind() {
-            lantu_core::snapshot::ReportKind::Annual => "annual",
-            lantu_core::snapshot::ReportKind::Midterm => "midterm",
-            lantu_core::snapshot::ReportKind::Final => "final",
-        },
+        report_code: s.default_kind().code(),
         total: all.total(),
         counts: counts(lang, &all),
         binding_total: binding.total(),
@@ -814,7 +811,7 @@ pub fn indicator_page(v: &PlanView, site: Site, lang: Lang, code: &str) -> Optio
         progress: a.progress.map(percent),
         ratio: a.ratio.map(float),
         elapsed: a.elapsed_share.map(percent),
-        chart: crate::chart::svg(r, v.doc.settings.approx_tolerance, lang),
+        chart: crate::chart::svg(r, v.snapshot.evaluation_year, v.doc.settings.approx_tolerance, lang),
         figures,
         quote: r.quote.as_deref().map(|q| format::highlight_quote(q, &r.name)),
         chapter_label: r.chapter.as_deref().map(|c| v.chapter_label(lang, c)),

@@ -44,6 +44,44 @@ pub(crate) enum Format {
     Table,
 }
 
+/// A report kind on the command line, named by its own code (`annual`,
+/// `midterm`, `final`): a typo is an error that lists them.
+#[derive(Clone, Copy)]
+struct KindArg(lantu_app::ReportKind);
+
+impl ValueEnum for KindArg {
+    fn value_variants<'a>() -> &'a [Self] {
+        use lantu_app::ReportKind as K;
+        const ALL: [KindArg; 3] = [KindArg(K::Annual), KindArg(K::Midterm), KindArg(K::Final)];
+        &ALL
+    }
+
+    fn to_possible_value(&self) -> Option<clap::builder::PossibleValue> {
+        Some(clap::builder::PossibleValue::new(self.0.code()))
+    }
+}
+
+/// A report's file format on the command line, named by its extension.
+#[derive(Clone, Copy)]
+struct FormatArg(lantu_app::ReportFormat);
+
+impl ValueEnum for FormatArg {
+    fn value_variants<'a>() -> &'a [Self] {
+        use lantu_app::ReportFormat as F;
+        const ALL: [FormatArg; 4] = [
+            FormatArg(F::Docx),
+            FormatArg(F::Xlsx),
+            FormatArg(F::Html),
+            FormatArg(F::Pdf),
+        ];
+        &ALL
+    }
+
+    fn to_possible_value(&self) -> Option<clap::builder::PossibleValue> {
+        Some(clap::builder::PossibleValue::new(self.0.extension()))
+    }
+}
+
 #[derive(Subcommand)]
 enum Command {
     /// Read a plan (.txt/.md/.html/.docx/.pdf) and print its outline, targets,
@@ -95,14 +133,14 @@ enum Command {
     Audit(audit_cmd::AuditCmd),
     /// Write the annual monitoring, mid-term or final evaluation report.
     Report {
-        #[arg(value_parser = ["annual", "midterm", "final"])]
-        kind: String,
+        #[arg(value_enum)]
+        kind: KindArg,
         #[arg(long)]
         plan: i64,
         #[arg(long)]
         year: i32,
-        #[arg(long, value_parser = ["docx", "xlsx", "html", "pdf"])]
-        format: String,
+        #[arg(long, value_enum)]
+        format: FormatArg,
         #[arg(short, long)]
         output: PathBuf,
     },
@@ -354,7 +392,7 @@ fn run(cli: Cli) -> Result<()> {
             output,
         } => rt()?.block_on(async {
             let app = stored::open(&db).await?;
-            stored::report(&app, plan, year, &kind, &format, lang.code(), &output).await
+            stored::report(&app, plan, year, kind.0, format.0, lang, &output).await
         }),
         Command::Department(cmd) => rt()?.block_on(async {
             let app = stored::open(&db).await?;

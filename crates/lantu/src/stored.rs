@@ -310,21 +310,16 @@ pub async fn status(app: &App, plan: i64, year: i32, all: bool, format: Format) 
     ))
 }
 
-pub async fn report(app: &App, plan: i64, year: i32, kind: &str, format: &str, lang: &str, out: &Path) -> Result<()> {
-    use lantu_app::reports::{Format as F, Lang};
-    use lantu_core::snapshot::ReportKind;
-    let kind = match kind {
-        "midterm" => ReportKind::Midterm,
-        "final" => ReportKind::Final,
-        _ => ReportKind::Annual,
-    };
-    let format = match format {
-        "docx" => F::Docx,
-        "xlsx" => F::Xlsx,
-        "html" => F::Html,
-        _ => F::Pdf,
-    };
-    let lang = if lang == "en" { Lang::En } else { Lang::Zh };
+pub async fn report(
+    app: &App,
+    plan: i64,
+    year: i32,
+    kind: lantu_app::ReportKind,
+    format: lantu_app::ReportFormat,
+    lang: Lang,
+    out: &Path,
+) -> Result<()> {
+    let lang = lantu_app::ReportLang::from(lang);
     // Reviewed (approved or published) figures, the same view the office's
     // dashboard shows, with every evaluation comment.
     let rendered = app

@@ -197,6 +197,25 @@ fn a_missing_file_is_an_error_naming_the_path() {
     assert!(stderr(&o).contains("no/such/gold.json"), "{}", stderr(&o));
 }
 
+/// `lantu report`: a mistyped kind or format is refused before anything is
+/// opened, with the choices listed (issue 9: no silent fallback).
+#[test]
+fn a_mistyped_report_kind_or_format_lists_the_choices() {
+    let db = "sqlite:///nonexistent-dir-for-lantu/never.db";
+    let o = lantu(&[
+        "--db", db, "report", "anual", "--plan", "1", "--year", "2023", "--format", "xlsx", "-o", "x.xlsx",
+    ]);
+    assert!(!o.status.success());
+    let err = stderr(&o);
+    assert!(err.contains("anual") && err.contains("annual, midterm, final"), "{err}");
+    let o = lantu(&[
+        "--db", db, "report", "final", "--plan", "1", "--year", "2023", "--format", "word", "-o", "x.docx",
+    ]);
+    assert!(!o.status.success());
+    let err = stderr(&o);
+    assert!(err.contains("word") && err.contains("docx, xlsx, html, pdf"), "{err}");
+}
+
 /// A one-page PDF whose content stream draws a rectangle and no text, like a
 /// scanned page (whose image carries the words).
 fn pdf_without_text() -> Vec<u8> {

@@ -185,14 +185,27 @@ impl Band {
 
 /// One year's figure.
 #[derive(Debug, Clone, Copy)]
-struct YearValue {
-    year: i64,
+pub(crate) struct YearValue {
+    pub(crate) year: i64,
     /// Months of the year the figure covers (12 for levels and for full
     /// years of flows).
-    months: i64,
-    value: Decimal,
+    pub(crate) months: i64,
+    pub(crate) value: Decimal,
     /// The latest period that went into it.
-    last: Period,
+    pub(crate) last: Period,
+}
+
+/// The figures as the engine reads them, one per year up to `cap`: for a
+/// level the latest period's value, for a cumulative target the year's
+/// flow ([`flow_years`]); a later entry for the same period wins. The
+/// chart series (`crate::series`) reads the figures through this too.
+pub(crate) fn yearly(measure: Measure, observations: &[Observation], cap: i64) -> Result<Vec<YearValue>, Reason> {
+    let obs = by_period(observations, cap);
+    if measure == Measure::Cumulative {
+        flow_years(&obs)
+    } else {
+        Ok(level_years(&obs))
+    }
 }
 
 fn by_period(observations: &[Observation], cap: i64) -> BTreeMap<Period, Decimal> {
@@ -387,13 +400,7 @@ impl Run<'_> {
                 return Err(Reason::NonPositiveLevel);
             }
         }
-        let cap = eval.min(self.big_t);
-        let obs = by_period(observations, cap);
-        let years = if self.flows() {
-            flow_years(&obs)?
-        } else {
-            level_years(&obs)
-        };
+        let years = yearly(self.measure(), observations, eval.min(self.big_t))?;
         let Some(latest) = years.last() else {
             a.status = Status::NoData;
             a.reason = Reason::NoObservations;

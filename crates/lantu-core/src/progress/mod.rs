@@ -27,6 +27,7 @@ mod trend;
 
 pub use cases::{assess_all, assess_cases, assess_cases_with, parse_cases, AssessCase, AssessError, AssessResult};
 pub use engine::assess;
+pub(crate) use engine::{yearly, YearValue};
 pub use model::{Assessment, Baseline, Likelihood, Projection, ProjectionMethod, TargetSpec, Tolerances};
 pub use period::{Granularity, Observation, Period, PeriodError};
 pub use schedule::schedule_at;

@@ -396,6 +396,7 @@ fn assemble(specs: &[Spec], chapters: Vec<Chapter>, year: i32) -> Snapshot {
                 body: "已会同林业部门核实。".into(),
             },
         ],
+        approx_tolerance: Decimal::new(5, 2),
     }
 }
 
