@@ -51,11 +51,27 @@ pub(super) fn is_plain(s: &str) -> bool {
         t[0xE2] = true;
         t
     };
+    // Eight bytes at a time: a word none of whose bytes is below 0x20 or
+    // equal to 0x7F, 0xC2 or 0xE2 holds nothing suspect and is skipped.
+    const LO: u64 = 0x0101_0101_0101_0101;
+    const HI: u64 = 0x8080_8080_8080_8080;
+    let has_zero = |v: u64| v.wrapping_sub(LO) & !v & HI != 0;
     let mut i = 0;
     while i < b.len() {
-        match b[i..].iter().position(|&x| SUSPECT[x as usize]) {
+        while let Some(chunk) = b.get(i..i + 8) {
+            let w = u64::from_le_bytes(chunk.try_into().unwrap_or([0; 8]));
+            let below_space = w.wrapping_sub(0x20 * LO) & !w & HI != 0;
+            if below_space || has_zero(w ^ (0x7F * LO)) || has_zero(w ^ (0xC2 * LO)) || has_zero(w ^ (0xE2 * LO)) {
+                break;
+            }
+            i += 8;
+        }
+        match b[i..].iter().take(8).position(|&x| SUSPECT[x as usize]) {
             Some(k) => i += k,
-            None => return true,
+            None => {
+                i += 8;
+                continue;
+            }
         }
         match b[i] {
             b'\t' | b'\n' => {}
@@ -199,6 +215,25 @@ fn normalize_slow(s: &str) -> String {
 mod tests {
     use super::super::{decode, Format, InputError};
 
+    /// [`super::is_plain`] char by char.
+    fn plain_reference(t: &str) -> bool {
+        !t.starts_with('\u{feff}')
+            && t.chars()
+                .all(|c| !(c.is_control() && c != '\t' && c != '\n') && c != '\u{2028}' && c != '\u{2029}')
+    }
+
+    #[test]
+    fn plain_check_sees_a_special_char_at_every_offset() {
+        for sp in ["\r", "\0", "\u{7F}", "\u{85}", "\u{2028}", "\u{2029}", "·", "“", "\t", "\n", "é"] {
+            for pad in 0..20 {
+                for fill in ["a", "到"] {
+                    let t = format!("{}{sp}{}", fill.repeat(pad), "达到".repeat(pad % 7));
+                    assert_eq!(super::is_plain(&t), plain_reference(&t), "{t:?}");
+                }
+            }
+        }
+    }
+
     #[test]
     fn plain_text_is_what_normalisation_and_the_binary_check_leave_alone() {
         let specials = [
@@ -224,6 +259,7 @@ mod tests {
                 if !unchanged {
                     assert!(!plain, "{t:?} changes under normalisation");
                 }
+                assert_eq!(plain, plain_reference(&t), "{t:?}");
                 assert_eq!(super::normalize_text(&t), super::normalize_slow(&t), "{t:?}");
                 assert_eq!(super::normalize_owned(t.clone()), super::normalize_slow(&t), "{t:?}");
             }
