@@ -2,6 +2,8 @@
 //! spaces: "到 2025年", "45 -50 张") and full-width forms folded, with the byte
 //! offset of every kept character so that records can quote the original.
 
+use crate::text::{CharIndex, STRIDE};
+
 /// One sentence of the compact view.
 #[derive(Debug, Clone, Copy)]
 pub struct Sentence {
@@ -54,6 +56,19 @@ fn ends_sentence(c: char) -> bool {
 
 impl Compact {
     pub fn new(text: &str) -> Compact {
+        Compact::build(text, false).0
+    }
+
+    /// The compact view and the [`CharIndex`] of `text`, both from one pass
+    /// over it.
+    pub fn with_index(text: &str) -> (Compact, CharIndex) {
+        Compact::build(text, true)
+    }
+
+    fn build(text: &str, index: bool) -> (Compact, CharIndex) {
+        let mut marks = Vec::with_capacity(if index { text.len() / (STRIDE * 2) + 1 } else { 0 });
+        // Chars of `text` read so far, spaces included (for the index).
+        let mut n = 0usize;
         // A guess instead of a counting pass over the text: Chinese takes 3
         // bytes a char; a text with more ASCII grows the vectors (cheaply:
         // large blocks are remapped, not copied).
@@ -86,6 +101,10 @@ impl Compact {
             };
             let at = b;
             b += w;
+            if index && n.is_multiple_of(STRIDE) {
+                marks.push(at);
+            }
+            n += 1;
             if ('\u{3400}'..'\u{FEFF}').contains(&c) {
                 // CJK and the forms after it: no space, no terminator, no
                 // fold among them (the common case, made cheap).
@@ -125,12 +144,15 @@ impl Compact {
                 end: chars.len(),
             });
         }
-        Compact {
-            chars,
-            bytes,
-            widths,
-            sentences,
-        }
+        (
+            Compact {
+                chars,
+                bytes,
+                widths,
+                sentences,
+            },
+            CharIndex::from_marks(marks, n),
+        )
     }
 
     /// Byte range in the original text of compact range `[a, b)`.
@@ -397,6 +419,20 @@ mod tests {
                 let w = t[b as usize..].chars().next().map_or(0, char::len_utf8);
                 assert_eq!(c.byte_range(k, k + 1), b as usize..b as usize + w, "{t:?} char {k}");
             }
+        }
+    }
+
+    #[test]
+    fn the_index_taken_with_the_compact_view_is_the_char_index() {
+        let long = "到 2025 年,森林覆盖率达到25%。\r\n𠀀 “十四五” ".repeat(30);
+        for t in [long.as_str(), "", "a", "到\n"] {
+            let (c, idx) = Compact::with_index(t);
+            let reference = CharIndex::new(t);
+            assert_eq!(idx.len_chars(), reference.len_chars());
+            for b in (0..=t.len()).filter(|&b| t.is_char_boundary(b)) {
+                assert_eq!(idx.char_of(t, b), reference.char_of(t, b), "byte {b}");
+            }
+            assert_eq!(c.chars, Compact::new(t).chars);
         }
     }
 

@@ -10,7 +10,8 @@ pub struct CharIndex {
     len_chars: usize,
 }
 
-const STRIDE: usize = 64;
+/// Chars between two marks of a [`CharIndex`].
+pub const STRIDE: usize = 64;
 
 impl CharIndex {
     pub fn new(text: &str) -> Self {
@@ -35,6 +36,13 @@ impl CharIndex {
         CharIndex { marks, len_chars: n }
     }
 
+    /// An index from marks taken elsewhere ([`crate::scan::Compact::with_index`]
+    /// takes them in its own pass over the text): `marks[k]` is the byte of
+    /// char `k * STRIDE`, `len_chars` the number of chars.
+    pub(crate) fn from_marks(marks: Vec<usize>, len_chars: usize) -> Self {
+        CharIndex { marks, len_chars }
+    }
+
     pub fn len_chars(&self) -> usize {
         self.len_chars
     }
@@ -47,7 +55,8 @@ impl CharIndex {
             Err(0) => 0,
             Err(k) => k - 1,
         };
-        let from = self.marks[k];
+        // No mark: the text is empty.
+        let Some(&from) = self.marks.get(k) else { return 0 };
         let upto = byte.min(text.len());
         // Chars are counted by their lead bytes (every byte that is not a
         // continuation byte 10xxxxxx), a loop the compiler vectorises.
