@@ -446,8 +446,8 @@ fn is_count_classifier(s: &[char], k: usize) -> Option<&'static str> {
 /// Every character at which [`lex`] may read something: an opening quote,
 /// a digit, a magnitude (千百万十), a Chinese numeral above zero.
 static LEX_START: crate::scan::CharSet = crate::scan::CharSet::new(&[
-    '“', '"', '「', '《', '0', '1', '2', '3', '4', '5', '6', '7', '8', '9', '千', '百', '万', '十', '一', '二', '两', '三',
-    '四', '五', '六', '七', '八', '九',
+    '“', '"', '「', '《', '0', '1', '2', '3', '4', '5', '6', '7', '8', '9', '千', '百', '万', '十', '一', '二', '两',
+    '三', '四', '五', '六', '七', '八', '九',
 ]);
 
 pub fn lex(s: &[char], from: usize, to: usize) -> Vec<Qty> {

@@ -448,7 +448,17 @@ mod tests {
     fn words_find_the_first_listed_word_like_a_scan() {
         // Words sharing first chars and filter bits (U+4E00 and U+5E00 are
         // 4096 apart), a prefix of another, a one-char word.
-        let list = ["不低于", "不低", "低于", "一", "一批", "\u{5E00}x", "\u{4E00}y", "到", "达到"];
+        let list = [
+            "不低于",
+            "不低",
+            "低于",
+            "一",
+            "一批",
+            "\u{5E00}x",
+            "\u{4E00}y",
+            "到",
+            "达到",
+        ];
         let w = Words::new(&list);
         let chars: Vec<char> = "不低于一批\u{5E00}x\u{4E00}y到达到不低低于\u{5E00}".chars().collect();
         for i in 0..=chars.len() {

@@ -224,7 +224,9 @@ mod tests {
 
     #[test]
     fn plain_check_sees_a_special_char_at_every_offset() {
-        for sp in ["\r", "\0", "\u{7F}", "\u{85}", "\u{2028}", "\u{2029}", "·", "“", "\t", "\n", "é"] {
+        for sp in [
+            "\r", "\0", "\u{7F}", "\u{85}", "\u{2028}", "\u{2029}", "·", "“", "\t", "\n", "é",
+        ] {
             for pad in 0..20 {
                 for fill in ["a", "到"] {
                     let t = format!("{}{sp}{}", fill.repeat(pad), "达到".repeat(pad % 7));
@@ -241,7 +243,12 @@ mod tests {
             "\u{2028}", "\u{2029}", "\u{2027}", "\u{202A}", "\u{feff}", "·", "“", "—", "\t", "\n", "é", "𠀀",
         ];
         for sp in specials {
-            for t in [sp.to_string(), format!("到2025年{sp}达到"), format!("{sp}开头"), format!("结尾{sp}")] {
+            for t in [
+                sp.to_string(),
+                format!("到2025年{sp}达到"),
+                format!("{sp}开头"),
+                format!("结尾{sp}"),
+            ] {
                 let plain = super::is_plain(&t);
                 let unchanged = super::normalize_slow(&t) == t;
                 let clean = {
