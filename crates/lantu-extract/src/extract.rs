@@ -152,7 +152,7 @@ pub fn extract(text: &str) -> Extraction {
     // Names of the projects found so far: a project is kept once.
     let mut project_names: std::collections::HashSet<String> = std::collections::HashSet::new();
     for sent in &c.sentences {
-        let bytes = c.byte_range(text, sent.start, sent.end);
+        let bytes = c.byte_range(sent.start, sent.end);
         if skipped.contains(bytes.start) {
             continue;
         }

@@ -536,7 +536,7 @@ pub fn plan_info(text: &str, c: &Compact, idx: &CharIndex) -> PlanInfo {
             let head = &c.chars[..c.chars.len().min(600)];
             match period::find(head) {
                 Some((p, r)) => {
-                    spans.period = Some(idx.span(text, c.byte_range(text, r.start, r.end)));
+                    spans.period = Some(idx.span(text, c.byte_range(r.start, r.end)));
                     p
                 }
                 None => PlanPeriod::default(),

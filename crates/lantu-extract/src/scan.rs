@@ -14,22 +14,13 @@ pub struct Sentence {
 
 pub struct Compact {
     pub chars: Vec<char>,
-    /// Byte offset in the original text of each compact char (its width
-    /// there, which folding changes — ％ is 3 bytes, % 1 — is read from the
-    /// text's lead byte when a range needs its end).
+    /// Byte offset in the original text of each compact char.
     pub bytes: Vec<u32>,
+    /// UTF-8 width of each compact char as written in the original (a
+    /// folded ％ is 3 bytes there, 1 here).
+    widths: Vec<u8>,
     /// Sentences, split at 。！？ and at line ends.
     pub sentences: Vec<Sentence>,
-}
-
-/// Width in bytes of the UTF-8 char whose lead byte is `x`.
-fn utf8_width(x: u8) -> usize {
-    match x {
-        0..=0x7F => 1,
-        0x80..=0xDF => 2,
-        0xE0..=0xEF => 3,
-        _ => 4,
-    }
 }
 
 /// Folds full-width ASCII forms and a few look-alikes to their plain form.
@@ -84,6 +75,7 @@ impl Compact {
         let cap = text.len() / 2 + 16;
         let mut chars: Vec<char> = Vec::with_capacity(cap);
         let mut bytes: Vec<u32> = Vec::with_capacity(cap);
+        let mut widths: Vec<u8> = Vec::with_capacity(cap);
         let mut sentences = Vec::new();
         let mut start = 0usize;
         let bs = text.as_bytes();
@@ -118,6 +110,7 @@ impl Compact {
                 // fold among them (the common case, made cheap).
                 chars.push(c);
                 bytes.push(at as u32);
+                widths.push(w as u8);
                 continue;
             }
             if c == '\n' || c == '\r' {
@@ -136,6 +129,7 @@ impl Compact {
             // ASCII folds to itself.
             chars.push(if w == 1 { c } else { fold(c) });
             bytes.push(at as u32);
+            widths.push(w as u8);
             if ends_sentence(c) {
                 sentences.push(Sentence {
                     start,
@@ -154,32 +148,30 @@ impl Compact {
             Compact {
                 chars,
                 bytes,
+                widths,
                 sentences,
             },
             CharIndex::from_marks(marks, n),
         )
     }
 
-    /// Byte range in `text` (the text this view was made of) of compact
-    /// range `[a, b)`.
-    pub fn byte_range(&self, text: &str, a: usize, b: usize) -> std::ops::Range<usize> {
+    /// Byte range in the original text of compact range `[a, b)`.
+    pub fn byte_range(&self, a: usize, b: usize) -> std::ops::Range<usize> {
         if a >= b || a >= self.bytes.len() {
             let at = self
                 .bytes
                 .get(a)
                 .copied()
-                .unwrap_or_else(|| self.end_of(text, self.bytes.len()) as u32);
+                .unwrap_or_else(|| self.end_of(self.bytes.len()) as u32);
             return at as usize..at as usize;
         }
-        self.bytes[a] as usize..self.end_of(text, b)
+        self.bytes[a] as usize..self.end_of(b)
     }
 
     /// Byte offset one past compact char `k - 1` (0 for `k == 0`).
-    fn end_of(&self, text: &str, k: usize) -> usize {
-        k.checked_sub(1).map_or(0, |j| {
-            let at = self.bytes[j] as usize;
-            at + text.as_bytes().get(at).map_or(0, |&x| utf8_width(x))
-        })
+    fn end_of(&self, k: usize) -> usize {
+        k.checked_sub(1)
+            .map_or(0, |j| (self.bytes[j] + u32::from(self.widths[j])) as usize)
     }
 
     pub fn string(&self, a: usize, b: usize) -> String {
@@ -425,7 +417,7 @@ mod tests {
             assert_eq!(got, sentences, "{t:?}");
             for (k, &b) in bytes.iter().enumerate() {
                 let w = t[b as usize..].chars().next().map_or(0, char::len_utf8);
-                assert_eq!(c.byte_range(t, k, k + 1), b as usize..b as usize + w, "{t:?} char {k}");
+                assert_eq!(c.byte_range(k, k + 1), b as usize..b as usize + w, "{t:?} char {k}");
             }
         }
     }
@@ -485,7 +477,7 @@ mod tests {
         let s: String = c.chars.iter().collect();
         assert_eq!(s, "到2025年,达到25%。下一行");
         assert_eq!(c.sentences.len(), 2);
-        let r = c.byte_range(t, c.sentences[0].start, c.sentences[0].end);
+        let r = c.byte_range(c.sentences[0].start, c.sentences[0].end);
         assert_eq!(&t[r], "到 2025 年,达到 ２５％ 。");
     }
 }
