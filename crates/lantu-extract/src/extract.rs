@@ -113,9 +113,8 @@ fn has_past_marker(c: &Compact, a: usize, b: usize) -> bool {
 
 /// Reads a plan text. Never fails: text it cannot read yields fewer records.
 pub fn extract(text: &str) -> Extraction {
-    let idx = CharIndex::new(text);
+    let (c, idx) = Compact::with_index(text);
     let outline = outline::outline(text, &idx);
-    let c = Compact::new(text);
     let (genre, plan) = (crate::genre::judge(&c.chars), crate::meta::plan_info(text, &c, &idx));
     if genre.genre != crate::model::Genre::Plan {
         return Extraction {

@@ -255,8 +255,14 @@ pub fn link_unlinked(baselines: &mut [Baseline], targets: &[Target], skip: &[boo
     // Classes of targets: (name, unit, kind) → members in document order.
     let mut class_of: HashMap<(String, Option<String>, TargetKind), usize> = HashMap::new();
     let mut classes: Vec<(Key, &Target, Vec<usize>)> = Vec::new();
+    // A long text names the same indicators again and again: each name is
+    // normalised once.
+    let mut norms: HashMap<&str, String> = HashMap::new();
     for (i, t) in targets.iter().enumerate() {
-        let n = norm(&t.indicator);
+        let n = norms
+            .entry(t.indicator.as_str())
+            .or_insert_with(|| norm(&t.indicator))
+            .clone();
         let k = (n.clone(), t.unit.clone(), t.kind);
         let c = *class_of.entry(k).or_insert_with(|| {
             classes.push((Key::new(n), t, Vec::new()));

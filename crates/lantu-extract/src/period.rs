@@ -112,9 +112,10 @@ fn year_at(s: &[char], i: usize) -> Option<(i32, usize)> {
 /// The target year a sentence names: 到/至/在 2025 年, 到“十四五”末,
 /// “十四五”期间/时期, 到二〇三五年. Years after 比/较/由/从 are base years.
 pub fn target_year(s: &[char], from: usize, to: usize) -> Option<i32> {
+    static LEADS: crate::scan::CharSet = crate::scan::CharSet::new(&['到', '至', '在', '于', '“']);
     let mut i = from;
     while i < to {
-        if i != from && !matches!(s[i], '到' | '至' | '在' | '于' | '“') {
+        if i != from && !LEADS.contains(s[i]) {
             i += 1;
             continue;
         }

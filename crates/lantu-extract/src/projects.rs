@@ -121,10 +121,11 @@ pub fn read_sentence(s: &[char], from: usize, to: usize) -> Vec<Found> {
     // the whole pass stays linear in the text.
     let s = &s[..to.min(s.len())];
     let mut out = Vec::new();
+    static WORDS: std::sync::OnceLock<Words> = std::sync::OnceLock::new();
+    let words = WORDS.get_or_init(|| Words::new(ACTIONS));
     let mut i = from;
     while i < to {
-        static WORDS: std::sync::OnceLock<Words> = std::sync::OnceLock::new();
-        let Some(action) = WORDS.get_or_init(|| Words::new(ACTIONS)).at(s, i).map(|k| ACTIONS[k]) else {
+        let Some(action) = words.at(s, i).map(|k| ACTIONS[k]) else {
             i += 1;
             continue;
         };

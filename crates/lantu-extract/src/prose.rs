@@ -116,9 +116,10 @@ pub fn clean(s: &[char]) -> String {
                 a = k + if s[k] == '末' { 1 } else { 2 };
             }
         }
+        let prefixes = frame_prefixes();
         while a < b {
-            match FRAME_PREFIXES.iter().find(|p| at(&s[..b], a, p)) {
-                Some(p) => a += p.chars().count(),
+            match prefixes.at(&s[..b], a) {
+                Some(k) => a += prefixes.len_of(k),
                 None => break,
             }
         }
@@ -126,11 +127,12 @@ pub fn clean(s: &[char]) -> String {
             break;
         }
     }
+    let suffixes = frame_suffixes();
     loop {
         let before = b;
-        for p in FRAME_SUFFIXES {
-            let n = p.chars().count();
-            if b >= a + n && ends_with(s, b, p) {
+        for p in suffixes {
+            let n = p.len();
+            if b >= a + n && s[b - n..b].iter().zip(p).all(|(x, y)| x == y) {
                 b -= n;
                 break;
             }
@@ -143,6 +145,19 @@ pub fn clean(s: &[char]) -> String {
     let out: String = s[a..b].iter().collect();
     out.trim_matches(|c| c == ')' || c == '(' || c == '“' || c == '”')
         .to_string()
+}
+
+/// [`FRAME_PREFIXES`] with a first-character filter (the first word of the
+/// list that matches wins, as in a scan of the list).
+fn frame_prefixes() -> &'static Words {
+    static W: OnceLock<Words> = OnceLock::new();
+    W.get_or_init(|| Words::new(FRAME_PREFIXES))
+}
+
+/// [`FRAME_SUFFIXES`] decoded once, in list order.
+fn frame_suffixes() -> &'static [Vec<char>] {
+    static W: OnceLock<Vec<Vec<char>>> = OnceLock::new();
+    W.get_or_init(|| FRAME_SUFFIXES.iter().map(|p| p.chars().collect()).collect())
 }
 
 fn cue_words() -> &'static Words {

@@ -443,6 +443,13 @@ fn is_count_classifier(s: &[char], k: usize) -> Option<&'static str> {
 }
 
 /// All quantities in `s[from..to]` (one sentence).
+/// Every character at which [`lex`] may read something: an opening quote,
+/// a digit, a magnitude (千百万十), a Chinese numeral above zero.
+static LEX_START: crate::scan::CharSet = crate::scan::CharSet::new(&[
+    '“', '"', '「', '《', '0', '1', '2', '3', '4', '5', '6', '7', '8', '9', '千', '百', '万', '十', '一', '二', '两',
+    '三', '四', '五', '六', '七', '八', '九',
+]);
+
 pub fn lex(s: &[char], from: usize, to: usize) -> Vec<Qty> {
     // Nothing past the sentence is looked at: lookahead stays bounded, so
     // the whole pass stays linear in the text.
@@ -451,6 +458,11 @@ pub fn lex(s: &[char], from: usize, to: usize) -> Vec<Qty> {
     let mut i = from;
     while i < to {
         let c = s[i];
+        if !LEX_START.contains(c) {
+            // Nothing below starts at `c`.
+            i += 1;
+            continue;
+        }
         // A short quoted label (“两个大局”, “津南15条”, “1001”工程) is a name.
         if matches!(c, '“' | '"' | '「' | '《') {
             let close = match c {

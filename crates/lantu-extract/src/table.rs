@@ -760,7 +760,9 @@ pub fn read(text: &str, end_year: i32) -> Table {
             prefix = None;
             continue;
         }
-        if line.chars().count() > 160 || line.contains('。') {
+        // Over 640 bytes is over 160 chars (4 bytes at most each): the
+        // count is left for the short lines that hold no 。.
+        if line.len() > 640 || line.contains('。') || line.chars().count() > 160 {
             st.in_table = false;
             open = None;
             prefix = None;

@@ -10,19 +10,37 @@ pub struct CharIndex {
     len_chars: usize,
 }
 
-const STRIDE: usize = 64;
+/// Chars between two marks of a [`CharIndex`].
+pub const STRIDE: usize = 64;
 
 impl CharIndex {
     pub fn new(text: &str) -> Self {
         let mut marks = Vec::with_capacity(text.len() / (STRIDE * 2) + 1);
         let mut n = 0usize;
-        for (b, _) in text.char_indices() {
+        // Char starts found from the lead bytes of valid UTF-8, without
+        // decoding the chars.
+        let bs = text.as_bytes();
+        let mut b = 0usize;
+        while b < bs.len() {
             if n.is_multiple_of(STRIDE) {
                 marks.push(b);
             }
             n += 1;
+            b += match bs[b] {
+                0..=0x7F => 1,
+                0x80..=0xDF => 2,
+                0xE0..=0xEF => 3,
+                _ => 4,
+            };
         }
         CharIndex { marks, len_chars: n }
+    }
+
+    /// An index from marks taken elsewhere ([`crate::scan::Compact::with_index`]
+    /// takes them in its own pass over the text): `marks[k]` is the byte of
+    /// char `k * STRIDE`, `len_chars` the number of chars.
+    pub(crate) fn from_marks(marks: Vec<usize>, len_chars: usize) -> Self {
+        CharIndex { marks, len_chars }
     }
 
     pub fn len_chars(&self) -> usize {
@@ -37,9 +55,15 @@ impl CharIndex {
             Err(0) => 0,
             Err(k) => k - 1,
         };
-        let from = self.marks[k];
+        // No mark: the text is empty.
+        let Some(&from) = self.marks.get(k) else { return 0 };
         let upto = byte.min(text.len());
-        k * STRIDE + text.get(from..upto).map_or(0, |s| s.chars().count())
+        // Chars are counted by their lead bytes (every byte that is not a
+        // continuation byte 10xxxxxx), a loop the compiler vectorises.
+        k * STRIDE
+            + text
+                .get(from..upto)
+                .map_or(0, |s| s.bytes().filter(|&x| (x as i8) >= -0x40).count())
     }
 
     pub fn span(&self, text: &str, bytes: std::ops::Range<usize>) -> Span {

@@ -443,6 +443,22 @@ pub(crate) fn emit(s: &str) -> Result<()> {
     }
 }
 
+/// Prints a value as pretty JSON and a newline, written straight to stdout
+/// through a buffer (an extraction of a long plan is tens of megabytes: no
+/// string of it is built); a closed pipe ends quietly, as with [`emit`].
+pub(crate) fn emit_json<T: serde::Serialize>(value: &T) -> Result<()> {
+    use std::io::Write;
+    let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
+    let written = serde_json::to_writer_pretty(&mut out, value)
+        .map_err(std::io::Error::from)
+        .and_then(|_| out.write_all(b"\n"))
+        .and_then(|_| out.flush());
+    match written {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        r => Ok(r?),
+    }
+}
+
 fn extract(file: &Path, format: Option<Format>, gold: Option<&Path>) -> Result<()> {
     let text = lantu_extract::input::read_path(file)?;
     let ex = lantu_extract::extract(&text);
@@ -460,7 +476,7 @@ fn extract(file: &Path, format: Option<Format>, gold: Option<&Path>) -> Result<(
     }
     match format {
         Some(Format::Table) => emit(&table::targets(&ex.targets)),
-        _ => emit(&(serde_json::to_string_pretty(&ex)? + "\n")),
+        _ => emit_json(&ex),
     }
 }
 

@@ -172,7 +172,18 @@ pub fn read_path(path: &Path) -> Result<String, InputError> {
         .take(MAX_TEXT_BYTES as u64 + 1)
         .read_to_end(&mut bytes)
         .map_err(io_err)?;
-    decode(&bytes, Format::from_path(path)).map_err(|e| e.with_origin(path))
+    let format = Format::from_path(path);
+    if bytes.len() <= MAX_TEXT_BYTES
+        && !bytes.is_empty()
+        && matches!(effective_format(&bytes, format), Ok(Format::Text))
+    {
+        // Plain UTF-8 text is the file's bytes as they are: no copy.
+        bytes = match text::plain_utf8(bytes) {
+            Ok(s) => return Ok(s),
+            Err(b) => b,
+        };
+    }
+    decode(&bytes, format).map_err(|e| e.with_origin(path))
 }
 
 /// Turns the bytes of a plan file into text with `\n` line endings.

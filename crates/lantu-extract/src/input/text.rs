@@ -13,7 +13,78 @@ pub(super) fn decode_text(bytes: &[u8]) -> Result<String, InputError> {
     };
     let (text, via_gb) = decode_charset(bytes, None).map_err(not_text)?;
     check_not_binary(&text, via_gb).map_err(not_text)?;
-    Ok(normalize_text(&text))
+    Ok(normalize_owned(text))
+}
+
+/// The text of a file already in memory, without copying it when it is
+/// plain UTF-8 ([`is_plain`]: the common case, where decoding, the binary
+/// check and normalisation would all leave it as it is); otherwise the
+/// bytes back, for the caller to decode in full.
+pub(super) fn plain_utf8(bytes: Vec<u8>) -> Result<String, Vec<u8>> {
+    match String::from_utf8(bytes) {
+        Ok(s) if is_plain(&s) => Ok(s),
+        Ok(s) => Err(s.into_bytes()),
+        Err(e) => Err(e.into_bytes()),
+    }
+}
+
+/// True when normalisation leaves `s` unchanged and the binary check has
+/// nothing to count: no control character but tab and `\n` (so no NUL and
+/// no `\r`), no U+2028/U+2029, no leading byte-order mark. One pass over the
+/// bytes, much cheaper than decoding every char.
+pub(super) fn is_plain(s: &str) -> bool {
+    let b = s.as_bytes();
+    if b.starts_with("\u{feff}".as_bytes()) {
+        return false;
+    }
+    // Bytes that may begin something not plain: controls, DEL, and the lead
+    // bytes of C1 controls and of U+2028/U+2029.
+    const SUSPECT: [bool; 256] = {
+        let mut t = [false; 256];
+        let mut i = 0;
+        while i < 0x20 {
+            t[i] = i != b'\t' as usize && i != b'\n' as usize;
+            i += 1;
+        }
+        t[0x7F] = true;
+        t[0xC2] = true;
+        t[0xE2] = true;
+        t
+    };
+    // Eight bytes at a time: a word none of whose bytes is below 0x20 or
+    // equal to 0x7F, 0xC2 or 0xE2 holds nothing suspect and is skipped.
+    const LO: u64 = 0x0101_0101_0101_0101;
+    const HI: u64 = 0x8080_8080_8080_8080;
+    let has_zero = |v: u64| v.wrapping_sub(LO) & !v & HI != 0;
+    let mut i = 0;
+    while i < b.len() {
+        while let Some(chunk) = b.get(i..i + 8) {
+            let w = u64::from_le_bytes(chunk.try_into().unwrap_or([0; 8]));
+            let below_space = w.wrapping_sub(0x20 * LO) & !w & HI != 0;
+            if below_space || has_zero(w ^ (0x7F * LO)) || has_zero(w ^ (0xC2 * LO)) || has_zero(w ^ (0xE2 * LO)) {
+                break;
+            }
+            i += 8;
+        }
+        match b[i..].iter().take(8).position(|&x| SUSPECT[x as usize]) {
+            Some(k) => i += k,
+            None => {
+                i += 8;
+                continue;
+            }
+        }
+        match b[i] {
+            b'\t' | b'\n' => {}
+            0..=0x1F | 0x7F => return false,
+            // C1 controls U+0080–U+009F are written C2 80 … C2 9F.
+            0xC2 if matches!(b.get(i + 1), Some(0x80..=0x9F)) => return false,
+            // U+2028 / U+2029 are written E2 80 A8 / E2 80 A9.
+            0xE2 if b.get(i + 1) == Some(&0x80) && matches!(b.get(i + 2), Some(0xA8 | 0xA9)) => return false,
+            _ => {}
+        }
+        i += 1;
+    }
+    true
 }
 
 /// Decodes bytes to a string: a byte-order mark decides first (UTF-8,
@@ -67,6 +138,11 @@ pub(super) fn decode_charset(bytes: &[u8], declared: Option<&'static Encoding>) 
 
 /// Refuses text that looks like binary data decoded by accident.
 pub(super) fn check_not_binary(text: &str, via_gb: bool) -> Result<(), String> {
+    // Plain text has no NUL and no control character to count; only text
+    // read as GB18030 needs its unassigned characters counted.
+    if !via_gb && is_plain(text) {
+        return Ok(());
+    }
     if text.contains('\0') {
         return Err("it contains NUL bytes (binary data, or UTF-16 without a byte-order mark?)".into());
     }
@@ -99,6 +175,22 @@ pub(super) fn check_not_binary(text: &str, via_gb: bool) -> Result<(), String> {
 /// `\r\n`, `\r`, vertical tab and form feed become `\n`; other control
 /// characters (but tab) and a leading byte-order mark are dropped.
 pub(super) fn normalize_text(s: &str) -> String {
+    if is_plain(s) {
+        return s.to_owned();
+    }
+    normalize_slow(s)
+}
+
+/// [`normalize_text`] of an owned string: plain text is returned as it is.
+pub(super) fn normalize_owned(s: String) -> String {
+    if is_plain(&s) {
+        s
+    } else {
+        normalize_slow(&s)
+    }
+}
+
+fn normalize_slow(s: &str) -> String {
     let s = s.strip_prefix('\u{feff}').unwrap_or(s);
     let mut out = String::with_capacity(s.len());
     let mut chars = s.chars().peekable();
@@ -122,6 +214,64 @@ pub(super) fn normalize_text(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::super::{decode, Format, InputError};
+
+    /// [`super::is_plain`] char by char.
+    fn plain_reference(t: &str) -> bool {
+        !t.starts_with('\u{feff}')
+            && t.chars()
+                .all(|c| !(c.is_control() && c != '\t' && c != '\n') && c != '\u{2028}' && c != '\u{2029}')
+    }
+
+    #[test]
+    fn plain_check_sees_a_special_char_at_every_offset() {
+        for sp in [
+            "\r", "\0", "\u{7F}", "\u{85}", "\u{2028}", "\u{2029}", "·", "“", "\t", "\n", "é",
+        ] {
+            for pad in 0..20 {
+                for fill in ["a", "到"] {
+                    let t = format!("{}{sp}{}", fill.repeat(pad), "达到".repeat(pad % 7));
+                    assert_eq!(super::is_plain(&t), plain_reference(&t), "{t:?}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn plain_text_is_what_normalisation_and_the_binary_check_leave_alone() {
+        let specials = [
+            "\r", "\r\n", "\0", "\u{1}", "\u{1F}", "\u{7F}", "\u{80}", "\u{9F}", "\u{A0}", "\u{0b}", "\u{0c}",
+            "\u{2028}", "\u{2029}", "\u{2027}", "\u{202A}", "\u{feff}", "·", "“", "—", "\t", "\n", "é", "𠀀",
+        ];
+        for sp in specials {
+            for t in [
+                sp.to_string(),
+                format!("到2025年{sp}达到"),
+                format!("{sp}开头"),
+                format!("结尾{sp}"),
+            ] {
+                let plain = super::is_plain(&t);
+                let unchanged = super::normalize_slow(&t) == t;
+                let clean = {
+                    let controls = t
+                        .chars()
+                        .filter(|c| c.is_control() && !matches!(c, '\t' | '\n' | '\r' | '\u{0b}' | '\u{0c}'))
+                        .count();
+                    controls == 0 && !t.contains('\0')
+                };
+                // Plain text needs neither pass; text either pass would
+                // change or count is never plain.
+                if plain {
+                    assert!(unchanged && clean, "{t:?} is plain but not left alone");
+                }
+                if !unchanged {
+                    assert!(!plain, "{t:?} changes under normalisation");
+                }
+                assert_eq!(plain, plain_reference(&t), "{t:?}");
+                assert_eq!(super::normalize_text(&t), super::normalize_slow(&t), "{t:?}");
+                assert_eq!(super::normalize_owned(t.clone()), super::normalize_slow(&t), "{t:?}");
+            }
+        }
+    }
 
     const PLAN: &str = "第一章 总体要求\n到2025年，单位GDP能耗降低13.5%，森林覆盖率达到24.1%。\n";
 
