@@ -10,9 +10,9 @@ use anyhow::{Context, Result};
 use clap::Subcommand;
 use lantu_app::review::{ReviewItem, ReviewQueue};
 use lantu_app::App;
+use lantu_app::User;
 use lantu_core::messages::Lang;
 use lantu_core::policy::Step;
-use lantu_app::User;
 use rust_decimal::Decimal;
 
 /// The figures to act on and why.
