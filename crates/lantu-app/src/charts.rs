@@ -14,5 +14,5 @@ pub use lantu_core::series::{Current, Series};
 /// and no figure. `approx_tolerance` is the plan's band of approximate
 /// targets.
 pub fn svg(row: &IndicatorRow, evaluation_year: i32, approx_tolerance: Decimal, lang: Lang) -> Option<String> {
-    lantu_report::chart::page_svg(row, evaluation_year, approx_tolerance, lang.into())
+    lantu_report::chart::page_svg(row, evaluation_year, approx_tolerance, lang)
 }

@@ -51,7 +51,7 @@ pub use status::{rollups, Counted, IndicatorStatus, Rollups, StatusOptions};
 /// A report's kind, file format and language, for the adapters that ask
 /// for one (the command line's `lantu report KIND --format F`).
 pub use lantu_core::snapshot::ReportKind;
-pub use lantu_report::{Format as ReportFormat, Lang as ReportLang};
+pub use lantu_report::Format as ReportFormat;
 
 /// The store's records as the use cases hand them to the adapters.
 pub use lantu_store::{

@@ -37,63 +37,9 @@ pub use lantu_core::snapshot::{ReportKind, Snapshot};
 use std::fmt;
 use std::str::FromStr;
 
-/// The language of a report.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
-pub enum Lang {
-    /// Formal Simplified Chinese.
-    #[default]
-    Zh,
-    En,
-}
-
-impl Lang {
-    /// `zh` or `en`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Lang::Zh => "zh",
-            Lang::En => "en",
-        }
-    }
-
-    /// The Chinese text in Chinese, the English text in English.
-    pub(crate) fn pick<'a>(self, zh: &'a str, en: &'a str) -> &'a str {
-        match self {
-            Lang::Zh => zh,
-            Lang::En => en,
-        }
-    }
-
-    pub(crate) fn zh(self) -> bool {
-        self == Lang::Zh
-    }
-}
-
-impl FromStr for Lang {
-    type Err = ReportError;
-    fn from_str(s: &str) -> Result<Lang, ReportError> {
-        match s.trim().to_ascii_lowercase().as_str() {
-            "zh" | "zh-cn" | "zh-hans" | "cn" | "chinese" => Ok(Lang::Zh),
-            "en" | "en-us" | "en-gb" | "english" => Ok(Lang::En),
-            _ => Err(ReportError::UnknownLang(s.to_string())),
-        }
-    }
-}
-
-/// The language of the pages and messages, as a report's language.
-impl From<lantu_core::messages::Lang> for Lang {
-    fn from(l: lantu_core::messages::Lang) -> Lang {
-        match l {
-            lantu_core::messages::Lang::Zh => Lang::Zh,
-            lantu_core::messages::Lang::En => Lang::En,
-        }
-    }
-}
-
-impl fmt::Display for Lang {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
+/// The language of a report: the one language type of pages, messages
+/// and reports (`zh` or `en`).
+pub use lantu_core::messages::Lang;
 
 /// The file format of a report.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -170,8 +116,6 @@ pub enum ReportError {
     Io(#[from] std::io::Error),
     #[error("unknown report format `{0}`: use docx, xlsx, html or pdf")]
     UnknownFormat(String),
-    #[error("unknown language `{0}`: use zh or en")]
-    UnknownLang(String),
 }
 
 /// How to render a report.
@@ -301,10 +245,11 @@ mod tests {
             .unwrap_err()
             .to_string()
             .contains("docx, xlsx, html or pdf"));
-        assert_eq!("zh-CN".parse::<Lang>().unwrap(), Lang::Zh);
-        assert_eq!("en".parse::<Lang>().unwrap(), Lang::En);
+        // One language type (issue 9): the pages' and messages' own parse.
+        assert_eq!(Lang::parse("zh-CN"), Some(Lang::Zh));
+        assert_eq!(Lang::parse("en"), Some(Lang::En));
         assert_eq!(Lang::default(), Lang::Zh);
-        assert!("fr".parse::<Lang>().is_err());
+        assert_eq!(Lang::parse("fr"), None);
         for f in Format::ALL {
             assert_eq!(f.to_string().parse::<Format>().unwrap(), f);
             assert!(!f.mime().is_empty());

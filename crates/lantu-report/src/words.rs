@@ -116,7 +116,7 @@ pub fn with_unit(lang: Lang, value: &str, unit: &str) -> String {
     if unit.is_empty() {
         return value.to_string();
     }
-    let tight = lang.zh() || unit == "%" || unit.starts_with('‰') || !unit.is_ascii();
+    let tight = (lang == Lang::Zh) || unit == "%" || unit.starts_with('‰') || !unit.is_ascii();
     if tight {
         format!("{value}{unit}")
     } else {

@@ -401,11 +401,7 @@ pub async fn report(State(state): State<AppState>, ctx: Ctx, Path((id, file)): P
             _ => return Err(WebError::NotFound),
         };
         let format: lantu_app::reports::Format = ext.parse().map_err(|_| WebError::NotFound)?;
-        let lang = if ctx.lang.code() == "en" {
-            lantu_app::reports::Lang::En
-        } else {
-            lantu_app::reports::Lang::Zh
-        };
+        let lang = ctx.lang;
         // Read before the data, so that a write meanwhile makes the entry
         // stale rather than wrong.
         let version = state.data_version().await?;

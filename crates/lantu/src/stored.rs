@@ -319,7 +319,6 @@ pub async fn report(
     lang: Lang,
     out: &Path,
 ) -> Result<()> {
-    let lang = lantu_app::ReportLang::from(lang);
     // Reviewed (approved or published) figures, the same view the office's
     // dashboard shows, with every evaluation comment.
     let rendered = app
