@@ -18,13 +18,15 @@ pub fn render(snapshot: &Snapshot, kind: ReportKind, lang: Lang, format: Format)
 
 impl App {
     /// Adds to `snapshot` the evaluation comments on plan `plan_id` up to
-    /// its evaluation year: all of them, or those `reader` may read.
-    pub async fn add_comments(&self, plan_id: i64, snapshot: &mut Snapshot, reader: Option<&User>) -> Result<()> {
-        let doc = match reader {
-            Some(_) => Some(self.store.plan_doc(plan_id).await?),
-            None => None,
-        };
-        crate::assess::add_comments(&self.store, plan_id, snapshot, reader.zip(doc.as_ref())).await
+    /// its evaluation year: all of them, or those `reader` may read (with
+    /// the plan's document, which says which indicators are its).
+    pub async fn add_comments(
+        &self,
+        plan_id: i64,
+        snapshot: &mut Snapshot,
+        reader: Option<(&User, &lantu_core::plan::PlanDoc)>,
+    ) -> Result<()> {
+        crate::assess::add_comments(&self.store, plan_id, snapshot, reader).await
     }
 
     /// The report of plan `plan_id` in `year` as the office writes it:

@@ -409,7 +409,10 @@ pub async fn report(State(state): State<AppState>, ctx: Ctx, Path((id, file)): P
         let v = state.plan_view(id, year_param(&ctx), vis).await?;
         let mut snapshot = v.snapshot.clone();
         let comments = if vis == lantu_app::Visibility::Internal {
-            state.app().add_comments(id, &mut snapshot, ctx.user.as_ref()).await?;
+            state
+                .app()
+                .add_comments(id, &mut snapshot, ctx.user.as_ref().map(|u| (u, &v.doc)))
+                .await?;
             let seen = serde_json::to_vec(&snapshot.comments)
                 .map_err(|e| WebError::Internal(format!("cannot digest the comments: {e}")))?;
             Some(Sha256::digest(&seen).into())
